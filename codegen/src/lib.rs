@@ -1,0 +1,154 @@
+//! The code generator: an OpenAPI 3.0 description in, the files of the generated crates out.
+//!
+//! Everything happens in memory; this crate never reads or writes files (`xtask` does). The
+//! pipeline, one module per step:
+//!
+//! 1. [`load`]: text to a JSON tree; [`validate`]: every problem that would make a generator
+//!    panic, reported together as [`Diagnostics`];
+//! 2. `normalize`: every schema gets a stable Rust name (inline bodies, constrained arrays...);
+//! 3. [`ir`]: the operations, with typed parameters, bodies and responses;
+//! 4. `models` (typify) and `constrained`: the models crate;
+//! 5. `client` (progenitor) and `multi_status`: the client crate;
+//! 6. [`surface`] and [`snippets`]: reviewable views of the result for snapshot tests.
+
+pub mod diagnostic;
+pub mod ir;
+pub mod load;
+pub mod normalize;
+pub mod pin;
+pub mod snippets;
+pub mod surface;
+pub mod validate;
+
+mod client;
+mod constrained;
+mod crates;
+mod guard;
+mod json_schema;
+mod models;
+mod multi_status;
+mod render;
+mod rust_types;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+pub use crates::CrateNames;
+pub use diagnostic::{Diagnostic, Diagnostics};
+pub use load::SourceFile;
+
+/// How to generate.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Generated crates are named `{prefix}-models` and `{prefix}-client`.
+    pub crate_prefix: String,
+    /// The command named in every file's header, e.g. `cargo xtask regen`.
+    pub command: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            crate_prefix: "github".to_owned(),
+            command: "cargo xtask regen".to_owned(),
+        }
+    }
+}
+
+/// Everything one run produces.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// The generated files: path relative to the output folder (`models/src/lib.rs`) -> contents.
+    pub files: BTreeMap<String, String>,
+    /// The intermediate representation the files were generated from.
+    pub api: ir::Api,
+    /// The API surface (see [`surface`]).
+    pub surface: String,
+    /// operationId -> the client code of that operation.
+    pub operation_code: BTreeMap<String, String>,
+    /// Model type name -> its generated code.
+    pub model_code: BTreeMap<String, String>,
+    /// The operations whose client methods come from our multi-status generator.
+    pub multi_status_operations: BTreeSet<String>,
+}
+
+impl Output {
+    /// Number of model types generated (including ones typify derived for nested schemas).
+    pub fn type_count(&self) -> usize {
+        self.model_code.keys().filter(|k| !k.starts_with('(')).count()
+    }
+}
+
+/// Generates the models and client crates for `spec`.
+pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagnostics> {
+    let file = spec.name.as_str();
+    let tree = load::parse_tree(spec)?;
+    Diagnostics::check(validate::check(file, &tree))?;
+    // The typed parse catches structural problems with a pointer before anything else runs.
+    load::parse_openapi(file, &tree)?;
+    let normalized = normalize::normalize(file, &tree)?;
+    let api = ir::build(&normalized);
+    let names = CrateNames::with_prefix(&settings.crate_prefix);
+    let header = render::Header {
+        command: settings.command.clone(),
+        spec_name: spec.name.clone(),
+        spec_sha256: pin::sha256_hex(spec.text.as_bytes()),
+    };
+
+    let models = models::generate(file, &normalized)?;
+    let client = client::generate(file, &normalized, &api, &names.models_ident())?;
+
+    let mut files = BTreeMap::new();
+    let types_rs = header.rust_file("models", models.types.clone())?;
+    let constrained_rs = header.rust_file("constrained models", models.constrained.clone())?;
+    let uses_chrono = types_rs.contains("::chrono::");
+    let uses_regress = types_rs.contains("::regress::");
+    files.insert("models/Cargo.toml".to_owned(), crates::models_manifest(&header, &names, &api.title, uses_chrono, uses_regress));
+    files.insert("models/src/lib.rs".to_owned(), crates::models_lib(&header, &api.title, &api.version));
+    files.insert("models/src/types.rs".to_owned(), types_rs);
+    files.insert("models/src/constrained.rs".to_owned(), constrained_rs);
+
+    let progenitor_rs = header.rust_source(&prettyplease::unparse(&client.progenitor));
+    let multi_status_rs = header.rust_file("multi-status client methods", client.multi_status.clone())?;
+    files.insert("client/Cargo.toml".to_owned(), crates::client_manifest(&header, &names, &api.title));
+    files.insert("client/src/lib.rs".to_owned(), crates::client_lib(&header, &names, &api.title, &api.version));
+    files.insert("client/src/progenitor.rs".to_owned(), progenitor_rs);
+    files.insert("client/src/multi_status.rs".to_owned(), multi_status_rs);
+
+    // Per-item views for the snapshot tests.
+    let mut model_code = BTreeMap::new();
+    for tokens in [&models.types, &models.constrained] {
+        if let Ok(parsed) = syn::parse2::<syn::File>(tokens.clone()) {
+            for (name, code) in snippets::by_type(&parsed) {
+                model_code.entry(name).or_insert_with(String::new).push_str(&code);
+            }
+        }
+    }
+    let mut methods = snippets::client_methods(&client.progenitor);
+    let multi_status_file: Option<syn::File> = syn::parse2(client.multi_status.clone()).ok();
+    if let Some(parsed) = &multi_status_file {
+        methods.extend(snippets::client_methods(parsed));
+    }
+    let enums = multi_status_file.as_ref().map(snippets::by_type).unwrap_or_default();
+    let mut operation_code = BTreeMap::new();
+    for operation in &api.operations {
+        let mut code = String::new();
+        for suffix in ["Success", "Failure"] {
+            if let Some(e) = enums.get(&format!("{}{suffix}", operation.type_base)) {
+                code.push_str(e);
+                code.push('\n');
+            }
+        }
+        code.push_str(methods.get(&operation.fn_name).map(String::as_str).unwrap_or("(no client method generated)\n"));
+        operation_code.insert(operation.id.clone(), code);
+    }
+
+    let surface = surface::render(&api, &client.multi_status_operations);
+    Ok(Output {
+        files,
+        api,
+        surface,
+        operation_code,
+        model_code,
+        multi_status_operations: client.multi_status_operations,
+    })
+}

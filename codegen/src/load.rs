@@ -1,0 +1,191 @@
+//! Reading a spec: text (YAML or JSON) into a JSON tree, and a JSON tree into `openapiv3` types,
+//! with every failure reported as a [`Diagnostic`] that carries a JSON pointer.
+
+use serde_json::{Map, Value};
+
+use crate::diagnostic::{Diagnostic, Diagnostics, pointer};
+
+/// An input file held in memory: the name is only used to say where a problem is.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// How diagnostics name the file, e.g. `spec/api.github.com.yaml`.
+    pub name: String,
+    /// The file's text, YAML or JSON (JSON is YAML).
+    pub text: String,
+}
+
+impl SourceFile {
+    /// A source file with a display name and its text.
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            text: text.into(),
+        }
+    }
+}
+
+/// Parses YAML or JSON text into a JSON tree.
+///
+/// YAML allows non-string mapping keys (`200:` for a status code); they are turned into strings,
+/// as OpenAPI requires. A syntax error reports its line and column.
+pub fn parse_tree(source: &SourceFile) -> Result<Value, Diagnostics> {
+    let yaml: serde_yaml::Value = serde_yaml::from_str(&source.text).map_err(|error| {
+        let place = error
+            .location()
+            .map(|l| format!(" at line {}, column {}", l.line(), l.column()))
+            .unwrap_or_default();
+        Diagnostics::one(Diagnostic::new(
+            &source.name,
+            "#",
+            format!("the file is not valid YAML or JSON{place}: {error}"),
+            "fix the syntax error; an OpenAPI description must be a YAML or JSON document",
+        ))
+    })?;
+    yaml_to_json(yaml, &mut Vec::new()).map_err(|(path, message)| {
+        Diagnostics::one(Diagnostic::new(
+            &source.name,
+            pointer::join(path),
+            message,
+            "use plain strings, numbers, booleans, lists and maps; OpenAPI is JSON",
+        ))
+    })
+}
+
+fn yaml_to_json(value: serde_yaml::Value, path: &mut Vec<String>) -> Result<Value, (Vec<String>, String)> {
+    use serde_yaml::Value as Y;
+    Ok(match value {
+        Y::Null => Value::Null,
+        Y::Bool(b) => Value::Bool(b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                let f = n.as_f64().unwrap_or(f64::NAN);
+                serde_json::Number::from_f64(f)
+                    .map(Value::Number)
+                    .ok_or_else(|| (path.clone(), format!("the number {n} has no JSON equivalent")))?
+            }
+        }
+        Y::String(s) => Value::String(s),
+        Y::Sequence(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for (index, item) in items.into_iter().enumerate() {
+                path.push(index.to_string());
+                out.push(yaml_to_json(item, path)?);
+                path.pop();
+            }
+            Value::Array(out)
+        }
+        Y::Mapping(mapping) => {
+            let mut out = Map::new();
+            for (key, item) in mapping {
+                let key = match key {
+                    Y::String(s) => s,
+                    Y::Number(n) => n.to_string(),
+                    Y::Bool(b) => b.to_string(),
+                    other => {
+                        return Err((
+                            path.clone(),
+                            format!("a mapping key must be a string, found {other:?}"),
+                        ));
+                    }
+                };
+                path.push(key.clone());
+                let item = yaml_to_json(item, path)?;
+                path.pop();
+                if out.insert(key.clone(), item).is_some() {
+                    path.push(key.clone());
+                    return Err((path.clone(), format!("the key `{key}` appears twice")));
+                }
+            }
+            Value::Object(out)
+        }
+        Y::Tagged(tagged) => yaml_to_json(tagged.value, path)?,
+    })
+}
+
+/// Converts a JSON tree into `openapiv3` types; a mismatch is reported at the JSON pointer of the
+/// node that did not fit.
+pub fn parse_openapi(file: &str, tree: &Value) -> Result<openapiv3::OpenAPI, Diagnostics> {
+    serde_path_to_error::deserialize(tree).map_err(|error| {
+        let tokens: Vec<String> = error
+            .path()
+            .iter()
+            .filter_map(|segment| match segment {
+                serde_path_to_error::Segment::Seq { index } => Some(index.to_string()),
+                serde_path_to_error::Segment::Map { key } => Some(key.clone()),
+                serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => None,
+            })
+            .collect();
+        let at = pointer::join(&tokens);
+        let mut diagnostic = Diagnostic::new(
+            file,
+            at,
+            format!("this node is not valid OpenAPI 3.0: {}", error.inner()),
+            "compare the node with the OpenAPI 3.0.3 specification (https://spec.openapis.org/oas/v3.0.3) and correct it",
+        );
+        diagnostic.operation_id = operation_at(tree, &tokens);
+        Diagnostics::one(diagnostic)
+    })
+}
+
+/// The operationId of the operation that contains the node at `tokens`, if any.
+pub fn operation_at(tree: &Value, tokens: &[String]) -> Option<String> {
+    match tokens {
+        [paths, path, method, ..] if paths == "paths" => tree
+            .get("paths")?
+            .get(path)?
+            .get(method)?
+            .get("operationId")?
+            .as_str()
+            .map(str::to_owned),
+        _ => None,
+    }
+}
+
+/// Looks a local `#/...` reference up in the tree.
+pub fn resolve<'a>(tree: &'a Value, reference: &str) -> Option<&'a Value> {
+    let mut node = tree;
+    for token in pointer::split(reference)? {
+        node = match node {
+            Value::Object(map) => map.get(&token)?,
+            Value::Array(items) => items.get(token.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(node)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_integer_keys_become_strings() {
+        let tree = parse_tree(&SourceFile::new("t.yaml", "responses:\n  200: {description: ok}\n")).unwrap();
+        assert_eq!(tree["responses"]["200"]["description"], "ok");
+    }
+
+    #[test]
+    fn syntax_errors_name_the_line() {
+        let error = parse_tree(&SourceFile::new("t.yaml", "a: [1, 2\nb: 3\n")).unwrap_err();
+        let text = error.to_string();
+        assert!(text.contains("t.yaml#"), "{text}");
+        assert!(text.contains("line"), "{text}");
+    }
+
+    #[test]
+    fn type_errors_point_at_the_node() {
+        let tree = serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/a": {"get": {"operationId": "a", "responses": {"200": {"description": 5}}}}}
+        });
+        let error = parse_openapi("t.json", &tree).unwrap_err();
+        let d = &error.0[0];
+        assert!(d.pointer.starts_with("#/paths/~1a/get"), "{}", d.pointer);
+        assert_eq!(d.operation_id.as_deref(), Some("a"));
+    }
+}

@@ -1,0 +1,235 @@
+//! Client methods for operations with several response types, which progenitor 0.15 rejects
+//! (`assertion failed: response_types.len() <= 1`): 201-with-body vs 204 for create-or-update
+//! secret, 200 vs 207 for set-cluster-deployment-records.
+//!
+//! Each gets a method on the same `Client`, built and hooked exactly like progenitor's, whose
+//! success value is an enum with one variant per documented success status, so the caller
+//! can tell which status came back and has the typed body for it. When the error responses
+//! differ in type too, they get an enum of their own.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::client::{BodyKind, body_kind};
+use crate::ir::{Api, Operation, ParameterLocation, Response};
+use crate::normalize::status_reason;
+use crate::rust_types;
+
+/// Methods and enums for the operations listed in `operation_ids`.
+pub fn generate(api: &Api, operation_ids: &BTreeSet<String>, models_crate: &str) -> TokenStream {
+    let (methods, enums): (Vec<_>, Vec<_>) = api
+        .operations
+        .iter()
+        .filter(|o| operation_ids.contains(&o.id))
+        .map(|o| operation(o, models_crate))
+        .unzip();
+    if methods.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        #[allow(unused_imports)]
+        use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+        #[allow(unused_imports)]
+        use crate::{ByteStream, Client, Error, ResponseValue};
+
+        #(#enums)*
+
+        impl Client {
+            #(#methods)*
+        }
+    }
+}
+
+/// The name of the success enum of an operation, e.g. `DependabotCreateOrUpdateOrgSecretSuccess`.
+pub fn success_enum_name(operation: &Operation) -> String {
+    format!("{}Success", operation.type_base)
+}
+
+/// The name of the error enum of an operation whose error responses differ in type.
+pub fn failure_enum_name(operation: &Operation) -> String {
+    format!("{}Failure", operation.type_base)
+}
+
+fn variant_name(response: &Response) -> proc_macro2::Ident {
+    format_ident!("{}", status_reason(&response.status))
+}
+
+fn body_type(response: &Response, models_crate: &str) -> Option<TokenStream> {
+    match body_kind(response) {
+        BodyKind::None => None,
+        BodyKind::Raw => Some(quote! { ByteStream }),
+        BodyKind::Json(_) => response.body.as_ref().and_then(|b| b.schema.as_ref()).map(|s| rust_types::owned(s, models_crate)),
+    }
+}
+
+fn response_enum(name: &str, what: &str, operation: &Operation, responses: &[&Response], models_crate: &str) -> TokenStream {
+    let ident = format_ident!("{}", name);
+    let doc = format!("The documented {what} responses of `{}`, one variant per status.", operation.id);
+    let variants = responses.iter().map(|r| {
+        let variant = variant_name(r);
+        let doc = format!("`{}`: {}", r.status, r.description.trim());
+        match body_type(r, models_crate) {
+            Some(ty) => quote! { #[doc = #doc] #variant(#ty), },
+            None => quote! { #[doc = #doc] #variant, },
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug)]
+        pub enum #ident {
+            #(#variants)*
+        }
+    }
+}
+
+/// A match arm turning `response` into `Ok(ResponseValue<Enum>)` or `Err(Error::ErrorResponse)`.
+fn arm(response: &Response, enum_ident: Option<&proc_macro2::Ident>, is_error: bool, error_type: &TokenStream, models_crate: &str) -> TokenStream {
+    let pattern = match (response.code(), response.status.as_str()) {
+        (Some(code), _) => quote! { #code },
+        (None, "default") => quote! { _ },
+        (None, range) => {
+            let hundreds = range.chars().next().and_then(|c| c.to_digit(10)).unwrap_or(5) as u16 * 100;
+            let last = hundreds + 99;
+            quote! { #hundreds..=#last }
+        }
+    };
+    let kind = body_kind(response);
+    let read = match kind {
+        BodyKind::None => quote! { ResponseValue::empty(response) },
+        BodyKind::Raw => quote! { ResponseValue::stream(response) },
+        BodyKind::Json(_) => {
+            let ty = body_type(response, models_crate);
+            quote! { ResponseValue::<#ty>::from_response::<#error_type>(response).await? }
+        }
+    };
+    let Some(enum_ident) = enum_ident else {
+        return quote! { #pattern => Err(Error::ErrorResponse(#read)), };
+    };
+    let variant = variant_name(response);
+    let inner = match kind {
+        BodyKind::None => quote! { #enum_ident::#variant },
+        _ => quote! { #enum_ident::#variant(value.into_inner()) },
+    };
+    let value = quote! { ResponseValue::new(#inner, status, headers) };
+    let result = if is_error { quote! { Err(Error::ErrorResponse(#value)) } } else { quote! { Ok(#value) } };
+    quote! {
+        #pattern => {
+            let value = #read;
+            let (status, headers) = (value.status(), value.headers().clone());
+            #result
+        }
+    }
+}
+
+fn operation(operation: &Operation, models_crate: &str) -> (TokenStream, TokenStream) {
+    let successes: Vec<&Response> = operation.responses.iter().filter(|r| r.is_success()).collect();
+    let errors: Vec<&Response> = operation.responses.iter().filter(|r| !r.is_success()).collect();
+    let success_name = success_enum_name(operation);
+    let success_ident = format_ident!("{}", success_name);
+    let mut enums = vec![response_enum(&success_name, "success", operation, &successes, models_crate)];
+
+    let error_kinds: BTreeSet<BodyKind> = errors.iter().map(|r| body_kind(r)).collect();
+    let (error_type, error_enum) = if error_kinds.len() > 1 {
+        let name = failure_enum_name(operation);
+        enums.push(response_enum(&name, "error", operation, &errors, models_crate));
+        let ident = format_ident!("{}", name);
+        (quote! { #ident }, Some(ident))
+    } else {
+        let ty = errors.first().and_then(|r| body_type(r, models_crate)).unwrap_or_else(|| quote! { () });
+        (ty, None)
+    };
+
+    // Arguments: path parameters in template order, then the rest by name (as progenitor does).
+    let template = crate::validate::template_parameters(&operation.path);
+    let mut path_params: Vec<_> = operation.parameters.iter().filter(|p| p.location == ParameterLocation::Path).collect();
+    path_params.sort_by_key(|p| template.iter().position(|t| *t == p.name));
+    let mut query_params: Vec<_> = operation.parameters.iter().filter(|p| p.location == ParameterLocation::Query).collect();
+    query_params.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
+
+    let mut arguments = Vec::new();
+    let mut argument_docs = String::new();
+    for p in path_params.iter().chain(query_params.iter()) {
+        let ident = format_ident!("{}", p.rust_name);
+        let ty = rust_types::borrowed_parameter(&p.schema, models_crate);
+        let ty = if p.required || p.location == ParameterLocation::Path { ty } else { quote! { Option<#ty> } };
+        arguments.push(quote! { #ident: #ty });
+        argument_docs.push_str(&format!("\n- `{}`: {}", p.rust_name, p.description.as_deref().unwrap_or("").trim()));
+    }
+    let body = operation.body.as_ref().map(|b| rust_types::owned(&b.schema, models_crate));
+    if let Some(ty) = &body {
+        arguments.push(quote! { body: &'a #ty });
+        argument_docs.push_str("\n- `body`");
+    }
+
+    // The URL: the template with each `{name}` replaced by the encoded argument.
+    let mut format_string = String::from("{}");
+    let mut rest = operation.path.as_str();
+    let mut url_args = Vec::new();
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else { break };
+        format_string.push_str(&rest[..start]);
+        format_string.push_str("{}");
+        let name = &rest[start + 1..start + len];
+        let ident = format_ident!("{}", crate::normalize::fn_name(name));
+        url_args.push(quote! { encode_path(&#ident.to_string()) });
+        rest = &rest[start + len + 1..];
+    }
+    format_string.push_str(rest);
+
+    let method = format_ident!("{}", operation.method.to_ascii_lowercase());
+    let queries = query_params.iter().map(|p| {
+        let name = &p.name;
+        let ident = format_ident!("{}", p.rust_name);
+        quote! { .query(&progenitor_client::QueryParam::new(#name, &#ident)) }
+    });
+    let json_body = body.as_ref().map(|_| quote! { .json(&body) });
+
+    let mut arms: Vec<TokenStream> = successes.iter().map(|r| arm(r, Some(&success_ident), false, &error_type, models_crate)).collect();
+    arms.extend(errors.iter().filter(|r| r.status != "default").map(|r| arm(r, error_enum.as_ref(), true, &error_type, models_crate)));
+    let default = errors.iter().find(|r| r.status == "default");
+    match default {
+        Some(r) => arms.push(arm(r, error_enum.as_ref(), true, &error_type, models_crate)),
+        None => arms.push(quote! { _ => Err(Error::UnexpectedResponse(response)), }),
+    }
+
+    let fn_ident = format_ident!("{}", operation.fn_name);
+    let op_name = &operation.fn_name;
+    let mut doc = operation.summary.clone().unwrap_or_default();
+    if let Some(description) = &operation.description {
+        doc.push_str("\n\n");
+        doc.push_str(description.trim());
+    }
+    doc.push_str(&format!(
+        "\n\nSends a `{}` request to `{}`. The success value tells which documented status came back: see [`{success_name}`].\n\nArguments:{argument_docs}",
+        operation.method, operation.path
+    ));
+
+    let method_tokens = quote! {
+        #[doc = #doc]
+        pub async fn #fn_ident<'a>(&'a self, #(#arguments),*) -> Result<ResponseValue<#success_ident>, Error<#error_type>> {
+            let url = format!(#format_string, self.baseurl, #(#url_args),*);
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .#method(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                #(#queries)*
+                #json_body
+                .build()?;
+            let info = OperationInfo { operation_id: #op_name };
+            self.pre(&mut request, &info).await?;
+            let result = self.exec(request, &info).await;
+            self.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                #(#arms)*
+            }
+        }
+    };
+    (method_tokens, quote! { #(#enums)* })
+}

@@ -1,0 +1,119 @@
+//! The API surface: a compact text listing every operation (method, path, parameters, body,
+//! responses) and every model (fields with types and constraints). It is snapshot-tested, so
+//! a change to the pinned spec shows up in review as a diff that reads like a changelog.
+//! Descriptions are left out on purpose: they change often and say nothing about types.
+
+use std::fmt::Write;
+
+use serde_json::Value;
+
+use crate::ir::{Api, Model, Operation, ref_name};
+use crate::normalize::Origin;
+use crate::rust_types::describe;
+
+/// Constraint keywords shown next to a type, in this order.
+const CONSTRAINTS: [&str; 14] = [
+    "minLength", "maxLength", "pattern", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+    "multipleOf", "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties", "default",
+];
+
+/// Renders the surface of the whole API.
+pub fn render(api: &Api, multi_status: &std::collections::BTreeSet<String>) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# {} {}: {} operations, {} models", api.title, api.version, api.operations.len(), api.models.len());
+    for operation in &api.operations {
+        out.push('\n');
+        out.push_str(&render_operation(operation, multi_status.contains(&operation.id)));
+    }
+    for model in &api.models {
+        out.push('\n');
+        out.push_str(&render_model(model));
+    }
+    out
+}
+
+/// Renders one operation.
+pub fn render_operation(operation: &Operation, multi_status: bool) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "operation {}", operation.id);
+    let _ = writeln!(out, "  {} {}", operation.method, operation.path);
+    let returns = if multi_status { format!(" -> {}Success", operation.type_base) } else { String::new() };
+    let _ = writeln!(out, "  client: Client::{}{returns}", operation.fn_name);
+    for p in &operation.parameters {
+        let required = if p.required { ", required" } else { "" };
+        let _ = writeln!(out, "  param {} ({}{required}): {}{}", p.name, p.location.as_str(), describe(&p.schema), constraints(&p.schema));
+    }
+    if let Some(body) = &operation.body {
+        let required = if body.required { ", required" } else { "" };
+        let _ = writeln!(out, "  body ({}{required}): {}", body.media_type, describe(&body.schema));
+    }
+    for r in &operation.responses {
+        let body = match &r.body {
+            None => "no body".to_owned(),
+            Some(b) => match &b.schema {
+                Some(schema) if crate::ir::is_json(&b.media_type) => describe(schema),
+                Some(schema) => format!("{} ({})", describe(schema), b.media_type),
+                None => format!("bytes ({})", b.media_type),
+            },
+        };
+        let headers = if r.headers.is_empty() {
+            String::new()
+        } else {
+            format!("; headers: {}", r.headers.iter().map(|h| h.name.as_str()).collect::<Vec<_>>().join(", "))
+        };
+        let _ = writeln!(out, "  {} {body}{headers}", r.status);
+    }
+    out
+}
+
+/// Renders one model.
+pub fn render_model(model: &Model) -> String {
+    let mut out = String::new();
+    let from = match &model.origin {
+        Origin::Component(name) => format!("#/components/schemas/{name}"),
+        Origin::Inline(pointer) => format!("inline at {pointer}"),
+    };
+    let _ = writeln!(out, "model {} ({from})", model.name);
+    render_schema_body(&model.schema, 1, &mut out);
+    out
+}
+
+fn render_schema_body(schema: &Value, depth: usize, out: &mut String) {
+    let indent = "  ".repeat(depth);
+    let properties = schema.get("properties").and_then(Value::as_object).filter(|p| !p.is_empty());
+    let Some(properties) = properties else {
+        let _ = writeln!(out, "{indent}{}{}", describe(schema), constraints(schema));
+        return;
+    };
+    let required: Vec<&str> = schema.get("required").and_then(Value::as_array).map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+    let nullable = if schema.get("nullable") == Some(&Value::Bool(true)) { " (nullable)" } else { "" };
+    let closed = if schema.get("additionalProperties") == Some(&Value::Bool(false)) { ", no other fields" } else { "" };
+    let _ = writeln!(out, "{indent}object{nullable}{closed}");
+    for (name, property) in properties {
+        let marker = if required.contains(&name.as_str()) { " (required)" } else { "" };
+        let nested = ref_name(property).is_none()
+            && property.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty());
+        if nested {
+            let _ = writeln!(out, "{indent}  {name}{marker}:");
+            render_schema_body(property, depth + 2, out);
+        } else {
+            let _ = writeln!(out, "{indent}  {name}{marker}: {}{}", describe(property), constraints(property));
+        }
+    }
+    let missing: Vec<&&str> = required.iter().filter(|r| !properties.contains_key(**r)).collect();
+    if !missing.is_empty() {
+        let _ = writeln!(out, "{indent}  required but undeclared: {missing:?}");
+    }
+}
+
+/// The constraints of a schema, e.g. ` maxLength=71 pattern=^sha256:[a-f0-9]{64}$`.
+fn constraints(schema: &Value) -> String {
+    let mut out = String::new();
+    for key in CONSTRAINTS {
+        if let Some(value) = schema.get(key) {
+            let shown = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
+            let _ = write!(out, " {key}={shown}");
+        }
+    }
+    out
+}

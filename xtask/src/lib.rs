@@ -1,0 +1,26 @@
+//! Workspace automation behind `cargo xtask`. The code generator (`codegen`) builds files in
+//! memory; this crate is the only place that reads the spec from disk and writes or checks the
+//! generated tree.
+
+pub mod files;
+pub mod pin;
+pub mod regen;
+
+use std::path::PathBuf;
+
+/// The workspace root (the folder holding the top-level `Cargo.toml`).
+pub fn workspace_root() -> PathBuf {
+    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir.parent().map(PathBuf::from).unwrap_or(manifest_dir)
+}
+
+/// The pinned spec, relative to the workspace root.
+pub const PINNED_SPEC: &str = "spec/api.github.com.yaml";
+/// Where the pinned spec's provenance is recorded, relative to the workspace root.
+pub const PROVENANCE: &str = "spec/provenance.yaml";
+/// The list of pinned operations, relative to the workspace root.
+pub const OPERATIONS: &str = "spec/operations.txt";
+/// Where upstream descriptions are kept, relative to the workspace root.
+pub const UPSTREAM_DIR: &str = "spec/upstream";
+/// The generated crates, relative to the workspace root.
+pub const GENERATED: &str = "generated";

@@ -1,0 +1,84 @@
+//! `cargo xtask`: see `cargo xtask --help`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use xtask::pin::PinOptions;
+use xtask::regen::RegenOptions;
+use xtask::{GENERATED, PINNED_SPEC, workspace_root};
+
+#[derive(Parser)]
+#[command(about = "Workspace automation: regenerate the crates from the pinned spec, or re-pin the spec.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate the models and client crates from the spec into generated/.
+    Regen {
+        /// Write nothing; fail with a diff if the generated files are not up to date.
+        #[arg(long)]
+        check: bool,
+        /// Another OpenAPI 3.0 file (YAML or JSON) to generate from [default: spec/api.github.com.yaml].
+        #[arg(long)]
+        spec: Option<PathBuf>,
+        /// Another folder to generate into [default: generated/].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Name the generated crates PREFIX-models and PREFIX-client.
+        #[arg(long, default_value = "github")]
+        crate_prefix: String,
+        /// Show the full diff and the changed files.
+        #[arg(short, long)]
+        verbose: bool,
+    },
+    /// Extract the pinned subset of operations from a full upstream description.
+    Pin {
+        /// GitHub's full description, .json or .json.gz (e.g. spec/upstream/api.github.com-23.0.2.json.gz).
+        #[arg(long)]
+        from: PathBuf,
+        /// The operations to pin, one `operationId METHOD /path` per line [default: spec/operations.txt].
+        #[arg(long)]
+        operations: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let root = workspace_root();
+    let result = match cli.command {
+        Command::Regen { check, spec, out, crate_prefix, verbose } => {
+            let mut command = "cargo xtask regen".to_owned();
+            let (spec, spec_display) = match spec {
+                Some(path) => {
+                    command.push_str(&format!(" --spec {}", path.display()));
+                    (path.clone(), path.display().to_string())
+                }
+                None => (root.join(PINNED_SPEC), PINNED_SPEC.to_owned()),
+            };
+            let out = match out {
+                Some(path) => {
+                    command.push_str(&format!(" --out {}", path.display()));
+                    path
+                }
+                None => root.join(GENERATED),
+            };
+            if crate_prefix != "github" {
+                command.push_str(&format!(" --crate-prefix {crate_prefix}"));
+            }
+            let options = RegenOptions { spec, spec_display, out, command, crate_prefix };
+            xtask::regen::run(&options, check, verbose)
+        }
+        Command::Pin { from, operations } => xtask::pin::run(&root, &PinOptions { from, operations }),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("{error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

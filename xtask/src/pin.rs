@@ -1,0 +1,65 @@
+//! `cargo xtask pin --from <description> [--operations <file>]`: extract the pinned subset
+//! from a full upstream description. The upstream file is copied into `spec/upstream/` so the
+//! pin can be redone offline; nothing is written unless every operation was found.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use crate::files::{read_text, write_atomic};
+use crate::{OPERATIONS, PINNED_SPEC, PROVENANCE, UPSTREAM_DIR};
+
+/// Where `pin` reads from.
+#[derive(Debug, Clone)]
+pub struct PinOptions {
+    /// The full description (`.json` or `.json.gz`).
+    pub from: PathBuf,
+    /// The operations list; default `spec/operations.txt`.
+    pub operations: Option<PathBuf>,
+}
+
+/// Pins into the workspace at `root`.
+pub fn run(root: &Path, options: &PinOptions) -> Result<()> {
+    let from_bytes = std::fs::read(&options.from)
+        .with_context(|| format!("cannot read the upstream description {}; pass a GitHub api.github.com.json(.gz) with --from", options.from.display()))?;
+    let file_name = options
+        .from
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .context("--from must name a file")?;
+    let upstream_rel = format!("{UPSTREAM_DIR}/{file_name}");
+    let operations_path = options.operations.clone().unwrap_or_else(|| root.join(OPERATIONS));
+    let operations_display = relative_display(root, &operations_path);
+    let operations_text = read_text(&operations_path)?;
+    let operations = codegen::pin::parse_operation_list(&operations_display, &operations_text).map_err(|d| anyhow::anyhow!("{d}"))?;
+
+    let names = codegen::pin::PinNames {
+        upstream: upstream_rel.clone(),
+        operations: operations_display,
+        subset: PINNED_SPEC.to_owned(),
+    };
+    let pinned = codegen::pin::pin(&names, &from_bytes, &operations).map_err(|d| anyhow::anyhow!("{d}"))?;
+
+    // Everything checked: now write. The upstream copy first, so the provenance never names a
+    // file that is not there.
+    let upstream_target = root.join(&upstream_rel);
+    let same_file = upstream_target.canonicalize().ok() == options.from.canonicalize().ok();
+    if !same_file {
+        write_atomic(&upstream_target, &from_bytes)?;
+    }
+    write_atomic(&root.join(PINNED_SPEC), pinned.spec_yaml.as_bytes())?;
+    write_atomic(&root.join(PROVENANCE), pinned.provenance_yaml.as_bytes())?;
+    println!(
+        "pin: {} operations and {} components from {upstream_rel} into {PINNED_SPEC} ({} bytes); provenance in {PROVENANCE}",
+        operations.len(),
+        pinned.component_count,
+        pinned.spec_yaml.len()
+    );
+    Ok(())
+}
+
+fn relative_display(root: &Path, path: &Path) -> String {
+    let absolute = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    absolute.strip_prefix(&root).unwrap_or(path).display().to_string()
+}

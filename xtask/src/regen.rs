@@ -1,0 +1,166 @@
+//! `cargo xtask regen [--check]`: generate the crates from the spec, then write only what
+//! changed (atomically) and delete what is no longer produced — or, with `--check`, write
+//! nothing and fail with a diff when anything is stale.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+
+use crate::files::{owned_generated_files, read_text, remove_empty_parents, write_atomic};
+
+/// What to generate from where.
+#[derive(Debug, Clone)]
+pub struct RegenOptions {
+    /// The spec file (YAML or JSON).
+    pub spec: PathBuf,
+    /// How the spec is named in headers and diagnostics (a workspace-relative path when possible).
+    pub spec_display: String,
+    /// The folder the crates go into.
+    pub out: PathBuf,
+    /// The command to name in headers.
+    pub command: String,
+    /// Generated crates are named `{prefix}-models`, `{prefix}-client`.
+    pub crate_prefix: String,
+}
+
+/// The differences between what the generator produced and what is on disk.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// Files to create or overwrite: relative path -> (old contents if any, new contents).
+    pub writes: BTreeMap<String, (Option<String>, String)>,
+    /// Generated files no longer produced: relative path -> old contents.
+    pub deletes: BTreeMap<String, String>,
+    /// Files already up to date.
+    pub unchanged: usize,
+}
+
+impl Plan {
+    /// True when nothing needs to change.
+    pub fn is_clean(&self) -> bool {
+        self.writes.is_empty() && self.deletes.is_empty()
+    }
+
+    /// A unified diff of every change, paths relative to the output folder.
+    pub fn diff(&self) -> String {
+        let mut out = String::new();
+        for (path, (old, new)) in &self.writes {
+            let old = old.as_deref().unwrap_or("");
+            let diff = similar::TextDiff::from_lines(old, new.as_str());
+            out.push_str(&diff.unified_diff().context_radius(3).header(&format!("a/{path}"), &format!("b/{path}")).to_string());
+        }
+        for (path, old) in &self.deletes {
+            let diff = similar::TextDiff::from_lines(old.as_str(), "");
+            out.push_str(&diff.unified_diff().header(&format!("a/{path}"), "/dev/null").to_string());
+        }
+        out
+    }
+
+    /// The changed paths, one per line, marked `M`, `A` or `D`.
+    pub fn changed_paths(&self) -> String {
+        let mut out = String::new();
+        for (path, (old, _)) in &self.writes {
+            out.push_str(if old.is_some() { "  M " } else { "  A " });
+            out.push_str(path);
+            out.push('\n');
+        }
+        for path in self.deletes.keys() {
+            out.push_str("  D ");
+            out.push_str(path);
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// Runs the generator and compares its files with those under `options.out`.
+pub fn plan(options: &RegenOptions) -> Result<(codegen::Output, Plan)> {
+    let text = read_text(&options.spec).with_context(|| "pass an existing OpenAPI 3.0 file with --spec".to_owned())?;
+    let source = codegen::SourceFile::new(&options.spec_display, text);
+    let settings = codegen::Settings {
+        crate_prefix: options.crate_prefix.clone(),
+        command: options.command.clone(),
+    };
+    let output = codegen::generate(&source, &settings).map_err(|diagnostics| anyhow::anyhow!("{diagnostics}"))?;
+    let plan = compare(&options.out, &output.files)?;
+    Ok((output, plan))
+}
+
+/// Compares generated `files` with the folder `out`.
+pub fn compare(out: &Path, files: &BTreeMap<String, String>) -> Result<Plan> {
+    let mut plan = Plan::default();
+    for (path, contents) in files {
+        let target = out.join(path);
+        let old = if target.exists() { Some(read_text(&target)?) } else { None };
+        if old.as_deref() == Some(contents.as_str()) {
+            plan.unchanged += 1;
+        } else {
+            plan.writes.insert(path.clone(), (old, contents.clone()));
+        }
+    }
+    for path in owned_generated_files(out)? {
+        if !files.contains_key(&path) {
+            let old = read_text(&out.join(&path))?;
+            plan.deletes.insert(path, old);
+        }
+    }
+    Ok(plan)
+}
+
+/// Carries out a plan: atomic writes, then deletions (and folders left empty).
+pub fn apply(out: &Path, plan: &Plan) -> Result<()> {
+    for (path, (_, contents)) in &plan.writes {
+        write_atomic(&out.join(path), contents.as_bytes())?;
+    }
+    for path in plan.deletes.keys() {
+        let target = out.join(path);
+        std::fs::remove_file(&target).with_context(|| format!("cannot delete the stale generated file {}", target.display()))?;
+        if let Some(parent) = target.parent() {
+            remove_empty_parents(parent, out);
+        }
+    }
+    Ok(())
+}
+
+/// `cargo xtask regen`: prints a one-line summary; with `check`, fails on stale files.
+pub fn run(options: &RegenOptions, check: bool, verbose: bool) -> Result<()> {
+    let started = Instant::now();
+    let (output, plan) = plan(options)?;
+    let summary = format!(
+        "{} operations, {} types, {} files",
+        output.api.operations.len(),
+        output.type_count(),
+        output.files.len()
+    );
+    if check {
+        if plan.is_clean() {
+            println!("regen --check: {summary} up to date ({:.2?})", started.elapsed());
+            return Ok(());
+        }
+        let diff = plan.diff();
+        if verbose || diff.lines().count() <= 400 {
+            print!("{diff}");
+        } else {
+            println!("(diff of {} lines not shown; run with -v to see it)", diff.lines().count());
+        }
+        bail!(
+            "generated code under {} is out of date relative to {}:\n{}run `cargo xtask regen` and commit",
+            options.out.display(),
+            options.spec_display,
+            plan.changed_paths()
+        );
+    }
+    apply(&options.out, &plan)?;
+    println!(
+        "regen: {summary}; {} written, {} removed, {} unchanged ({:.2?})",
+        plan.writes.len(),
+        plan.deletes.len(),
+        plan.unchanged,
+        started.elapsed()
+    );
+    if verbose {
+        print!("{}", plan.changed_paths());
+    }
+    Ok(())
+}
