@@ -93,6 +93,8 @@ pub fn models_lib(header: &Header, title: &str, version: &str) -> String {
 #![allow(rustdoc::bare_urls)]
 
 mod constrained;
+// typify writes `Default` by hand for enums whose schema names a default variant.
+#[allow(clippy::derivable_impls)]
 mod types;
 
 pub use constrained::*;

@@ -65,17 +65,14 @@ pub struct Output {
     pub surface: String,
     /// operationId -> the client code of that operation.
     pub operation_code: BTreeMap<String, String>,
-    /// Model type name -> its generated code.
+    /// Model type name -> its definition and impls. Types typify derives for nested inline
+    /// schemas extend their parent's name (`MinimalRepositoryLicense`), so they sort next to
+    /// it; `(support)` holds the shared helper modules.
     pub model_code: BTreeMap<String, String>,
+    /// Number of Rust types in the models crate, including the nested ones.
+    pub type_count: usize,
     /// The operations whose client methods come from our multi-status generator.
     pub multi_status_operations: BTreeSet<String>,
-}
-
-impl Output {
-    /// Number of model types generated (including ones typify derived for nested schemas).
-    pub fn type_count(&self) -> usize {
-        self.model_code.keys().filter(|k| !k.starts_with('(')).count()
-    }
 }
 
 /// Generates the models and client crates for `spec`.
@@ -115,11 +112,15 @@ pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagno
     files.insert("client/src/multi_status.rs".to_owned(), multi_status_rs);
 
     // Per-item views for the snapshot tests.
-    let mut model_code = BTreeMap::new();
+    let mut model_code: BTreeMap<String, String> = BTreeMap::new();
     for tokens in [&models.types, &models.constrained] {
         if let Ok(parsed) = syn::parse2::<syn::File>(tokens.clone()) {
             for (name, code) in snippets::by_type(&parsed) {
-                model_code.entry(name).or_insert_with(String::new).push_str(&code);
+                let entry = model_code.entry(name).or_default();
+                if !entry.is_empty() {
+                    entry.push('\n');
+                }
+                entry.push_str(&code);
             }
         }
     }
@@ -149,6 +150,7 @@ pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagno
         surface,
         operation_code,
         model_code,
+        type_count: models.type_names.len(),
         multi_status_operations: client.multi_status_operations,
     })
 }

@@ -4,7 +4,6 @@
 use std::collections::BTreeSet;
 
 use proc_macro2::TokenStream;
-use serde_json::Value;
 use typify::{TypeSpace, TypeSpaceSettings};
 
 use crate::constrained;
@@ -77,7 +76,12 @@ pub fn generate(file: &str, spec: &Normalized) -> Result<Models, Diagnostics> {
 
     let types = catch_panic(|| type_space.to_stream())
         .map_err(|panic| Diagnostics::one(typify_problem(file, spec, &format!("typify panicked while writing types: {panic}"))))?;
-    let mut type_names: BTreeSet<String> = type_space.iter_types().map(|t| t.name()).collect();
+    // Only the types typify declares (structs, enums, newtypes), not `Vec<..>` and friends.
+    let mut type_names: BTreeSet<String> = type_space
+        .iter_types()
+        .filter(|t| matches!(t.details(), typify::TypeDetails::Struct(_) | typify::TypeDetails::Enum(_) | typify::TypeDetails::Newtype(_)))
+        .map(|t| t.name())
+        .collect();
     type_names.extend(constrained_names.iter().cloned());
 
     // typify names definitions itself; they must be the names the client and server will use.
@@ -93,7 +97,13 @@ pub fn generate(file: &str, spec: &Normalized) -> Result<Models, Diagnostics> {
 
     Ok(Models {
         types,
-        constrained: quote::quote! { #(#constrained_items)* },
+        constrained: quote::quote! {
+            // The element types are typify's, from the sibling module.
+            #[allow(unused_imports)]
+            use crate::types::*;
+
+            #(#constrained_items)*
+        },
         type_names,
     })
 }
@@ -125,7 +135,3 @@ pub fn original_pointer(spec: &Normalized, name: &str) -> String {
     }
 }
 
-/// The description of a schema, if it has one.
-pub fn description(schema: &Value) -> Option<&str> {
-    schema.get("description").and_then(Value::as_str)
-}

@@ -173,7 +173,11 @@ fn operation(operation: &Operation, models_crate: &str) -> (TokenStream, TokenSt
         format_string.push_str("{}");
         let name = &rest[start + 1..start + len];
         let ident = format_ident!("{}", crate::normalize::fn_name(name));
-        url_args.push(quote! { encode_path(&#ident.to_string()) });
+        let is_str = path_params
+            .iter()
+            .find(|p| p.name == name)
+            .is_some_and(|p| p.schema.get("type").and_then(serde_json::Value::as_str) == Some("string"));
+        url_args.push(if is_str { quote! { encode_path(#ident) } } else { quote! { encode_path(&#ident.to_string()) } });
         rest = &rest[start + len + 1..];
     }
     format_string.push_str(rest);

@@ -77,6 +77,7 @@ pub fn status_reason(status: &str) -> String {
 /// Rewrites `tree` as described in the module documentation.
 pub fn normalize(file: &str, tree: &Value) -> Result<Normalized, Diagnostics> {
     let mut tree = tree.clone();
+    fence_code_blocks(&mut tree);
     let mut origins = BTreeMap::new();
     rename_components(file, &mut tree, &mut origins)?;
     let mut namer = Namer { origins };
@@ -84,6 +85,45 @@ pub fn normalize(file: &str, tree: &Value) -> Result<Normalized, Diagnostics> {
     hoist_component_parameter_schemas(&mut tree, &mut namer);
     hoist_constrained_containers(&mut tree, &mut namer);
     Ok(Normalized { tree, origins: namer.origins })
+}
+
+/// Descriptions become doc comments, where rustdoc compiles every code block without a
+/// language as a Rust doctest. GitHub's descriptions hold JavaScript and shell examples in
+/// such blocks, so they are marked `text`.
+fn fence_code_blocks(node: &mut Value) {
+    match node {
+        Value::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                match (key.as_str(), value) {
+                    ("example" | "examples", _) => {}
+                    ("description" | "summary", Value::String(text)) => *text = mark_fences(text),
+                    (_, value) => fence_code_blocks(value),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(fence_code_blocks),
+        _ => {}
+    }
+}
+
+/// Adds `text` to every opening code fence that has no language.
+pub fn mark_fences(text: &str) -> String {
+    let mut inside = false;
+    let mut out = Vec::new();
+    for line in text.split('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") {
+            if !inside && trimmed.trim_end() == "```" {
+                out.push(line.replacen("```", "```text", 1));
+            } else {
+                out.push(line.to_owned());
+            }
+            inside = !inside;
+        } else {
+            out.push(line.to_owned());
+        }
+    }
+    out.join("\n")
 }
 
 fn schemas_mut(tree: &mut Value) -> &mut Map<String, Value> {
@@ -457,6 +497,11 @@ fn replace_placeholder(node: &mut Value, wanted: &str, reference: &Value, nullab
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bare_code_fences_are_marked_text() {
+        assert_eq!(mark_fences("a\n```\nx\n```\n```js\ny\n```"), "a\n```text\nx\n```\n```js\ny\n```");
+    }
 
     #[test]
     fn names_are_rust_identifiers() {

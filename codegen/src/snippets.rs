@@ -8,13 +8,23 @@ use crate::render::item_source;
 /// Splits a models file into one excerpt per type: its definition and every `impl` for it.
 /// Items that are not about one type (helper modules) go under `"(support)"`.
 pub fn by_type(file: &syn::File) -> BTreeMap<String, String> {
+    let declared: Vec<String> = file
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) => Some(s.ident.to_string()),
+            syn::Item::Enum(e) => Some(e.ident.to_string()),
+            syn::Item::Type(t) => Some(t.ident.to_string()),
+            _ => None,
+        })
+        .collect();
     let mut out: BTreeMap<String, String> = BTreeMap::new();
     for item in &file.items {
         let key = match item {
             syn::Item::Struct(s) => s.ident.to_string(),
             syn::Item::Enum(e) => e.ident.to_string(),
             syn::Item::Type(t) => t.ident.to_string(),
-            syn::Item::Impl(i) => self_type_name(&i.self_ty).unwrap_or_else(|| "(support)".to_owned()),
+            syn::Item::Impl(i) => impl_owner(i, &declared).unwrap_or_else(|| "(support)".to_owned()),
             _ => "(support)".to_owned(),
         };
         let entry = out.entry(key).or_default();
@@ -24,6 +34,21 @@ pub fn by_type(file: &syn::File) -> BTreeMap<String, String> {
         entry.push_str(&item_source(item));
     }
     out
+}
+
+/// The declared type an `impl` is about: its self type, or for `impl From<Ours> for String`,
+/// the declared type named in the trait's arguments.
+fn impl_owner(block: &syn::ItemImpl, declared: &[String]) -> Option<String> {
+    let own = self_type_name(&block.self_ty).filter(|name| declared.contains(name));
+    own.or_else(|| {
+        let (_, trait_path, _) = block.trait_.as_ref()?;
+        let last = trait_path.segments.last()?;
+        let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else { return None };
+        arguments.args.iter().find_map(|argument| match argument {
+            syn::GenericArgument::Type(ty) => self_type_name(ty).filter(|name| declared.contains(name)),
+            _ => None,
+        })
+    })
 }
 
 fn self_type_name(ty: &syn::Type) -> Option<String> {

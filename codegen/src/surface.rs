@@ -91,11 +91,13 @@ fn render_schema_body(schema: &Value, depth: usize, out: &mut String) {
     let _ = writeln!(out, "{indent}object{nullable}{closed}");
     for (name, property) in properties {
         let marker = if required.contains(&name.as_str()) { " (required)" } else { "" };
-        let nested = ref_name(property).is_none()
-            && property.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty());
-        if nested {
+        let items = property.get("items").filter(|_| property.get("type").and_then(Value::as_str) == Some("array"));
+        if has_inline_properties(property) {
             let _ = writeln!(out, "{indent}  {name}{marker}:");
             render_schema_body(property, depth + 2, out);
+        } else if let Some(items) = items.filter(|items| has_inline_properties(items)) {
+            let _ = writeln!(out, "{indent}  {name}{marker}: [object]{}", constraints(property));
+            render_schema_body(items, depth + 2, out);
         } else {
             let _ = writeln!(out, "{indent}  {name}{marker}: {}{}", describe(property), constraints(property));
         }
@@ -104,6 +106,10 @@ fn render_schema_body(schema: &Value, depth: usize, out: &mut String) {
     if !missing.is_empty() {
         let _ = writeln!(out, "{indent}  required but undeclared: {missing:?}");
     }
+}
+
+fn has_inline_properties(schema: &Value) -> bool {
+    ref_name(schema).is_none() && schema.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty())
 }
 
 /// The constraints of a schema, e.g. ` maxLength=71 pattern=^sha256:[a-f0-9]{64}$`.

@@ -1,1 +1,30 @@
-//! placeholder
+//! Shared helpers for the workspace's integration tests: running the generator on the pinned
+//! spec (in memory), and the paths of the workspace's inputs.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ lives in the workspace").to_path_buf()
+}
+
+/// The generator's output for the pinned spec, computed once per test binary.
+pub fn pinned_output() -> &'static codegen::Output {
+    static OUTPUT: OnceLock<codegen::Output> = OnceLock::new();
+    OUTPUT.get_or_init(|| {
+        let text = std::fs::read_to_string(root().join(xtask::PINNED_SPEC)).expect("the pinned spec is readable");
+        let source = codegen::SourceFile::new(xtask::PINNED_SPEC, text);
+        codegen::generate(&source, &codegen::Settings::default()).unwrap_or_else(|d| panic!("{d}"))
+    })
+}
+
+/// insta settings shared by every snapshot test: snapshots in `tests/snapshots/<folder>`,
+/// without the expression header, so a `.snap` file is just the snapshot text.
+pub fn snapshot_settings(folder: &str) -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(root().join("tests/snapshots").join(folder));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings
+}

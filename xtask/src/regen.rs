@@ -130,7 +130,7 @@ pub fn run(options: &RegenOptions, check: bool, verbose: bool) -> Result<()> {
     let summary = format!(
         "{} operations, {} types, {} files",
         output.api.operations.len(),
-        output.type_count(),
+        output.type_count,
         output.files.len()
     );
     if check {
