@@ -1,0 +1,83 @@
+//! Pinning: the committed subset is exactly what `cargo xtask pin` makes from the committed
+//! upstream file, and a bad operations list is a clear error that writes nothing.
+
+use std::fs;
+
+use workspace_tests::root;
+
+const UPSTREAM: &str = "api.github.com-23.0.2.json.gz";
+
+#[test]
+fn the_committed_pin_is_reproducible() {
+    let root = root();
+    let operations_text = fs::read_to_string(root.join(xtask::OPERATIONS)).unwrap();
+    let operations = codegen::pin::parse_operation_list(xtask::OPERATIONS, &operations_text).unwrap();
+    assert_eq!(operations.len(), 20);
+    let bytes = fs::read(root.join(xtask::UPSTREAM_DIR).join(UPSTREAM)).unwrap();
+    let names = codegen::pin::PinNames {
+        upstream: format!("{}/{UPSTREAM}", xtask::UPSTREAM_DIR),
+        operations: xtask::OPERATIONS.to_owned(),
+        subset: xtask::PINNED_SPEC.to_owned(),
+    };
+    let pinned = codegen::pin::pin(&names, &bytes, &operations).unwrap();
+    assert!(
+        pinned.spec_yaml == fs::read_to_string(root.join(xtask::PINNED_SPEC)).unwrap(),
+        "{} differs from a fresh pin of {UPSTREAM}: run `cargo xtask pin --from spec/upstream/{UPSTREAM}` and commit",
+        xtask::PINNED_SPEC
+    );
+    assert_eq!(pinned.provenance_yaml, fs::read_to_string(root.join(xtask::PROVENANCE)).unwrap());
+    // The provenance names the upstream hash that spec/upstream/SOURCES.md publishes.
+    let sources = fs::read_to_string(root.join(xtask::UPSTREAM_DIR).join("SOURCES.md")).unwrap();
+    let hash = pinned.provenance_yaml.lines().find_map(|l| l.trim().strip_prefix("json_sha256: ")).unwrap();
+    assert!(sources.contains(hash), "SOURCES.md does not list {hash}");
+}
+
+/// A scratch workspace with an operations list and the upstream file.
+fn scratch(operations: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("spec")).unwrap();
+    fs::write(dir.path().join(xtask::OPERATIONS), operations).unwrap();
+    dir
+}
+
+#[test]
+fn pin_writes_the_subset_and_copies_the_upstream_file_in() {
+    let dir = scratch("dependabot/get-org-public-key GET /orgs/{org}/dependabot/secrets/public-key\n");
+    let from = root().join(xtask::UPSTREAM_DIR).join(UPSTREAM);
+    xtask::pin::run(dir.path(), &xtask::pin::PinOptions { from, operations: None }).unwrap();
+    let spec = fs::read_to_string(dir.path().join(xtask::PINNED_SPEC)).unwrap();
+    assert!(spec.contains("operationId: dependabot/get-org-public-key"));
+    assert!(spec.contains("  dependabot-public-key:"), "the referenced schema comes along");
+    assert!(!spec.contains("organization-dependabot-secret:"), "unreferenced schemas stay out");
+    assert!(dir.path().join(xtask::UPSTREAM_DIR).join(UPSTREAM).exists(), "the upstream file is copied in");
+    assert!(dir.path().join(xtask::PROVENANCE).exists());
+}
+
+#[test]
+fn an_unknown_operation_is_named_and_nothing_is_written() {
+    let dir = scratch("dependabot/get-org-public-key GET /orgs/{org}/dependabot/secrets/public-key\ndependabot/no-such-thing GET /nope\n");
+    let from = root().join(xtask::UPSTREAM_DIR).join(UPSTREAM);
+    let error = xtask::pin::run(dir.path(), &xtask::pin::PinOptions { from, operations: None }).unwrap_err();
+    let message = format!("{error:#}");
+    assert!(message.contains("operationId `dependabot/no-such-thing` (spec/operations.txt line 2) is not in the upstream description"), "{message}");
+    assert!(message.contains("help:"), "{message}");
+    let written: Vec<_> = walk(dir.path());
+    assert_eq!(written, ["spec/operations.txt"], "nothing but the input may exist");
+}
+
+fn walk(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path.strip_prefix(dir).unwrap().display().to_string());
+            }
+        }
+    }
+    out.sort();
+    out
+}
