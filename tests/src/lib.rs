@@ -28,3 +28,8 @@ pub fn snapshot_settings(folder: &str) -> insta::Settings {
     settings.set_omit_expression(true);
     settings
 }
+
+/// The README's Rust examples, compiled (not run) as doctests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeExamples;
