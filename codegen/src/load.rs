@@ -110,24 +110,125 @@ fn yaml_to_json(value: serde_yaml::Value, path: &mut Vec<String>) -> Result<Valu
 /// node that did not fit.
 pub fn parse_openapi(file: &str, tree: &Value) -> Result<openapiv3::OpenAPI, Diagnostics> {
     serde_path_to_error::deserialize(tree).map_err(|error| {
-        let tokens: Vec<String> = error
-            .path()
-            .iter()
-            .filter_map(|segment| match segment {
-                serde_path_to_error::Segment::Seq { index } => Some(index.to_string()),
-                serde_path_to_error::Segment::Map { key } => Some(key.clone()),
-                serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => None,
-            })
-            .collect();
-        let at = pointer::join(&tokens);
+        let (tokens, message) = narrow(tree, path_tokens(error.path()), error.inner().to_string());
         let mut diagnostic = Diagnostic::new(
             file,
-            at,
-            format!("this node is not valid OpenAPI 3.0: {}", error.inner()),
+            pointer::join(&tokens),
+            format!("this node is not valid OpenAPI 3.0: {message}"),
             "compare the node with the OpenAPI 3.0.3 specification (https://spec.openapis.org/oas/v3.0.3) and correct it",
         );
         diagnostic.operation_id = operation_at(tree, &tokens);
         Diagnostics::one(diagnostic)
+    })
+}
+
+fn path_tokens(path: &serde_path_to_error::Path) -> Vec<String> {
+    path.iter()
+        .filter_map(|segment| match segment {
+            serde_path_to_error::Segment::Seq { index } => Some(index.to_string()),
+            serde_path_to_error::Segment::Map { key } => Some(key.clone()),
+            serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => None,
+        })
+        .collect()
+}
+
+/// openapiv3 wraps most nodes in `ReferenceOr`, an untagged enum, and serde reports an error
+/// inside one at the enum itself ("did not match any variant"). To point at the real culprit,
+/// the failing node is deserialized again as the concrete type its position calls for, until
+/// the error no longer moves deeper.
+fn narrow(tree: &Value, mut tokens: Vec<String>, mut message: String) -> (Vec<String>, String) {
+    for _ in 0..64 {
+        let Some(node) = resolve(tree, &pointer::join(&tokens)) else { break };
+        if node.get("$ref").is_some() {
+            break;
+        }
+        let deeper = match node_kind(&tokens) {
+            Some(kind) => retry_as(kind, node),
+            // A container (`paths`, `responses`, `properties`, ...): find the failing child.
+            None => failing_child(node, &tokens),
+        };
+        match deeper {
+            Some((more, inner)) if !more.is_empty() => {
+                tokens.extend(more);
+                message = inner;
+            }
+            Some((_, inner)) => {
+                message = inner;
+                break;
+            }
+            None => break,
+        }
+    }
+    (tokens, message)
+}
+
+fn retry_as(kind: Kind, node: &Value) -> Option<(Vec<String>, String)> {
+    match kind {
+        Kind::PathItem => retry::<openapiv3::PathItem>(node),
+        Kind::Operation => retry::<openapiv3::Operation>(node),
+        Kind::Parameter => retry::<openapiv3::Parameter>(node),
+        Kind::RequestBody => retry::<openapiv3::RequestBody>(node),
+        Kind::Response => retry::<openapiv3::Response>(node),
+        Kind::MediaType => retry::<openapiv3::MediaType>(node),
+        Kind::Header => retry::<openapiv3::Header>(node),
+        Kind::Schema => retry::<openapiv3::Schema>(node),
+    }
+}
+
+/// The first child of a container whose own type rejects it, as (its key, the error).
+fn failing_child(node: &Value, tokens: &[String]) -> Option<(Vec<String>, String)> {
+    let children: Vec<(String, &Value)> = match node {
+        Value::Object(map) => map.iter().map(|(k, v)| (k.clone(), v)).collect(),
+        Value::Array(items) => items.iter().enumerate().map(|(i, v)| (i.to_string(), v)).collect(),
+        _ => return None,
+    };
+    for (key, child) in children {
+        let mut child_tokens = tokens.to_vec();
+        child_tokens.push(key.clone());
+        if child.get("$ref").is_some() {
+            continue;
+        }
+        if let Some(kind) = node_kind(&child_tokens) {
+            if let Some((mut more, message)) = retry_as(kind, child) {
+                more.insert(0, key);
+                return Some((more, message));
+            }
+        }
+    }
+    None
+}
+
+fn retry<T: serde::de::DeserializeOwned>(node: &Value) -> Option<(Vec<String>, String)> {
+    serde_path_to_error::deserialize::<_, T>(node).err().map(|e| (path_tokens(e.path()), e.inner().to_string()))
+}
+
+enum Kind {
+    PathItem,
+    Operation,
+    Parameter,
+    RequestBody,
+    Response,
+    MediaType,
+    Header,
+    Schema,
+}
+
+/// What OpenAPI object sits at `tokens`, judged by the keys leading to it.
+fn node_kind(tokens: &[String]) -> Option<Kind> {
+    let t: Vec<&str> = tokens.iter().map(String::as_str).collect();
+    Some(match t.as_slice() {
+        ["paths", _] => Kind::PathItem,
+        ["paths", _, method] if crate::validate::METHODS.contains(method) => Kind::Operation,
+        [.., "parameters", index] if index.parse::<usize>().is_ok() => Kind::Parameter,
+        ["components", "parameters", _] => Kind::Parameter,
+        [.., "requestBody"] | ["components", "requestBodies", _] => Kind::RequestBody,
+        [.., "responses", _] => Kind::Response,
+        [.., "headers", _] => Kind::Header,
+        [.., "content", _] => Kind::MediaType,
+        [.., "schema" | "items" | "not" | "additionalProperties"] => Kind::Schema,
+        ["components", "schemas", _] | [.., "properties", _] => Kind::Schema,
+        [.., "allOf" | "anyOf" | "oneOf", index] if index.parse::<usize>().is_ok() => Kind::Schema,
+        _ => return None,
     })
 }
 
@@ -185,7 +286,7 @@ mod tests {
         });
         let error = parse_openapi("t.json", &tree).unwrap_err();
         let d = &error.0[0];
-        assert!(d.pointer.starts_with("#/paths/~1a/get"), "{}", d.pointer);
+        assert_eq!(d.pointer, "#/paths/~1a/get/responses/200/description");
         assert_eq!(d.operation_id.as_deref(), Some("a"));
     }
 }
