@@ -5,6 +5,7 @@
 pub mod files;
 pub mod pin;
 pub mod regen;
+pub mod swap;
 
 use std::path::PathBuf;
 

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
-use crate::files::{owned_generated_files, read_text, remove_empty_parents, write_atomic};
+use crate::files::{owned_generated_files, read_text};
 
 /// What to generate from where.
 #[derive(Debug, Clone)]
@@ -108,24 +108,21 @@ pub fn compare(out: &Path, files: &BTreeMap<String, String>) -> Result<Plan> {
     Ok(plan)
 }
 
-/// Carries out a plan: atomic writes, then deletions (and folders left empty).
+/// Carries out a plan, replacing the output folder in one atomic step (see `swap.rs`).
 pub fn apply(out: &Path, plan: &Plan) -> Result<()> {
-    for (path, (_, contents)) in &plan.writes {
-        write_atomic(&out.join(path), contents.as_bytes())?;
+    if plan.is_clean() {
+        return Ok(());
     }
-    for path in plan.deletes.keys() {
-        let target = out.join(path);
-        std::fs::remove_file(&target).with_context(|| format!("cannot delete the stale generated file {}", target.display()))?;
-        if let Some(parent) = target.parent() {
-            remove_empty_parents(parent, out);
-        }
-    }
-    Ok(())
+    crate::swap::apply(out, plan)
 }
 
 /// `cargo xtask regen`: prints a one-line summary; with `check`, fails on stale files.
 pub fn run(options: &RegenOptions, check: bool, verbose: bool) -> Result<()> {
     let started = Instant::now();
+    if !check {
+        // An earlier run killed mid-swap may have left the old tree parked: put it back first.
+        crate::swap::recover(&options.out)?;
+    }
     let (output, plan) = plan(options)?;
     let summary = format!(
         "{} operations, {} types, {} files",
