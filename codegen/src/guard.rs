@@ -1,11 +1,35 @@
 //! progenitor and typify panic on constructs they do not support. Generation runs them behind
 //! this boundary so that a panic becomes a diagnostic instead of a crash.
 
+use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Once;
 
-/// Runs `f`, turning a panic into its message.
+thread_local! {
+    /// Set while this thread runs a guarded call: its panics are expected and reported as
+    /// diagnostics, so the default hook must not print them (with a backtrace) on stderr.
+    static GUARDED: Cell<bool> = const { Cell::new(false) };
+}
+
+fn install_hook() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !GUARDED.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// Runs `f`, turning a panic into its message. Panics of other threads are printed as usual.
 pub fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
-    catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
+    install_hook();
+    let was_guarded = GUARDED.with(|g| g.replace(true));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    GUARDED.with(|g| g.set(was_guarded));
+    result.map_err(|payload| {
         if let Some(s) = payload.downcast_ref::<&str>() {
             (*s).to_owned()
         } else if let Some(s) = payload.downcast_ref::<String>() {
@@ -14,4 +38,14 @@ pub fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
             "unknown panic".to_owned()
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_panic_becomes_its_message() {
+        assert_eq!(super::catch_panic(|| 1), Ok(1));
+        let result: Result<(), String> = super::catch_panic(|| panic!("boom {}", 7));
+        assert_eq!(result, Err("boom 7".to_owned()));
+    }
 }

@@ -24,11 +24,26 @@ impl SourceFile {
     }
 }
 
+/// The largest spec accepted, in bytes.
+pub const MAX_SPEC_BYTES: usize = 64 << 20;
+
+/// How deeply a spec may nest; real specs stay far below, and the limit keeps the recursive
+/// passes of the generator from overflowing the stack on hostile input.
+pub const MAX_DEPTH: usize = 200;
+
 /// Parses YAML or JSON text into a JSON tree.
 ///
 /// YAML allows non-string mapping keys (`200:` for a status code); they are turned into strings,
 /// as OpenAPI requires. A syntax error reports its line and column.
 pub fn parse_tree(source: &SourceFile) -> Result<Value, Diagnostics> {
+    if source.text.len() > MAX_SPEC_BYTES {
+        return Err(Diagnostics::one(Diagnostic::new(
+            &source.name,
+            "#",
+            format!("the file is {} MiB; specs above {} MiB are refused", source.text.len() >> 20, MAX_SPEC_BYTES >> 20),
+            "GitHub's complete description is about 10 MiB; check that this is the file you meant",
+        )));
+    }
     let yaml: serde_yaml::Value = serde_yaml::from_str(&source.text).map_err(|error| {
         let place = error
             .location()
@@ -53,6 +68,9 @@ pub fn parse_tree(source: &SourceFile) -> Result<Value, Diagnostics> {
 
 fn yaml_to_json(value: serde_yaml::Value, path: &mut Vec<String>) -> Result<Value, (Vec<String>, String)> {
     use serde_yaml::Value as Y;
+    if path.len() > MAX_DEPTH {
+        return Err((path.clone(), format!("the document nests deeper than {MAX_DEPTH} levels")));
+    }
     Ok(match value {
         Y::Null => Value::Null,
         Y::Bool(b) => Value::Bool(b),
@@ -153,8 +171,17 @@ fn narrow(tree: &Value, mut tokens: Vec<String>, mut message: String) -> (Vec<St
                 message = inner;
             }
             Some((_, inner)) => {
-                message = inner;
-                break;
+                // The node itself is rejected; one of its children may be the real culprit.
+                match failing_child(node, &tokens) {
+                    Some((more, child_message)) => {
+                        tokens.extend(more);
+                        message = child_message;
+                    }
+                    None => {
+                        message = inner;
+                        break;
+                    }
+                }
             }
             None => break,
         }

@@ -52,10 +52,13 @@ pub fn generate(file: &str, spec: &Normalized) -> Result<Models, Diagnostics> {
 
     let mut type_space = TypeSpace::new(&settings);
     let added = catch_panic(|| type_space.add_ref_types(definitions.clone()));
-    match added {
-        Ok(Ok(())) => {}
-        Ok(Err(error)) => return Err(Diagnostics::one(typify_problem(file, spec, &error.to_string()))),
-        Err(panic) => return Err(Diagnostics::one(typify_problem(file, spec, &format!("typify panicked: {panic}")))),
+    let failure = match added {
+        Ok(Ok(())) => None,
+        Ok(Err(error)) => Some(error.to_string()),
+        Err(panic) => Some(format!("typify panicked: {panic}")),
+    };
+    if let Some(message) = failure {
+        return Err(Diagnostics(locate_typify_failures(file, spec, &settings, &definitions, &message)));
     }
 
     let mut constrained_items = Vec::new();
@@ -115,6 +118,37 @@ fn schema_problem(file: &str, spec: &Normalized, name: &str, message: String) ->
         message,
         "simplify the schema, or report the construct as unsupported with this pointer",
     )
+}
+
+/// typify converts all schemas in one call and reports no location. To say which schemas it
+/// cannot handle, each is converted alone, with every other one replaced by a stand-in type.
+fn locate_typify_failures(
+    file: &str,
+    spec: &Normalized,
+    settings: &TypeSpaceSettings,
+    definitions: &[(String, schemars::schema::Schema)],
+    message: &str,
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for (name, _) in definitions {
+        let mut alone = settings.clone();
+        for (other, _) in definitions.iter().filter(|(other, _)| other != name) {
+            alone.with_replacement(other, format!("crate::{other}"), std::iter::empty());
+        }
+        let mut type_space = TypeSpace::new(&alone);
+        let failure = match catch_panic(|| type_space.add_ref_types(definitions.to_vec()).map(|()| type_space.to_stream())) {
+            Ok(Ok(_)) => None,
+            Ok(Err(error)) => Some(error.to_string()),
+            Err(panic) => Some(format!("typify panicked: {panic}")),
+        };
+        if let Some(failure) = failure {
+            found.push(schema_problem(file, spec, name, format!("typify cannot generate a type for this schema: {failure}")));
+        }
+    }
+    if found.is_empty() {
+        found.push(typify_problem(file, spec, message));
+    }
+    found
 }
 
 fn typify_problem(file: &str, _spec: &Normalized, message: &str) -> Diagnostic {

@@ -59,7 +59,15 @@ pub fn type_name(name: &str) -> String {
 /// The Rust function or field name for a spec name: snake_case, e.g. `dependabot_get_org_public_key`.
 pub fn fn_name(name: &str) -> String {
     let cleaned: String = name.chars().map(|c| if c.is_alphanumeric() { c } else { '-' }).collect();
-    cleaned.to_snake_case()
+    let mut out = cleaned.to_snake_case();
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert_str(0, "x_");
+    }
+    // Keywords cannot name a function or argument; a trailing underscore is the Rust idiom.
+    if syn::parse_str::<syn::Ident>(&out).is_err() {
+        out.push('_');
+    }
+    out
 }
 
 /// The UpperCamelCase reason phrase of a status code (`207` -> `MultiStatus`), for names.
@@ -509,6 +517,8 @@ mod tests {
         assert_eq!(type_name("orgs/set-cluster-deployment-records"), "OrgsSetClusterDeploymentRecords");
         assert_eq!(type_name("207"), "X207");
         assert_eq!(fn_name("dependabot/get-org-public-key"), "dependabot_get_org_public_key");
+        assert_eq!(fn_name("type"), "type_");
+        assert_eq!(fn_name("2fa/enable"), "x_2fa_enable");
         assert_eq!(status_reason("207"), "MultiStatus");
         assert_eq!(status_reason("404"), "NotFound");
         assert_eq!(status_reason("default"), "Default");

@@ -17,6 +17,29 @@ pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head
 /// Every problem found in `tree`; empty when the spec is fit for generation.
 pub fn check(file: &str, tree: &Value) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
+    if !tree.is_object() {
+        let found = match tree {
+            Value::Null => "the file is empty",
+            Value::Array(_) => "the document is a list",
+            _ => "the document is a single value",
+        };
+        problems.push(Diagnostic::new(
+            file,
+            "#",
+            format!("{found}, not an OpenAPI description (a mapping with `openapi`, `info` and `paths`)"),
+            "check that this is the file you meant",
+        ));
+        return problems;
+    }
+    if let Some(version) = tree.get("swagger") {
+        problems.push(Diagnostic::new(
+            file,
+            "#/swagger",
+            format!("this is a Swagger {} description; this generator reads OpenAPI 3.0", version.as_str().unwrap_or("2.0")),
+            "convert it to OpenAPI 3.0 first (e.g. with swagger2openapi), or use the 3.0 edition of the description",
+        ));
+        return problems;
+    }
     match tree.get("openapi").and_then(Value::as_str) {
         Some(v) if v.starts_with("3.0.") => {}
         Some(v) => problems.push(Diagnostic::new(
@@ -24,6 +47,12 @@ pub fn check(file: &str, tree: &Value) -> Vec<Diagnostic> {
             "#/openapi",
             format!("unsupported OpenAPI version `{v}`; this generator reads OpenAPI 3.0.x"),
             "use the 3.0 edition of the description (GitHub publishes both 3.0 and 3.1)",
+        )),
+        None if tree.get("openapi").is_some() => problems.push(Diagnostic::new(
+            file,
+            "#/openapi",
+            format!("`openapi` must be a version string such as '3.0.3', found {}", tree["openapi"]),
+            "quote the version: `openapi: '3.0.3'` (YAML reads 3.0 as a number)",
         )),
         None => problems.push(Diagnostic::new(
             file,
@@ -33,8 +62,133 @@ pub fn check(file: &str, tree: &Value) -> Vec<Diagnostic> {
         )),
     }
     check_refs(file, tree, tree, &mut Vec::new(), &mut problems);
+    check_ref_cycles(file, tree, &mut problems);
+    check_all_of(file, tree, tree, &mut Vec::new(), &mut problems);
     check_operations(file, tree, &mut problems);
     problems
+}
+
+/// Media types a request body may use; responses may use any (they are read as bytes).
+pub fn is_supported_request_media_type(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or("").trim();
+    crate::ir::is_json(essence)
+        || matches!(essence, "application/octet-stream" | "text/plain" | "application/x-www-form-urlencoded")
+}
+
+/// `allOf` means "all of these at once": members that declare different types (a string that
+/// is also an integer) can never be satisfied, and typify would silently generate a type no
+/// value fits.
+fn check_all_of(file: &str, root: &Value, node: &Value, at: &mut Vec<String>, problems: &mut Vec<Diagnostic>) {
+    match node {
+        Value::Object(map) => {
+            if let Some(kind) = map.get("type").filter(|_| is_schema_position(at)) {
+                let valid = kind.as_str().is_some_and(|t| matches!(t, "string" | "number" | "integer" | "boolean" | "array" | "object"));
+                if !valid {
+                    let help = match kind {
+                        Value::Array(_) => "OpenAPI 3.0 takes one type; for `null` add `nullable: true` (type lists are OpenAPI 3.1)".to_owned(),
+                        Value::String(t) if matches!(t.as_str(), "date" | "date-time" | "uuid" | "uri" | "email" | "byte" | "binary") => {
+                            format!("write `type: string` with `format: {t}`")
+                        }
+                        _ => "use one of string, number, integer, boolean, array, object".to_owned(),
+                    };
+                    problems.push(with_operation(
+                        root,
+                        at,
+                        Diagnostic::new(
+                            file,
+                            pointer::join(at.iter().chain(std::iter::once(&"type".to_owned()))),
+                            format!("`type: {kind}` is not an OpenAPI 3.0 schema type"),
+                            help,
+                        ),
+                    ));
+                }
+            }
+            if let Some(Value::Array(members)) = map.get("allOf") {
+                let mut types: Vec<&str> = members
+                    .iter()
+                    .map(|m| m.get("$ref").and_then(Value::as_str).and_then(|r| resolve(root, r)).unwrap_or(m))
+                    .filter_map(|m| m.get("type").and_then(Value::as_str))
+                    .chain(map.get("type").and_then(Value::as_str))
+                    .collect();
+                types.sort_unstable();
+                types.dedup();
+                // An integer is also a number; every other pair is incompatible.
+                if types.len() > 1 && types != ["integer", "number"] {
+                    problems.push(with_operation(
+                        root,
+                        at,
+                        Diagnostic::new(
+                            file,
+                            pointer::join(at.iter().chain(std::iter::once(&"allOf".to_owned()))),
+                            format!("`allOf` requires a value to be {} at once, which no value is", types.join(" and ")),
+                            "use `oneOf`/`anyOf` if any of the types will do, or remove the member with the wrong type",
+                        ),
+                    ));
+                }
+            }
+            for (key, value) in map {
+                if key == "example" || key == "examples" || key.starts_with("x-") {
+                    continue;
+                }
+                at.push(key.clone());
+                check_all_of(file, root, value, at, problems);
+                at.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                at.push(index.to_string());
+                check_all_of(file, root, item, at, problems);
+                at.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// True when the node at `at` is a schema (so its `type` is a schema type), judged by the keys
+/// leading to it; `type` also names e.g. security schemes, which are not schemas.
+fn is_schema_position(at: &[String]) -> bool {
+    let t: Vec<&str> = at.iter().map(String::as_str).collect();
+    matches!(
+        t.as_slice(),
+        [.., "schema" | "items" | "not" | "additionalProperties"]
+            | ["components", "schemas", _]
+            | [.., "properties", _]
+            | [.., "allOf" | "anyOf" | "oneOf", _]
+    )
+}
+
+/// A `$ref` that leads, through nothing but other `$ref`s, back to itself names no type at all.
+/// (Recursion through properties or items is fine: that is a recursive type.)
+fn check_ref_cycles(file: &str, tree: &Value, problems: &mut Vec<Diagnostic>) {
+    let Some(components) = tree.get("components").and_then(Value::as_object) else { return };
+    for (kind, entries) in components {
+        for (name, node) in entries.as_object().into_iter().flatten() {
+            let start = pointer::join(["components", kind.as_str(), name.as_str()]);
+            let mut seen = vec![start.clone()];
+            let mut current = node;
+            while let Some(reference) = current.get("$ref").and_then(Value::as_str) {
+                if reference == start {
+                    problems.push(Diagnostic::new(
+                        file,
+                        start.clone(),
+                        format!("`$ref` cycle: {} -> {reference}", seen.join(" -> ")),
+                        "one of these entries must define something instead of only referring to the next",
+                    ));
+                    break;
+                }
+                if seen.iter().any(|s| s == reference) {
+                    break; // a cycle that does not pass through `start`; reported from its own members
+                }
+                seen.push(reference.to_owned());
+                match resolve(tree, reference) {
+                    Some(next) => current = next,
+                    None => break, // reported by check_refs
+                }
+            }
+        }
+    }
 }
 
 fn check_refs(file: &str, root: &Value, node: &Value, at: &mut Vec<String>, problems: &mut Vec<Diagnostic>) {
@@ -117,6 +271,64 @@ fn check_operations(file: &str, tree: &Value, problems: &mut Vec<Diagnostic>) {
                 );
             }
             check_path_parameters(file, tree, path, item, method, id, problems);
+            check_request_body(file, tree, &here, operation, id, problems);
+            check_responses(file, &here, operation, id, problems);
+        }
+    }
+}
+
+fn check_request_body(file: &str, tree: &Value, here: &str, operation: &Value, id: &str, problems: &mut Vec<Diagnostic>) {
+    let Some(body) = operation.get("requestBody") else { return };
+    let body = match body.get("$ref").and_then(Value::as_str) {
+        Some(r) => match resolve(tree, r) {
+            Some(target) => target,
+            None => return,
+        },
+        None => body,
+    };
+    let Some(content) = body.get("content").and_then(Value::as_object) else { return };
+    let at = format!("{here}/requestBody/content");
+    let supported: Vec<&String> = content.keys().filter(|m| is_supported_request_media_type(m)).collect();
+    if supported.is_empty() {
+        let found: Vec<&String> = content.keys().collect();
+        problems.push(
+            Diagnostic::new(
+                file,
+                at,
+                format!("unsupported request body media type {found:?}"),
+                "send the body as application/json (or application/octet-stream, text/plain, application/x-www-form-urlencoded)",
+            )
+            .in_operation(id),
+        );
+    } else if supported.len() > 1 && !supported.iter().any(|m| crate::ir::is_json(m)) {
+        problems.push(
+            Diagnostic::new(
+                file,
+                at,
+                format!("the request body offers several media types {supported:?} and none is JSON, so there is no single body type"),
+                "keep one media type, or add application/json (which is then used)",
+            )
+            .in_operation(id),
+        );
+    }
+}
+
+fn check_responses(file: &str, here: &str, operation: &Value, id: &str, problems: &mut Vec<Diagnostic>) {
+    let Some(responses) = operation.get("responses").and_then(Value::as_object) else { return };
+    for status in responses.keys() {
+        let valid = status == "default"
+            || status.parse::<u16>().is_ok_and(|code| (100..=599).contains(&code))
+            || (status.len() == 3 && matches!(status.as_bytes()[0], b'1'..=b'5') && status[1..].eq_ignore_ascii_case("XX"));
+        if !valid {
+            problems.push(
+                Diagnostic::new(
+                    file,
+                    format!("{here}/responses/{}", pointer::escape(status)),
+                    format!("`{status}` is not an HTTP status code"),
+                    "use a code from 100 to 599, a range such as `4XX`, or `default`",
+                )
+                .in_operation(id),
+            );
         }
     }
 }
@@ -144,9 +356,34 @@ fn check_path_parameters(file: &str, tree: &Value, path: &str, item: &Value, met
                 },
                 None => parameter,
             };
-            if parameter.get("in").and_then(Value::as_str) == Some("path") {
+            let location = parameter.get("in").and_then(Value::as_str);
+            if !matches!(location, Some("path" | "query" | "header" | "cookie")) {
+                let name = parameter.get("name").and_then(Value::as_str).unwrap_or("?");
+                let (message, help) = match location {
+                    Some("body" | "formData") => (
+                        format!("parameter `{name}` has `in: {}`, which is Swagger 2.0", location.unwrap_or_default()),
+                        "in OpenAPI 3.0 a body is described by the operation's `requestBody`",
+                    ),
+                    Some(other) => (format!("parameter `{name}` has `in: {other}`"), "use `in: path`, `query`, `header` or `cookie`"),
+                    None => (format!("parameter `{name}` has no `in`"), "say where it goes: `in: path`, `query`, `header` or `cookie`"),
+                };
+                problems.push(Diagnostic::new(file, pointer::join(["paths", path, method]), message, help).in_operation(id));
+                continue;
+            }
+            if location == Some("path") {
                 if let Some(name) = parameter.get("name").and_then(Value::as_str) {
                     declared.insert(name.to_owned());
+                    if parameter.get("required") != Some(&Value::Bool(true)) {
+                        problems.push(
+                            Diagnostic::new(
+                                file,
+                                pointer::join(["paths", path, method]),
+                                format!("path parameter `{name}` is not marked `required: true`"),
+                                "path parameters are always required in OpenAPI 3.0: add `required: true`",
+                            )
+                            .in_operation(id),
+                        );
+                    }
                 }
             }
         }
