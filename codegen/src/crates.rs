@@ -9,14 +9,17 @@ pub struct CrateNames {
     pub models: String,
     /// The package name of the client crate, e.g. `github-client`.
     pub client: String,
+    /// The package name of the server crate, e.g. `github-server`.
+    pub server: String,
 }
 
 impl CrateNames {
-    /// `{prefix}-models` and `{prefix}-client`.
+    /// `{prefix}-models`, `{prefix}-client` and `{prefix}-server`.
     pub fn with_prefix(prefix: &str) -> Self {
         Self {
             models: format!("{prefix}-models"),
             client: format!("{prefix}-client"),
+            server: format!("{prefix}-server"),
         }
     }
 
@@ -80,6 +83,36 @@ reqwest = {{ version = "0.13.4", default-features = false, features = ["json", "
     ))
 }
 
+/// `Cargo.toml` of the server crate. axum without default features: the crate needs only
+/// routing, JSON and query strings; an application adds `tokio`/`http1` to serve.
+pub fn server_manifest(header: &Header, names: &CrateNames, title: &str, uses_regress: bool) -> String {
+    let mut deps = vec![
+        r#"axum = { version = "0.8.4", default-features = false, features = ["json", "query"] }"#.to_owned(),
+        format!(r#"{} = {{ path = "../models" }}"#, names.models),
+        SERDE.to_owned(),
+        SERDE_JSON.to_owned(),
+    ];
+    if uses_regress {
+        deps.push(r#"regress = "0.10.3""#.to_owned());
+    }
+    deps.sort();
+    header.toml_file(&format!(
+        r#"[package]
+name = "{name}"
+version = "0.1.0"
+edition = "2024"
+rust-version = "1.88"
+description = "axum server for {title}: one trait method per operation, every request validated against the spec."
+publish = false
+
+[dependencies]
+{deps}
+"#,
+        name = names.server,
+        deps = deps.join("\n"),
+    ))
+}
+
 /// `src/lib.rs` of the models crate.
 pub fn models_lib(header: &Header, title: &str, version: &str) -> String {
     header.rust_source(&format!(
@@ -124,6 +157,71 @@ pub use progenitor::*;
 /// The models crate, re-exported: every parameter, body and response type lives there.
 pub use {models} as types;
 "#,
+        models = names.models_ident(),
+    ))
+}
+
+/// `src/lib.rs` of the server crate. `documentation_url` is the spec's `externalDocs` URL,
+/// which every error body names, as GitHub's do.
+pub fn server_lib(header: &Header, names: &CrateNames, title: &str, version: &str, documentation_url: Option<&str>) -> String {
+    let documentation_url = match documentation_url {
+        Some(url) => format!("Some({url:?})"),
+        None => "None".to_owned(),
+    };
+    header.rust_source(&format!(
+        r#"//! An axum server for {title} {version}: implement [`Api`], serve [`router`].
+//!
+//! - [`Api`] has one method per operation, named after its operationId like the client's
+//!   (`dependabot/get-org-secret` is [`Api::dependabot_get_org_secret`]). It takes the
+//!   operation's inputs as one struct from [`requests`] and returns the operation's enum from
+//!   [`responses`], with one variant per documented status (`Created(..)`, `NoContent`...), or
+//!   a [`ServerError`] for anything the spec does not document.
+//! - [`router`] (or [`router_with_config`], to set the body limit) serves every operation at
+//!   its path. A request reaches the implementation only when it is valid: its parameters and
+//!   JSON body are checked against the spec by validators generated from the schemas, and
+//!   every failing field is listed in a `422 Validation Failed`. Malformed JSON is a `400`, a
+//!   wrong content type a `415`, a body over the limit a `413`, an unknown path a `404` and a
+//!   wrong method a `405`; every error body is JSON in GitHub's shape.
+//!
+//! ```ignore
+//! use {server}::{{Api, ServerError, requests, responses}};
+//!
+//! struct Secrets;
+//!
+//! impl Api for Secrets {{
+//!     async fn dependabot_get_org_secret(
+//!         &self,
+//!         request: requests::DependabotGetOrgSecret,
+//!     ) -> Result<responses::DependabotGetOrgSecret, ServerError> {{
+//!         // Look the secret up; the spec documents only `200`, so "no such secret" is a `ServerError`.
+//!         Err(ServerError::not_found())
+//!     }}
+//!     // ... one method per operation
+//! }}
+//!
+//! let app = {server}::router(Secrets);
+//! ```
+// The doc comments are GitHub's own descriptions, which mention URLs in prose.
+#![allow(rustdoc::bare_urls)]
+
+mod api;
+pub mod requests;
+pub mod responses;
+mod router;
+mod runtime;
+mod validation;
+
+pub use api::Api;
+pub use router::{{router, router_with_config}};
+pub use runtime::{{DEFAULT_BODY_LIMIT, RouterConfig, ServerError}};
+
+/// The models crate, re-exported: every parameter, body and response type lives there.
+pub use {models} as models;
+
+/// The `documentation_url` of every error body this server sends: the spec's `externalDocs`.
+pub const DOCUMENTATION_URL: Option<&str> = {documentation_url};
+"#,
+        server = names.server.replace('-', "_"),
         models = names.models_ident(),
     ))
 }

@@ -9,7 +9,8 @@
 //! 3. [`ir`]: the operations, with typed parameters, bodies and responses;
 //! 4. `models` (typify) and `constrained`: the models crate;
 //! 5. `client` (progenitor) and `multi_status`: the client crate;
-//! 6. [`surface`] and [`snippets`]: reviewable views of the result for snapshot tests.
+//! 6. `server`: the axum server crate (trait, typed requests and responses, validators, router);
+//! 7. [`surface`] and [`snippets`]: reviewable views of the result for snapshot tests.
 
 pub mod diagnostic;
 pub mod ir;
@@ -29,6 +30,7 @@ mod models;
 mod multi_status;
 mod render;
 mod rust_types;
+mod server;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -39,7 +41,7 @@ pub use load::SourceFile;
 /// How to generate.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// Generated crates are named `{prefix}-models` and `{prefix}-client`.
+    /// Generated crates are named `{prefix}-models`, `{prefix}-client` and `{prefix}-server`.
     pub crate_prefix: String,
     /// The command named in every file's header, e.g. `cargo xtask regen`.
     pub command: String,
@@ -73,9 +75,15 @@ pub struct Output {
     pub type_count: usize,
     /// The operations whose client methods come from our multi-status generator.
     pub multi_status_operations: BTreeSet<String>,
+    /// operationId -> the server code of that operation: its trait method, request struct and
+    /// parser, response enum, and handler.
+    pub server_operation_code: BTreeMap<String, String>,
+    /// Validator function name (`validate_snapshot`) -> its code: one per named schema that an
+    /// operation's parameters or body reach.
+    pub server_validation_code: BTreeMap<String, String>,
 }
 
-/// Generates the models and client crates for `spec`.
+/// Generates the models, client and server crates for `spec`.
 pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagnostics> {
     let file = spec.name.as_str();
     let tree = load::parse_tree(spec)?;
@@ -110,6 +118,18 @@ pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagno
     files.insert("client/src/lib.rs".to_owned(), crates::client_lib(&header, &names, &api.title, &api.version));
     files.insert("client/src/progenitor.rs".to_owned(), progenitor_rs);
     files.insert("client/src/multi_status.rs".to_owned(), multi_status_rs);
+
+    let server = server::generate(file, &api, &names.models_ident())?;
+    // Error bodies name the spec's documentation, as GitHub's name https://docs.github.com/rest.
+    let documentation_url = normalized.tree["externalDocs"]["url"].as_str().map(|url| url.trim_end_matches('/'));
+    files.insert("server/Cargo.toml".to_owned(), crates::server_manifest(&header, &names, &api.title, server.uses_regress));
+    files.insert("server/src/lib.rs".to_owned(), crates::server_lib(&header, &names, &api.title, &api.version, documentation_url));
+    files.insert("server/src/api.rs".to_owned(), header.rust_file("server trait", server.api)?);
+    files.insert("server/src/requests.rs".to_owned(), header.rust_file("server requests", server.requests)?);
+    files.insert("server/src/responses.rs".to_owned(), header.rust_file("server responses", server.responses)?);
+    files.insert("server/src/validation.rs".to_owned(), header.rust_file("server validators", server.validation)?);
+    files.insert("server/src/router.rs".to_owned(), header.rust_file("server router", server.router)?);
+    files.insert("server/src/runtime.rs".to_owned(), header.rust_source(server::RUNTIME));
 
     // Per-item views for the snapshot tests.
     let mut model_code: BTreeMap<String, String> = BTreeMap::new();
@@ -152,5 +172,7 @@ pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagno
         model_code,
         type_count: models.type_names.len(),
         multi_status_operations: client.multi_status_operations,
+        server_operation_code: server.operation_code,
+        server_validation_code: server.validation_code,
     })
 }

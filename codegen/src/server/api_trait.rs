@@ -1,0 +1,59 @@
+//! The `Api` trait: one method per operation, taking the operation's validated inputs and
+//! returning its documented responses or a `ServerError`.
+//!
+//! Methods are declared as `fn ... -> impl Future<Output = ...> + Send` rather than `async fn`
+//! so that the future is known to be `Send` (axum needs that to spawn it); implementations can
+//! still write `async fn`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{method_ident, operation_line, type_ident};
+use crate::ir::{Api, Operation};
+
+/// The `api.rs` file.
+pub fn file<'a>(api: &Api, methods: impl Iterator<Item = &'a TokenStream>) -> TokenStream {
+    let doc = format!(
+        r#"The operations of {title} {version}, one method per operation: implement this and serve it with [`crate::router`].
+
+Each method is named after its operationId (`dependabot/get-org-secret` is `dependabot_get_org_secret`,
+as in the client) and takes one struct of the operation's inputs from [`crate::requests`]:
+path, query and header parameters (with the spec's defaults applied) and the body, typed with
+the models crate. The router has already checked them against the spec, so a method only sees
+valid input. It returns the operation's enum from [`crate::responses`], one variant per
+documented status, or a [`ServerError`] for anything the spec does not document (a `404` for
+a missing resource, a `500`...).
+
+Methods can be implemented with `async fn`; the future must be `Send`."#,
+        title = api.title,
+        version = api.version,
+    );
+    quote! {
+        use std::future::Future;
+
+        use crate::{ServerError, requests, responses};
+
+        #[doc = #doc]
+        pub trait Api: Send + Sync + 'static {
+            #(#methods)*
+        }
+    }
+}
+
+/// The trait method of `operation`.
+pub fn method(operation: &Operation) -> TokenStream {
+    let method = method_ident(operation);
+    let ty = type_ident(operation);
+    let mut doc = operation.summary.clone().unwrap_or_else(|| operation.id.clone());
+    doc.push_str(&format!(
+        "\n\nServes {}. Returns a variant of [`responses::{ty}`], or a [`ServerError`] for anything the spec does not document.",
+        operation_line(operation)
+    ));
+    if let Some(url) = &operation.docs_url {
+        doc.push_str(&format!("\n\nReference: <{url}>"));
+    }
+    quote! {
+        #[doc = #doc]
+        fn #method(&self, request: requests::#ty) -> impl Future<Output = Result<responses::#ty, ServerError>> + Send;
+    }
+}

@@ -1,0 +1,236 @@
+//! The server crate (axum): a trait with one method per operation, typed inputs and one
+//! response enum per operation, validation of every input against the spec before the trait
+//! is called, and a router. One module per concern:
+//!
+//! - `api_trait`: the `Api` trait;
+//! - `requests`: one input struct per operation and the code that fills it from a request;
+//! - `responses`: one enum per operation, a variant per documented status;
+//! - `validation`: one validator per named schema reachable from an input, generated from
+//!   the schema (no run-time interpretation of the spec);
+//! - `router`: the handlers and the `router` function;
+//! - the static runtime (errors, request reading, validator primitives) is the template
+//!   `codegen/templates/server_runtime.rs`, copied verbatim so that its comments survive.
+//!
+//! Like the client, everything reads the IR, so names and statuses agree across crates, and
+//! every type comes from the models crate.
+
+mod api_trait;
+mod requests;
+mod responses;
+mod router;
+mod validation;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::ir::{Api, Operation, ParameterLocation};
+
+/// The static part of the server crate, emitted as `src/runtime.rs` with the header line.
+pub const RUNTIME: &str = include_str!("../../templates/server_runtime.rs");
+
+/// Generated server code, one token stream per source file, plus per-item views for snapshots.
+pub struct ServerCode {
+    /// `src/api.rs`: the trait.
+    pub api: TokenStream,
+    /// `src/requests.rs`: the input structs and their parsers.
+    pub requests: TokenStream,
+    /// `src/responses.rs`: the response enums.
+    pub responses: TokenStream,
+    /// `src/validation.rs`: the validators.
+    pub validation: TokenStream,
+    /// `src/router.rs`: the handlers and the router.
+    pub router: TokenStream,
+    /// Whether a validator checks a `pattern` (the crate then depends on `regress`).
+    pub uses_regress: bool,
+    /// operationId -> the server code of that operation.
+    pub operation_code: BTreeMap<String, String>,
+    /// Validator function name -> its code.
+    pub validation_code: BTreeMap<String, String>,
+}
+
+/// The items generated for one operation, kept apart for the per-operation snapshots.
+struct OperationItems {
+    trait_method: TokenStream,
+    request: TokenStream,
+    response: TokenStream,
+    handler: TokenStream,
+}
+
+/// Generates the server for `api`, whose models live in the crate `models_crate`; `file`
+/// names the spec in diagnostics.
+pub fn generate(file: &str, api: &Api, models_crate: &str) -> Result<ServerCode, Diagnostics> {
+    Diagnostics::check(unroutable_paths(file, api))?;
+    let mut validators = validation::Validators::new(api);
+    let mut request_imports = BTreeSet::new();
+    let mut per_operation = Vec::new();
+    for operation in &api.operations {
+        per_operation.push(OperationItems {
+            trait_method: api_trait::method(operation),
+            request: requests::request(operation, models_crate, &mut validators, &mut request_imports),
+            response: responses::response(operation, models_crate),
+            handler: router::handler(operation),
+        });
+    }
+    let validation = validators.file();
+    let operation_code = api
+        .operations
+        .iter()
+        .zip(&per_operation)
+        .map(|(operation, items)| {
+            let OperationItems { trait_method, request, response, handler } = items;
+            let code = quote! {
+                pub trait Api { #trait_method }
+                #request
+                #response
+                #handler
+            };
+            (operation.id.clone(), unparse(code))
+        })
+        .collect();
+
+    Ok(ServerCode {
+        api: api_trait::file(api, per_operation.iter().map(|items| &items.trait_method)),
+        requests: requests::file(&request_imports, per_operation.iter().map(|items| &items.request)),
+        responses: responses::file(api, per_operation.iter().map(|items| &items.response)),
+        router: router::file(api, per_operation.iter().map(|items| &items.handler)),
+        validation: validation.tokens,
+        uses_regress: validation.uses_regress,
+        operation_code,
+        validation_code: validation.functions.into_iter().map(|(name, tokens)| (name, unparse(tokens))).collect(),
+    })
+}
+
+/// Paths axum cannot route, refused here, where they can be located, because axum would
+/// panic when the router is built: a parameter that is not a whole segment
+/// (`/files/{name}.json`), a path not starting with `/`, and two templates that differ only
+/// in parameter names (`/a/{x}` and `/a/{y}`, which OpenAPI also forbids).
+fn unroutable_paths(file: &str, api: &Api) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let mut shapes: BTreeMap<String, &str> = BTreeMap::new();
+    let mut seen_paths = BTreeSet::new();
+    for operation in &api.operations {
+        let path = operation.path.as_str();
+        let problem = |message: String, help: &str| {
+            Diagnostic::new(file, operation.pointer.clone(), message, help).in_operation(operation.id.clone())
+        };
+        let partial = path.split('/').any(|segment| {
+            let whole = segment.starts_with('{') && segment.ends_with('}') && segment.matches('{').count() == 1 && !segment.starts_with("{*");
+            (segment.contains('{') || segment.contains('}')) && !whole
+        });
+        if partial || !path.starts_with('/') {
+            problems.push(problem(
+                format!("the server cannot route `{path}`: axum takes a path parameter only as a whole segment, like `/{{name}}`, and paths must start with `/`"),
+                "make each parameter a whole path segment (`/files/{name}` rather than `/files/{name}.json`)",
+            ));
+            continue;
+        }
+        if !seen_paths.insert(path) {
+            continue; // another method of a path already checked
+        }
+        let shape: String = path.split('/').map(|segment| if segment.starts_with('{') { "{}" } else { segment }).collect::<Vec<_>>().join("/");
+        if let Some(other) = shapes.insert(shape, path) {
+            problems.push(problem(
+                format!("`{path}` and `{other}` differ only in parameter names, so no router can tell them apart"),
+                "merge the two paths into one, with one name per parameter",
+            ));
+        }
+    }
+    problems
+}
+
+/// Formats items for a snapshot; code that does not parse shows up as such (the generated
+/// files would fail to render too, with a diagnostic).
+fn unparse(tokens: TokenStream) -> String {
+    match syn::parse2::<syn::File>(tokens) {
+        Ok(file) => prettyplease::unparse(&file),
+        Err(error) => format!("(generated code does not parse: {error})\n"),
+    }
+}
+
+/// A Rust identifier for a spec name already in snake_case or UpperCamelCase: keywords become
+/// raw identifiers (`r#type`), names that cannot be raw get a trailing `_`, a leading digit
+/// gets a leading `_`.
+pub(crate) fn ident(name: &str) -> Ident {
+    let name = if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) { format!("_{name}") } else { name.to_owned() };
+    if syn::parse_str::<syn::Ident>(&name).is_ok() {
+        return format_ident!("{}", name);
+    }
+    match name.as_str() {
+        "self" | "Self" | "super" | "crate" | "_" => format_ident!("{}_", name),
+        _ => Ident::new_raw(&name, Span::call_site()),
+    }
+}
+
+/// The request-struct fields of an operation's parameters, in the order the struct lists
+/// them (path parameters in template order, then query and header parameters by name), with
+/// unique Rust names.
+pub(crate) fn parameter_fields(operation: &Operation) -> Vec<(&crate::ir::Parameter, Ident)> {
+    let template = crate::validate::template_parameters(&operation.path);
+    let mut ordered: Vec<&crate::ir::Parameter> = operation
+        .parameters
+        .iter()
+        .filter(|p| matches!(p.location, ParameterLocation::Path | ParameterLocation::Query | ParameterLocation::Header))
+        .collect();
+    ordered.sort_by_key(|p| {
+        let position = template.iter().position(|t| *t == p.name).unwrap_or(usize::MAX);
+        (p.location, position, p.rust_name.clone())
+    });
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    let mut out = Vec::new();
+    for parameter in ordered {
+        let mut name = parameter.rust_name.clone();
+        if name == "body" || taken.contains(&name) {
+            name = format!("{name}_{}", parameter.location.as_str());
+        }
+        taken.insert(name.clone());
+        out.push((parameter, ident(&name)));
+    }
+    out
+}
+
+/// The documentation line naming an operation: `` `GET /path` (`operation/id`) ``.
+pub(crate) fn operation_line(operation: &Operation) -> String {
+    format!("`{} {}` (`{}`)", operation.method, operation.path, operation.id)
+}
+
+/// The type name of an operation's request struct and response enum.
+pub(crate) fn type_ident(operation: &Operation) -> Ident {
+    ident(&operation.type_base)
+}
+
+/// The trait method (and handler) name of an operation.
+pub(crate) fn method_ident(operation: &Operation) -> Ident {
+    ident(&operation.fn_name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_parameter_inside_a_segment_is_refused_where_it_is() {
+        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /files/{name}.json:\n    get:\n      operationId: files/get\n      parameters: [{name: name, in: path, required: true, schema: {type: string}}]\n      responses: {'204': {description: ok}}\n";
+        let source = crate::SourceFile::new("t.yaml", spec.to_owned());
+        let error = crate::generate(&source, &crate::Settings::default()).unwrap_err().to_string();
+        assert!(error.contains("the server cannot route `/files/{name}.json`"), "{error}");
+        assert!(error.contains("t.yaml#/paths/~1files~1{name}.json/get"), "{error}");
+        assert!(error.contains("operation: files/get"), "{error}");
+    }
+
+    #[test]
+    fn the_runtime_template_is_rust() {
+        // It is copied verbatim, so nothing else would notice a syntax error before a build.
+        syn::parse_file(RUNTIME).expect("codegen/templates/server_runtime.rs parses");
+    }
+
+    #[test]
+    fn identifiers_are_valid_rust() {
+        assert_eq!(ident("per_page").to_string(), "per_page");
+        assert_eq!(ident("type").to_string(), "r#type");
+        assert_eq!(ident("self").to_string(), "self_");
+        assert_eq!(ident("1st").to_string(), "_1st");
+    }
+}
