@@ -113,8 +113,10 @@ publish = false
     ))
 }
 
-/// `src/lib.rs` of the models crate.
-pub fn models_lib(header: &Header, title: &str, version: &str) -> String {
+/// `src/lib.rs` of the models crate. `has_constrained` says whether `constrained.rs` declares
+/// anything (a spec without constrained arrays or maps would otherwise get an unused re-export).
+pub fn models_lib(header: &Header, title: &str, version: &str, has_constrained: bool) -> String {
+    let reexport = if has_constrained { "pub use constrained::*;\n" } else { "" };
     header.rust_source(&format!(
         r#"//! Models for {title} {version}: one Rust type per named schema of the spec, shared by the
 //! generated client and server crates.
@@ -130,8 +132,7 @@ mod constrained;
 #[allow(clippy::derivable_impls)]
 mod types;
 
-pub use constrained::*;
-pub use types::*;
+{reexport}pub use types::*;
 "#
     ))
 }

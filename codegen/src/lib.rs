@@ -108,7 +108,7 @@ pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagno
     let uses_chrono = types_rs.contains("::chrono::");
     let uses_regress = types_rs.contains("::regress::");
     files.insert("models/Cargo.toml".to_owned(), crates::models_manifest(&header, &names, &api.title, uses_chrono, uses_regress));
-    files.insert("models/src/lib.rs".to_owned(), crates::models_lib(&header, &api.title, &api.version));
+    files.insert("models/src/lib.rs".to_owned(), crates::models_lib(&header, &api.title, &api.version, !models.constrained_names.is_empty()));
     files.insert("models/src/types.rs".to_owned(), types_rs);
     files.insert("models/src/constrained.rs".to_owned(), constrained_rs);
 

@@ -20,6 +20,8 @@ pub struct Models {
     pub constrained: TokenStream,
     /// Names of every type at the crate root, sorted.
     pub type_names: BTreeSet<String>,
+    /// The schemas that got a validating newtype in `constrained`.
+    pub constrained_names: BTreeSet<String>,
 }
 
 /// Generates the models for every schema of the normalized spec.
@@ -108,6 +110,7 @@ pub fn generate(file: &str, spec: &Normalized) -> Result<Models, Diagnostics> {
             #(#constrained_items)*
         },
         type_names,
+        constrained_names,
     })
 }
 

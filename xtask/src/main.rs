@@ -17,7 +17,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Generate the models and client crates from the spec into generated/.
+    /// Generate the models, client and server crates from the spec into generated/.
     Regen {
         /// Write nothing; fail with a diff if the generated files are not up to date.
         #[arg(long)]
@@ -28,7 +28,7 @@ enum Command {
         /// Another folder to generate into [default: generated/].
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Name the generated crates PREFIX-models and PREFIX-client.
+        /// Name the generated crates PREFIX-models, PREFIX-client and PREFIX-server.
         #[arg(long, default_value = "github")]
         crate_prefix: String,
         /// Show the full diff and the changed files.

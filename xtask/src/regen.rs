@@ -21,7 +21,7 @@ pub struct RegenOptions {
     pub out: PathBuf,
     /// The command to name in headers.
     pub command: String,
-    /// Generated crates are named `{prefix}-models`, `{prefix}-client`.
+    /// Generated crates are named `{prefix}-models`, `{prefix}-client`, `{prefix}-server`.
     pub crate_prefix: String,
 }
 
