@@ -109,7 +109,10 @@ impl MockGitHub {
         self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn link(&self, path: &str, page: &Page) -> Option<String> {
+    /// The `Link` header for `page` of the list at the path made of `segments` (each
+    /// percent-encoded: they may come from decoded path parameters).
+    fn link(&self, segments: &[&str], page: &Page) -> Option<String> {
+        let path: String = segments.iter().map(|s| format!("/{}", pagination::encode_segment(s))).collect();
         page.link_header(&format!("{}{path}", self.base_url))
     }
 }
@@ -263,7 +266,7 @@ impl Api for MockGitHub {
         let page = Page::new(request.page, request.per_page, secrets.len());
         let listed: Vec<Value> = secrets[page.range(secrets.len())].iter().map(|s| org_secret_json(&self.base_url, &request.org, s)).collect();
         let body = model(json!({"total_count": secrets.len(), "secrets": listed}))?;
-        let link = self.link(&format!("/orgs/{}/dependabot/secrets", request.org), &page);
+        let link = self.link(&["orgs", &request.org, "dependabot", "secrets"], &page);
         Ok(responses::DependabotListOrgSecrets::Ok { body, link })
     }
 
@@ -273,7 +276,7 @@ impl Api for MockGitHub {
         let page = Page::new(request.page, request.per_page, secrets.len());
         let listed: Vec<Value> = secrets[page.range(secrets.len())].iter().map(|s| repo_secret_json(s)).collect();
         let body = model(json!({"total_count": secrets.len(), "secrets": listed}))?;
-        let link = self.link(&format!("/repos/{}/{}/dependabot/secrets", request.owner, request.repo), &page);
+        let link = self.link(&["repos", &request.owner, &request.repo, "dependabot", "secrets"], &page);
         Ok(responses::DependabotListRepoSecrets::Ok { body, link })
     }
 

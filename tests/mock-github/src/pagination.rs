@@ -1,6 +1,21 @@
 //! GitHub's page-based pagination: `page` (1-based) and `per_page` (default 30, at most 100),
 //! with an RFC 8288 `Link` header pointing at the `next`, `last`, `first` and `prev` pages.
 
+/// Percent-encodes one path segment (RFC 3986: everything but unreserved characters), so that a
+/// decoded path parameter (which may hold `/`, spaces or control characters) can go back into
+/// a URL, and from there into a `Link` header, safely.
+pub fn encode_segment(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    for byte in segment.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 /// GitHub's default page size.
 pub const DEFAULT_PER_PAGE: i64 = 30;
 /// GitHub serves at most this many items per page, whatever `per_page` asks for.
@@ -59,6 +74,12 @@ impl Page {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn segments_are_percent_encoded() {
+        assert_eq!(encode_segment("octo-org"), "octo-org");
+        assert_eq!(encode_segment("a/b c\u{0}ü"), "a%2Fb%20c%00%C3%BC");
+    }
 
     #[test]
     fn per_page_is_clamped_like_github() {
