@@ -18,6 +18,7 @@ pub mod keys;
 pub mod pagination;
 pub mod records;
 pub mod secrets;
+pub mod serve;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, MutexGuard};

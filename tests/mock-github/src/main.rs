@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use mock_github::MockGitHub;
+use mock_github::serve::ServeOptions;
 
 #[derive(Parser)]
 #[command(about = "An in-memory GitHub for Dependabot secrets, artifact metadata and dependency snapshots.")]
@@ -31,7 +32,7 @@ async fn main() -> ExitCode {
         let _ = tokio::signal::ctrl_c().await;
         eprintln!("mock-github: shutting down");
     };
-    match axum::serve(listener, mock.router()).with_graceful_shutdown(shutdown).await {
+    match mock_github::serve::serve(listener, mock.router(), ServeOptions::default(), shutdown).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("mock-github: server error: {error}");
