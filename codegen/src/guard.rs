@@ -30,14 +30,25 @@ pub fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     let result = catch_unwind(AssertUnwindSafe(f));
     GUARDED.with(|g| g.set(was_guarded));
     result.map_err(|payload| {
-        if let Some(s) = payload.downcast_ref::<&str>() {
+        let message = if let Some(s) = payload.downcast_ref::<&str>() {
             (*s).to_owned()
         } else if let Some(s) = payload.downcast_ref::<String>() {
             s.clone()
         } else {
             "unknown panic".to_owned()
-        }
+        };
+        summary(&message)
     })
+}
+
+/// The first line of a panic message, shortened: the rest is usually a debug dump of the
+/// generator's internals, which says nothing to someone fixing a spec.
+fn summary(message: &str) -> String {
+    let first = message.lines().next().unwrap_or("").trim_end_matches(['(', '{', ' ']);
+    match first.char_indices().nth(200) {
+        Some((cut, _)) => format!("{}…", &first[..cut]),
+        None => first.to_owned(),
+    }
 }
 
 #[cfg(test)]
@@ -47,5 +58,7 @@ mod tests {
         assert_eq!(super::catch_panic(|| 1), Ok(1));
         let result: Result<(), String> = super::catch_panic(|| panic!("boom {}", 7));
         assert_eq!(result, Err("boom 7".to_owned()));
+        let result: Result<(), String> = super::catch_panic(|| panic!("not yet implemented: unhandled Object(\n  Schema {{ .. }}\n)"));
+        assert_eq!(result, Err("not yet implemented: unhandled Object".to_owned()));
     }
 }

@@ -68,10 +68,39 @@ pub fn convert(schema: &Value) -> Value {
             out.insert(key.to_owned(), Value::Array(variants.iter().map(convert).collect()));
         }
     }
+    if variant_names_collide(&out) {
+        // typify cannot name these variants apart (`reactions-+1` and `reactions--1` are both
+        // `ReactionsXX1`) and panics. The model becomes a plain string that documents the
+        // allowed values; the server's validators still check them against the spec.
+        if let Some(Value::Array(values)) = out.remove("enum") {
+            let listed: Vec<String> = values.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), |s| format!("`{s}`"))).collect();
+            let note = format!("One of: {}.", listed.join(", "));
+            let description = match out.get("description").and_then(Value::as_str) {
+                Some(d) => format!("{d}\n\n{note}"),
+                None => note,
+            };
+            out.insert("description".to_owned(), Value::String(description));
+        }
+    }
     if map.get("nullable") == Some(&Value::Bool(true)) {
         return make_nullable(out);
     }
     Value::Object(out)
+}
+
+/// True when a string enum's values would get the same Rust variant name, both in typify's
+/// first attempt (UpperCamelCase) and its second (other characters spelled `X`).
+fn variant_names_collide(schema: &Map<String, Value>) -> bool {
+    let Some(Value::Array(values)) = schema.get("enum") else { return false };
+    let texts: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
+    let collide = |name: &dyn Fn(&str) -> String| {
+        let mut names: Vec<String> = texts.iter().map(|t| name(t)).collect();
+        names.sort();
+        names.windows(2).any(|w| w[0] == w[1])
+    };
+    let first = |t: &str| crate::normalize::type_name(t);
+    let second = |t: &str| crate::normalize::type_name(&t.replace(|c: char| c == '_' || !c.is_alphanumeric(), "X"));
+    texts.len() == values.len() && !matches!(texts.as_slice(), ["+1", "-1"] | ["-1", "+1"]) && collide(&first) && collide(&second)
 }
 
 fn make_nullable(mut out: Map<String, Value>) -> Value {
@@ -118,6 +147,14 @@ mod tests {
             convert(&json!({"allOf": [{"$ref": "#/components/schemas/A"}], "nullable": true, "description": "d"})),
             json!({"description": "d", "anyOf": [{"$ref": "#/components/schemas/A"}, {"type": "null"}]})
         );
+    }
+
+    #[test]
+    fn enums_whose_variants_cannot_be_named_apart_become_documented_strings() {
+        let converted = convert(&json!({"type": "string", "enum": ["reactions-+1", "reactions--1", "created"]}));
+        assert_eq!(converted, json!({"type": "string", "description": "One of: `reactions-+1`, `reactions--1`, `created`."}));
+        let fine = json!({"type": "string", "enum": ["a-b", "c"]});
+        assert_eq!(convert(&fine), fine);
     }
 
     #[test]

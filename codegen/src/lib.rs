@@ -73,6 +73,9 @@ pub struct Output {
     pub model_code: BTreeMap<String, String>,
     /// Number of Rust types in the models crate, including the nested ones.
     pub type_count: usize,
+    /// Operations a generator had to leave out, each with the reason (non-fatal: the rest of
+    /// the API is generated). Empty for the pinned spec.
+    pub skipped: Vec<Diagnostic>,
     /// The operations whose client methods come from our multi-status generator.
     pub multi_status_operations: BTreeSet<String>,
     /// operationId -> the server code of that operation: its trait method, request struct and
@@ -171,6 +174,7 @@ pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagno
         operation_code,
         model_code,
         type_count: models.type_names.len(),
+        skipped: server.skipped.clone(),
         multi_status_operations: client.multi_status_operations,
         server_operation_code: server.operation_code,
         server_validation_code: server.validation_code,

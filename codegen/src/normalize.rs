@@ -89,6 +89,7 @@ pub fn normalize(file: &str, tree: &Value) -> Result<Normalized, Diagnostics> {
     let mut origins = BTreeMap::new();
     rename_components(file, &mut tree, &mut origins)?;
     let mut namer = Namer { origins };
+    keep_one_request_media_type(&mut tree);
     hoist_operation_schemas(&mut tree, &mut namer);
     hoist_component_parameter_schemas(&mut tree, &mut namer);
     hoist_constrained_containers(&mut tree, &mut namer);
@@ -313,6 +314,41 @@ fn hoist_operation_schemas(tree: &mut Value, namer: &mut Namer) {
                 tree["components"][kind][name.as_str()]["content"][media.as_str()]["schema"] = new;
             }
         }
+    }
+}
+
+/// A request body offered in several media types keeps one: JSON when offered, otherwise the
+/// first supported one (sorted). Every generator then agrees on the body, and progenitor, which
+/// rejects several, sees one.
+fn keep_one_request_media_type(tree: &mut Value) {
+    if let Some(Value::Object(paths)) = tree.get_mut("paths") {
+        for item in paths.values_mut() {
+            for method in METHODS {
+                if let Some(body) = item.get_mut(method).and_then(|op| op.get_mut("requestBody")) {
+                    keep_one_request_media_type_of(body);
+                }
+            }
+        }
+    }
+    if let Some(Value::Object(bodies)) = tree.get_mut("components").and_then(|c| c.get_mut("requestBodies")) {
+        for body in bodies.values_mut() {
+            keep_one_request_media_type_of(body);
+        }
+    }
+}
+
+fn keep_one_request_media_type_of(body: &mut Value) {
+    let Some(Value::Object(content)) = body.get_mut("content") else { return };
+    if content.len() < 2 {
+        return;
+    }
+    let chosen = content
+        .keys()
+        .find(|m| crate::ir::is_json(m))
+        .or_else(|| content.keys().find(|m| crate::validate::is_supported_request_media_type(m)))
+        .cloned();
+    if let Some(chosen) = chosen {
+        content.retain(|media, _| *media == chosen);
     }
 }
 

@@ -124,8 +124,13 @@ pub fn run(options: &RegenOptions, check: bool, verbose: bool) -> Result<()> {
         crate::swap::recover(&options.out)?;
     }
     let (output, plan) = plan(options)?;
+    // Operations a generator had to leave out are warnings: the rest is still generated.
+    for diagnostic in &output.skipped {
+        eprintln!("warning (left out of the server crate): {diagnostic}\n");
+    }
+    let skipped = if output.skipped.is_empty() { String::new() } else { format!(" ({} left out of the server)", output.skipped.len()) };
     let summary = format!(
-        "{} operations, {} types, {} files",
+        "{} operations{skipped}, {} types, {} files",
         output.api.operations.len(),
         output.type_count,
         output.files.len()

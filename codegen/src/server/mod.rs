@@ -49,6 +49,8 @@ pub struct ServerCode {
     pub operation_code: BTreeMap<String, String>,
     /// Validator function name -> its code.
     pub validation_code: BTreeMap<String, String>,
+    /// Operations left out of the server because axum cannot route them, each with why.
+    pub skipped: Vec<Diagnostic>,
 }
 
 /// The items generated for one operation, kept apart for the per-operation snapshots.
@@ -62,7 +64,16 @@ struct OperationItems {
 /// Generates the server for `api`, whose models live in the crate `models_crate`; `file`
 /// names the spec in diagnostics.
 pub fn generate(file: &str, api: &Api, models_crate: &str) -> Result<ServerCode, Diagnostics> {
-    Diagnostics::check(unroutable_paths(file, api))?;
+    // An operation axum cannot route is left out of the server (models and client still have
+    // it) and reported, rather than failing the whole run: one odd path in a description of
+    // a thousand operations should not cost the other 999.
+    let skipped = unroutable_paths(file, api);
+    let skipped_ids: BTreeSet<&str> = skipped.iter().filter_map(|d| d.operation_id.as_deref()).collect();
+    let routable = Api {
+        operations: api.operations.iter().filter(|o| !skipped_ids.contains(o.id.as_str())).cloned().collect(),
+        ..api.clone()
+    };
+    let api = &routable;
     let mut validators = validation::Validators::new(api);
     let mut request_imports = BTreeSet::new();
     let mut per_operation = Vec::new();
@@ -100,6 +111,7 @@ pub fn generate(file: &str, api: &Api, models_crate: &str) -> Result<ServerCode,
         uses_regress: validation.uses_regress,
         operation_code,
         validation_code: validation.functions.into_iter().map(|(name, tokens)| (name, unparse(tokens))).collect(),
+        skipped,
     })
 }
 
@@ -211,10 +223,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_parameter_inside_a_segment_is_refused_where_it_is() {
-        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /files/{name}.json:\n    get:\n      operationId: files/get\n      parameters: [{name: name, in: path, required: true, schema: {type: string}}]\n      responses: {'204': {description: ok}}\n";
+    fn an_unroutable_operation_is_left_out_of_the_server_and_reported_where_it_is() {
+        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /files/{name}.json:\n    get:\n      operationId: files/get\n      parameters: [{name: name, in: path, required: true, schema: {type: string}}]\n      responses: {'204': {description: ok}}\n  /ok:\n    get:\n      operationId: ok/get\n      responses: {'204': {description: ok}}\n";
         let source = crate::SourceFile::new("t.yaml", spec.to_owned());
-        let error = crate::generate(&source, &crate::Settings::default()).unwrap_err().to_string();
+        let output = crate::generate(&source, &crate::Settings::default()).unwrap();
+        assert!(output.files["server/src/api.rs"].contains("fn ok_get"));
+        assert!(!output.files["server/src/api.rs"].contains("fn files_get"));
+        assert!(output.files["client/src/progenitor.rs"].contains("fn files_get"), "the client still has it");
+        let error = crate::Diagnostics(output.skipped.clone()).to_string();
         assert!(error.contains("the server cannot route `/files/{name}.json`"), "{error}");
         assert!(error.contains("t.yaml#/paths/~1files~1{name}.json/get"), "{error}");
         assert!(error.contains("operation: files/get"), "{error}");
