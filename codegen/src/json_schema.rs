@@ -5,8 +5,8 @@
 use serde_json::{Map, Value, json};
 
 /// Keys that carry over unchanged (their values converted recursively where they hold schemas).
-const PLAIN_KEYS: [&str; 20] = [
-    "title", "description", "default", "enum", "format", "pattern", "minLength", "maxLength",
+const PLAIN_KEYS: [&str; 19] = [
+    "description", "default", "enum", "format", "pattern", "minLength", "maxLength",
     "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties", "required",
     "multipleOf", "readOnly", "writeOnly", "deprecated", "minimum", "maximum",
 ];
@@ -22,6 +22,13 @@ pub fn convert(schema: &Value) -> Value {
         return json!({ "$ref": reference });
     }
     let mut out = Map::new();
+    // Not `title`: typify names types after titles, and in GitHub's description many different
+    // schemas share one ("Installation", "Auto merge"), which gives clashing Rust types. Names
+    // come from definition names and property paths instead, which are unique; a title with no
+    // description becomes the description.
+    if let (Some(title), None) = (map.get("title"), map.get("description")) {
+        out.insert("description".to_owned(), title.clone());
+    }
     for key in PLAIN_KEYS {
         if let Some(value) = map.get(key) {
             out.insert(key.to_owned(), value.clone());
@@ -107,17 +114,17 @@ fn make_nullable(mut out: Map<String, Value>) -> Value {
     match out.get("type").cloned() {
         Some(Value::String(t)) => {
             out.insert("type".to_owned(), json!([t, "null"]));
-            if let Some(Value::Array(values)) = out.get_mut("enum") {
-                if !values.contains(&Value::Null) {
-                    values.push(Value::Null);
-                }
+            if let Some(Value::Array(values)) = out.get_mut("enum")
+                && !values.contains(&Value::Null)
+            {
+                values.push(Value::Null);
             }
             Value::Object(out)
         }
         _ => {
             // A composition (e.g. `allOf: [$ref]`): wrap it, keeping the documentation outside.
             let mut outer = Map::new();
-            for key in ["title", "description", "default"] {
+            for key in ["description", "default"] {
                 if let Some(value) = out.remove(key) {
                     outer.insert(key.to_owned(), value);
                 }

@@ -215,11 +215,11 @@ fn failing_child(node: &Value, tokens: &[String]) -> Option<(Vec<String>, String
         if child.get("$ref").is_some() {
             continue;
         }
-        if let Some(kind) = node_kind(&child_tokens) {
-            if let Some((mut more, message)) = retry_as(kind, child) {
-                more.insert(0, key);
-                return Some((more, message));
-            }
+        if let Some(kind) = node_kind(&child_tokens)
+            && let Some((mut more, message)) = retry_as(kind, child)
+        {
+            more.insert(0, key);
+            return Some((more, message));
         }
     }
     None

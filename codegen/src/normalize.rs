@@ -93,6 +93,8 @@ pub fn normalize(file: &str, tree: &Value) -> Result<Normalized, Diagnostics> {
     hoist_operation_schemas(&mut tree, &mut namer);
     hoist_component_parameter_schemas(&mut tree, &mut namer);
     hoist_constrained_containers(&mut tree, &mut namer);
+    hoist_shadowed_inline_schemas(&mut tree, &mut namer);
+    split_nullable_compositions(&mut tree, &mut namer);
     Ok(Normalized { tree, origins: namer.origins })
 }
 
@@ -185,10 +187,10 @@ fn rename_components(file: &str, tree: &mut Value, origins: &mut BTreeMap<String
 fn rewrite_refs(node: &mut Value, mapping: &BTreeMap<String, String>) {
     match node {
         Value::Object(map) => {
-            if let Some(Value::String(reference)) = map.get_mut("$ref") {
-                if let Some(new) = mapping.get(reference.as_str()) {
-                    *reference = new.clone();
-                }
+            if let Some(Value::String(reference)) = map.get_mut("$ref")
+                && let Some(new) = mapping.get(reference.as_str())
+            {
+                *reference = new.clone();
             }
             for (key, value) in map.iter_mut() {
                 if key != "example" && key != "examples" {
@@ -461,6 +463,109 @@ fn hoist_constrained_containers(tree: &mut Value, namer: &mut Namer) {
     }
 }
 
+/// typify names the type of an inline schema after its parent and its place (`Parent` +
+/// `Status` for property `status`, `Parent` + `Item` for array items). When that name is
+/// already a component's (GitHub has both `code-scanning-variant-analysis-status` and an inline
+/// `status` enum in `code-scanning-variant-analysis`), typify emits two types with one name. Such
+/// inline schemas are hoisted first, under a free name, so every Rust type name is unique.
+fn hoist_shadowed_inline_schemas(tree: &mut Value, namer: &mut Namer) {
+    let mut pending: Vec<String> = schemas_mut(tree).keys().cloned().collect();
+    while let Some(name) = pending.pop() {
+        let Some(mut schema) = schemas_mut(tree).remove(&name) else { continue };
+        let taken: std::collections::BTreeSet<String> = namer.origins.keys().cloned().collect();
+        let mut hoisted = Vec::new();
+        find_shadowed(&mut schema, &name, "", &taken, &mut hoisted);
+        schemas_mut(tree).insert(name.clone(), schema);
+        let parent_pointer = match namer.origins.get(&name) {
+            Some(Origin::Component(original)) => pointer::join(["components", "schemas", original]),
+            Some(Origin::Inline(at)) => at.clone(),
+            None => pointer::join(["components", "schemas", &name]),
+        };
+        for (wanted, child, at) in hoisted {
+            let mut child = child;
+            let nullable = strip_nullable(&mut child);
+            let reference = namer.hoist(tree, &wanted, child, format!("{parent_pointer}{at}"));
+            let new_name = reference["$ref"].as_str().unwrap_or_default().rsplit('/').next().unwrap_or_default().to_owned();
+            let mut schema = schemas_mut(tree).remove(&name).unwrap_or(Value::Null);
+            replace_placeholder(&mut schema, &wanted, &reference, nullable);
+            schemas_mut(tree).insert(name.clone(), schema);
+            pending.push(new_name);
+        }
+    }
+}
+
+/// A nullable `oneOf`/`anyOf`/`allOf` component becomes two: `{Name}Inner` holds the
+/// composition and `{Name}` is a nullable reference to it. typify would otherwise give the
+/// `Option` wrapper and the composition the same name.
+fn split_nullable_compositions(tree: &mut Value, namer: &mut Namer) {
+    let names: Vec<String> = schemas_mut(tree)
+        .iter()
+        .filter(|(_, schema)| {
+            schema.get("nullable") == Some(&Value::Bool(true))
+                && schema.get("type").is_none()
+                && ["oneOf", "anyOf", "allOf"].iter().any(|k| schema.get(*k).is_some())
+        })
+        .map(|(name, _)| name.clone())
+        .collect();
+    for name in names {
+        let Some(mut body) = schemas_mut(tree).remove(&name) else { continue };
+        strip_nullable(&mut body);
+        let description = body.get("description").cloned();
+        let from = match namer.origins.get(&name) {
+            Some(Origin::Component(original)) => pointer::join(["components", "schemas", original]),
+            Some(Origin::Inline(at)) => at.clone(),
+            None => pointer::join(["components", "schemas", &name]),
+        };
+        let reference = namer.hoist(tree, &format!("{name}Inner"), body, from);
+        let mut wrapper = json!({ "allOf": [reference], "nullable": true });
+        if let Some(description) = description {
+            wrapper["description"] = description;
+        }
+        schemas_mut(tree).insert(name, wrapper);
+    }
+}
+
+/// True when typify would declare a type of its own for this inline schema.
+fn gets_named_type(schema: &Value) -> bool {
+    let Some(map) = schema.as_object() else { return false };
+    if is_ref(schema) || is_plain_scalar(schema) {
+        return false;
+    }
+    // `{allOf: [$ref], nullable: true}` is a nullable reference: `Option<T>`, no new type.
+    let single_ref = map.get("allOf").and_then(Value::as_array).is_some_and(|v| v.len() == 1 && is_ref(&v[0]));
+    if single_ref && !map.contains_key("properties") && !map.contains_key("oneOf") && !map.contains_key("anyOf") {
+        return false;
+    }
+    map.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty())
+        || ["enum", "pattern", "minLength", "maxLength", "oneOf", "anyOf", "allOf"].iter().any(|k| map.contains_key(*k))
+}
+
+fn find_shadowed(schema: &mut Value, parent: &str, at: &str, taken: &std::collections::BTreeSet<String>, out: &mut Vec<(String, Value, String)>) {
+    let Some(map) = schema.as_object_mut() else { return };
+    let visit = |child: &mut Value, wanted: String, here: String, out: &mut Vec<(String, Value, String)>| {
+        if is_ref(child) {
+            return;
+        }
+        if gets_named_type(child) && taken.contains(&wanted) {
+            let taken_child = std::mem::replace(child, json!({ PLACEHOLDER: wanted }));
+            out.push((wanted, taken_child, here));
+        } else {
+            find_shadowed(child, &wanted, &here, taken, out);
+        }
+    };
+    if let Some(Value::Object(properties)) = map.get_mut("properties") {
+        for (property, child) in properties.iter_mut() {
+            visit(child, format!("{parent}{}", type_name(property)), format!("{at}/properties/{}", pointer::escape(property)), out);
+        }
+    }
+    if let Some(child @ Value::Object(_)) = map.get_mut("additionalProperties") {
+        visit(child, format!("{parent}Value"), format!("{at}/additionalProperties"), out);
+    }
+    if let Some(child) = map.get_mut("items") {
+        visit(child, format!("{parent}Item"), format!("{at}/items"), out);
+    }
+}
+
 const PLACEHOLDER: &str = "x-codegen-hoist";
 
 /// Replaces constrained containers below `schema` with placeholders, collecting them with the
@@ -608,6 +713,35 @@ mod tests {
         assert_eq!(schemas["MetaData"]["additionalProperties"], json!({"allOf": [{"$ref": "#/components/schemas/MetaDataValue"}], "nullable": true}));
         assert!(schemas["MetaDataValue"].get("nullable").is_none());
         assert_eq!(n.origins["TagDoThingRequest"], Origin::Inline("#/paths/~1x~1{d}/post/requestBody/content/application~1json/schema".into()));
+    }
+
+    #[test]
+    fn inline_schemas_that_would_shadow_a_component_are_hoisted_under_a_free_name() {
+        let spec = json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+            "components": {"schemas": {
+                "analysis": {"type": "object", "properties": {"status": {"type": "string", "enum": ["a", "b"]}}},
+                "analysis-status": {"type": "string", "enum": ["x", "y"]}
+            }}
+        });
+        let n = normalize("t.json", &spec).unwrap();
+        let schemas = &n.tree["components"]["schemas"];
+        assert_eq!(schemas["Analysis"]["properties"]["status"]["$ref"], "#/components/schemas/AnalysisStatus2");
+        assert_eq!(schemas["AnalysisStatus2"]["enum"], json!(["a", "b"]));
+        assert_eq!(schemas["AnalysisStatus"]["enum"], json!(["x", "y"]));
+    }
+
+    #[test]
+    fn nullable_compositions_are_split_so_the_option_and_the_enum_have_different_names() {
+        let spec = json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+            "components": {"schemas": {"location": {"nullable": true, "description": "d", "oneOf": [{"type": "string"}, {"type": "integer"}]}}}
+        });
+        let n = normalize("t.json", &spec).unwrap();
+        let schemas = &n.tree["components"]["schemas"];
+        assert_eq!(schemas["Location"], json!({"allOf": [{"$ref": "#/components/schemas/LocationInner"}], "nullable": true, "description": "d"}));
+        assert!(schemas["LocationInner"].get("nullable").is_none());
+        assert!(schemas["LocationInner"]["oneOf"].is_array());
     }
 
     #[test]

@@ -370,20 +370,20 @@ fn check_path_parameters(file: &str, tree: &Value, path: &str, item: &Value, met
                 problems.push(Diagnostic::new(file, pointer::join(["paths", path, method]), message, help).in_operation(id));
                 continue;
             }
-            if location == Some("path") {
-                if let Some(name) = parameter.get("name").and_then(Value::as_str) {
-                    declared.insert(name.to_owned());
-                    if parameter.get("required") != Some(&Value::Bool(true)) {
-                        problems.push(
-                            Diagnostic::new(
-                                file,
-                                pointer::join(["paths", path, method]),
-                                format!("path parameter `{name}` is not marked `required: true`"),
-                                "path parameters are always required in OpenAPI 3.0: add `required: true`",
-                            )
-                            .in_operation(id),
-                        );
-                    }
+            if location == Some("path")
+                && let Some(name) = parameter.get("name").and_then(Value::as_str)
+            {
+                declared.insert(name.to_owned());
+                if parameter.get("required") != Some(&Value::Bool(true)) {
+                    problems.push(
+                        Diagnostic::new(
+                            file,
+                            pointer::join(["paths", path, method]),
+                            format!("path parameter `{name}` is not marked `required: true`"),
+                            "path parameters are always required in OpenAPI 3.0: add `required: true`",
+                        )
+                        .in_operation(id),
+                    );
                 }
             }
         }
