@@ -4,11 +4,19 @@
 //!
 //! progenitor is told that every named schema already exists in the models crate
 //! (`with_replacement`), so the client reuses those types instead of generating copies.
+//!
+//! The `Client` carries a `ClientConfig` (progenitor's "inner type") and implements
+//! progenitor's `ClientHooks` itself (`HooksMode::Expected`): the hand-written runtime, copied
+//! from `codegen/templates/client/`, sets GitHub's headers in `pre` and retries in `exec`, and
+//! replaces progenitor's constructors with its own (`Client::new`, `Client::new_with_client`
+//! with the same signatures, plus `Client::builder`). `conveniences.rs` adds the methods built
+//! on the generated ones (item streams, plaintext secret writes).
 
 use std::collections::BTreeSet;
 
 use proc_macro2::TokenStream;
-use progenitor_impl::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
+use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
+use quote::quote;
 use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -27,7 +35,21 @@ pub struct ClientCode {
     pub multi_status: TokenStream,
     /// operationIds handled by `multi_status`, sorted.
     pub multi_status_operations: BTreeSet<String>,
+    /// Item streams and plaintext secret writes (`conveniences.rs`).
+    pub conveniences: crate::conveniences::Conveniences,
 }
+
+/// The client's hand-written runtime: `(module name, source)`, emitted as
+/// `src/runtime/<module>.rs` with the header line. `sealing` only when a spec has secret writes.
+pub const RUNTIME: [(&str, &str); 4] = [
+    ("builder", include_str!("../templates/client/builder.rs")),
+    ("error", include_str!("../templates/client/error.rs")),
+    ("pagination", include_str!("../templates/client/pagination.rs")),
+    ("retry", include_str!("../templates/client/retry.rs")),
+];
+
+/// The sealing runtime (`SecretValue`, `seal_secret`...), for specs with secret writes.
+pub const SEALING_RUNTIME: (&str, &str) = ("sealing", include_str!("../templates/client/sealing.rs"));
 
 /// What a response carries, as progenitor compares responses.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -78,10 +100,8 @@ pub fn generate(file: &str, spec: &Normalized, api: &Api, models_crate: &str) ->
                     .and_then(|op| op.get("operationId"))
                     .and_then(Value::as_str)
                     .is_some_and(|id| multi_status_operations.contains(id));
-                if drop {
-                    if let Some(map) = item.as_object_mut() {
-                        map.remove(method);
-                    }
+                if let Some(map) = item.as_object_mut().filter(|_| drop) {
+                    map.remove(method);
                 }
             }
         }
@@ -90,7 +110,11 @@ pub fn generate(file: &str, spec: &Normalized, api: &Api, models_crate: &str) ->
     let openapi = parse_openapi(file, &tree)?;
 
     let mut settings = GenerationSettings::new();
-    settings.with_interface(InterfaceStyle::Positional).with_tag(TagStyle::Merged);
+    settings
+        .with_interface(InterfaceStyle::Positional)
+        .with_tag(TagStyle::Merged)
+        .with_inner_type(quote! { crate::ClientConfig })
+        .with_hooks(HooksMode::Expected);
     for model in &api.models {
         settings.with_replacement(&model.name, format!("::{models_crate}::{}", model.name), std::iter::empty());
     }
@@ -105,13 +129,29 @@ pub fn generate(file: &str, spec: &Normalized, api: &Api, models_crate: &str) ->
     // Every type is a replacement, so progenitor's `types` module holds only a duplicate of the
     // models crate's conversion error; the crate re-exports the models crate as `types` instead.
     progenitor.items.retain(|item| !matches!(item, syn::Item::Mod(m) if m.ident == "types"));
+    // progenitor's constructors take the inner type as an argument; the runtime (builder.rs)
+    // defines `new` and `new_with_client` with their usual signatures instead.
+    let before = progenitor.items.len();
+    progenitor.items.retain(|item| !is_constructor_impl(item));
+    if progenitor.items.len() + 1 != before {
+        return Err(progenitor_problem(file, "progenitor's `impl Client { fn new ... fn new_with_client ... }` was not found exactly once".to_owned()));
+    }
 
     let multi_status = multi_status::generate(api, &multi_status_operations, models_crate);
+    let conveniences = crate::conveniences::generate(api, models_crate);
     Ok(ClientCode {
         progenitor,
         multi_status,
         multi_status_operations,
+        conveniences,
     })
+}
+
+/// progenitor's inherent `impl Client` holding `new_with_client`.
+fn is_constructor_impl(item: &syn::Item) -> bool {
+    let syn::Item::Impl(block) = item else { return false };
+    block.trait_.is_none()
+        && block.items.iter().any(|member| matches!(member, syn::ImplItem::Fn(f) if f.sig.ident == "new_with_client"))
 }
 
 fn progenitor_problem(file: &str, message: String) -> Diagnostics {
@@ -121,4 +161,19 @@ fn progenitor_problem(file: &str, message: String) -> Diagnostics {
         message,
         "report this with the spec; the operations progenitor cannot handle should be routed to the multi-status generator",
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_runtime_templates_are_rust() {
+        // They are copied verbatim, so nothing else would notice a syntax error before a build.
+        for (module, source) in RUNTIME.into_iter().chain([SEALING_RUNTIME]) {
+            if let Err(error) = syn::parse_file(source) {
+                panic!("codegen/templates/client/{module}.rs does not parse: {error}");
+            }
+        }
+    }
 }

@@ -60,8 +60,25 @@ publish = false
     ))
 }
 
-/// `Cargo.toml` of the client crate.
-pub fn client_manifest(header: &Header, names: &CrateNames, title: &str) -> String {
+/// `Cargo.toml` of the client crate. `uses_sealing`: the spec has secret writes, so the crate
+/// seals secrets (`crypto_box`, `base64`, `zeroize`).
+pub fn client_manifest(header: &Header, names: &CrateNames, title: &str, uses_sealing: bool) -> String {
+    let mut deps = vec![
+        format!(r#"{} = {{ path = "../models" }}"#, names.models),
+        r#"futures-util = { version = "0.3.31", default-features = false }"#.to_owned(),
+        r#"progenitor-client = "0.15.1""#.to_owned(),
+        r#"reqwest = { version = "0.13.4", default-features = false, features = ["json", "query", "rustls", "http2"] }"#.to_owned(),
+        SERDE.to_owned(),
+        SERDE_JSON.to_owned(),
+        // Only the timer, for the waits between retries; reqwest brings the rest of tokio.
+        r#"tokio = { version = "1.40", default-features = false, features = ["time"] }"#.to_owned(),
+    ];
+    if uses_sealing {
+        deps.push(r#"base64 = "0.22.1""#.to_owned());
+        deps.push(r#"crypto_box = { version = "0.9.1", features = ["seal", "std"] }"#.to_owned());
+        deps.push(r#"zeroize = "1.8.1""#.to_owned());
+    }
+    deps.sort();
     header.toml_file(&format!(
         r#"[package]
 name = "{name}"
@@ -72,14 +89,10 @@ description = "Async client (reqwest) for {title}."
 publish = false
 
 [dependencies]
-{models} = {{ path = "../models" }}
-progenitor-client = "0.15.1"
-reqwest = {{ version = "0.13.4", default-features = false, features = ["json", "query", "rustls", "http2"] }}
-{SERDE}
-{SERDE_JSON}
+{deps}
 "#,
         name = names.client,
-        models = names.models,
+        deps = deps.join("\n"),
     ))
 }
 
@@ -138,27 +151,78 @@ mod types;
 }
 
 /// `src/lib.rs` of the client crate.
-pub fn client_lib(header: &Header, names: &CrateNames, title: &str, version: &str) -> String {
+pub fn client_lib(header: &Header, names: &CrateNames, title: &str, version: &str, uses_sealing: bool) -> String {
+    let sealing = if uses_sealing {
+        "\n//! - Secret writes also get a `..._with_plaintext` method that fetches the public key, seals\n//!   the value and writes it; [`seal_secret`] seals one yourself."
+    } else {
+        ""
+    };
     header.rust_source(&format!(
         r#"//! Async client for {title} {version}, over reqwest.
 //!
-//! [`Client`] has one method per operation, named after its operationId
-//! (`dependabot/get-org-public-key` is [`Client::dependabot_get_org_public_key`]). Operations
-//! with more than one documented response type return an enum with one variant per status,
-//! such as `...Success::Created(..)` and `...Success::NoContent`.
+//! Build a [`Client`] with [`Client::builder`]: the token, GitHub's `Accept`,
+//! `X-GitHub-Api-Version` and `User-Agent` headers, timeouts and the [`RetryPolicy`] apply to
+//! every request. For GitHub Enterprise Server, set the base URL to `https://HOST/api/v3`.
+//!
+//! ```no_run
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {{
+//! let client = {client}::Client::builder().token("ghp_...").build()?;
+//! let enterprise = {client}::Client::builder().base_url("https://github.example.com/api/v3").build()?;
+//! # let _ = (client, enterprise); Ok(()) }}
+//! ```
+//!
+//! - [`Client`] has one method per operation, named after its operationId
+//!   (`dependabot/get-org-public-key` is `Client::dependabot_get_org_public_key`). Operations
+//!   with more than one documented response type return an enum with one variant per status,
+//!   such as `...Success::Created(..)` and `...Success::NoContent`.
+//! - Paginated lists also get a `..._stream` method yielding every item of every page
+//!   ([`ItemStream`], following the `Link` header).{sealing}
+//! - Errors are progenitor's [`Error`]; [`GitHubError::from_error`] reads GitHub's message,
+//!   validation errors and rate-limit headers from one.
 // The doc comments are GitHub's own descriptions, which mention URLs in prose.
 #![allow(rustdoc::bare_urls)]
 
+mod conveniences;
 mod multi_status;
 mod progenitor;
+mod runtime;
 
 pub use multi_status::*;
 pub use progenitor::*;
+pub use runtime::*;
 
 /// The models crate, re-exported: every parameter, body and response type lives there.
 pub use {models} as types;
+
+/// The HTTP client crate this client is built with, re-exported so that a `reqwest::Client`
+/// of the same version can be given to [`ClientBuilder::http_client`].
+pub use reqwest;
 "#,
+        client = names.client.replace('-', "_"),
         models = names.models_ident(),
+    ))
+}
+
+/// `src/runtime/mod.rs` of the client crate: the hand-written modules (`modules`, each copied
+/// from `codegen/templates/client/`) and their re-exports.
+/// `streams`: whether the spec has paginated lists (otherwise the stream machinery is unused).
+pub fn client_runtime_mod(header: &Header, modules: &[&str], streams: bool) -> String {
+    let declarations: String = modules
+        .iter()
+        .map(|m| match (*m, streams) {
+            ("pagination", false) => "// No paginated list in this spec: only the `Link` parser is used.\n#[allow(dead_code)]\nmod pagination;\n".to_owned(),
+            _ => format!("mod {m};\n"),
+        })
+        .collect();
+    let exports: String = modules.iter().map(|m| format!("pub use {m}::*;\n")).collect();
+    header.rust_source(&format!(
+        r#"//! The hand-written part of the client, the same for every spec: the builder and the hooks
+//! every request goes through (headers, retries), errors, pagination{sealing}.
+//! Each module is copied verbatim from `codegen/templates/client/`.
+
+{declarations}
+{exports}"#,
+        sealing = if modules.contains(&"sealing") { ", sealing secrets" } else { "" },
     ))
 }
 

@@ -60,6 +60,25 @@ pub struct Operation {
     pub body: Option<RequestBody>,
     /// Documented responses, by status (codes ascending, then ranges, then `default`).
     pub responses: Vec<Response>,
+    /// How the operation's list is paged, when it is page-based with a `Link` header (see
+    /// [`annotate`]); the client then gets a method streaming every item.
+    pub pagination: Option<Pagination>,
+    /// For an operation that writes a secret sealed for a public key (a body with
+    /// `encrypted_value` and `key_id`): the operationId of the operation serving that key (see
+    /// [`annotate`]); the client then gets a method taking the plaintext.
+    pub sealed_with: Option<String>,
+}
+
+/// How a list operation is paged: GitHub's `page`/`per_page` query parameters, a `Link`
+/// response header (RFC 8288) naming the `next` page, and a body holding one page of items.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    /// The named schema of the page body, e.g. `DependabotListOrgSecretsResponse`.
+    pub page_model: String,
+    /// The body property holding the page's items, e.g. `secrets`.
+    pub items_property: String,
+    /// The schema of one item.
+    pub item_schema: Value,
 }
 
 /// Where a parameter goes.
@@ -158,6 +177,9 @@ pub struct Header {
     pub schema: Value,
     /// Its description.
     pub description: Option<String>,
+    /// `None` when the spec declares the header; otherwise the file that added it (the codegen
+    /// configuration, see `config.rs`).
+    pub added_by: Option<String>,
 }
 
 fn text(node: &Value, key: &str) -> Option<String> {
@@ -270,6 +292,7 @@ fn operation(tree: &Value, path: &str, method: &str, item: &Value, op: &Value, i
                                 name: name.to_ascii_lowercase(),
                                 schema: header.get("schema").cloned().unwrap_or(Value::Null),
                                 description: text(header, "description"),
+                                added_by: None,
                             }
                         })
                         .collect()
@@ -298,6 +321,8 @@ fn operation(tree: &Value, path: &str, method: &str, item: &Value, op: &Value, i
         parameters,
         body,
         responses,
+        pagination: None,
+        sealed_with: None,
     }
 }
 
@@ -310,4 +335,120 @@ pub fn is_json(media_type: &str) -> bool {
 /// The named schema a `$ref` schema points to, if it is one.
 pub fn ref_name(schema: &Value) -> Option<&str> {
     schema.get("$ref")?.as_str()?.strip_prefix("#/components/schemas/")
+}
+
+/// The query parameters of GitHub's page-based pagination.
+pub const PAGE_PARAMETERS: [&str; 2] = ["page", "per_page"];
+
+/// Fills in what the client builds on top of single operations, from the spec alone:
+///
+/// - [`Operation::pagination`] for every list that is page-based (optional integer `page` and
+///   `per_page` query parameters) and declares a `link` header on its `200` response, whose
+///   body is a named object with exactly one array property (the items); lists that do not fit
+///   are left alone. The codegen configuration (`config.rs`) runs first and may have declared
+///   the header, or named the items property, where the spec is silent.
+/// - [`Operation::sealed_with`] for every `PUT` whose body has `encrypted_value` and `key_id`,
+///   when the spec also has the `GET .../public-key` beside it that serves the key to seal with.
+pub fn annotate(api: &mut Api) {
+    for index in 0..api.operations.len() {
+        let operation = &api.operations[index];
+        let pagination = match &operation.pagination {
+            Some(configured) => Some(configured.clone()),
+            None => pagination(api, operation, None).ok(),
+        };
+        let sealed_with = sealing_key_operation(api, operation);
+        let operation = &mut api.operations[index];
+        operation.pagination = pagination;
+        operation.sealed_with = sealed_with;
+    }
+}
+
+/// How `operation` is paged, or why it is not: `items` names the body property holding the
+/// items when the spec's body does not make it obvious.
+pub fn pagination(api: &Api, operation: &Operation, items: Option<&str>) -> Result<Pagination, String> {
+    if crate::client::needs_multi_status(operation) {
+        return Err("its responses need a per-status enum, which the item stream does not handle".to_owned());
+    }
+    let optional_integer = |name: &str| {
+        operation.parameters.iter().any(|p| {
+            p.location == ParameterLocation::Query && p.name == name && !p.required && p.schema.get("type").and_then(Value::as_str) == Some("integer")
+        })
+    };
+    if !PAGE_PARAMETERS.iter().all(|name| optional_integer(name)) {
+        return Err("it has no optional integer `page` and `per_page` query parameters, so it is not page-based".to_owned());
+    }
+    let Some(ok) = operation.responses.iter().find(|r| r.status == "200") else {
+        return Err("it documents no `200` response".to_owned());
+    };
+    if !ok.headers.iter().any(|h| h.name == "link") {
+        return Err("its `200` response declares no `Link` header".to_owned());
+    }
+    let Some(page_model) = ok.body.as_ref().filter(|b| is_json(&b.media_type)).and_then(|b| b.schema.as_ref()).and_then(ref_name) else {
+        return Err("its `200` response has no JSON body of a named schema".to_owned());
+    };
+    let Some(model) = api.models.iter().find(|m| m.name == page_model) else {
+        return Err(format!("its `200` body `{page_model}` is not a model"));
+    };
+    let arrays: Vec<(&String, &Value)> = model
+        .schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter(|(_, schema)| {
+            schema.get("type").and_then(Value::as_str) == Some("array") && schema.get("items").is_some() && schema.get("nullable") != Some(&Value::Bool(true))
+        })
+        .collect();
+    let names = || arrays.iter().map(|(name, _)| format!("`{name}`")).collect::<Vec<_>>().join(", ");
+    let (name, schema) = match (items, arrays.as_slice()) {
+        (Some(wanted), _) => *arrays
+            .iter()
+            .find(|(name, _)| name.as_str() == wanted)
+            .ok_or_else(|| format!("`{wanted}` is not an array property of its `200` body `{page_model}` (array properties: {})", if arrays.is_empty() { "none".to_owned() } else { names() }))?,
+        (None, [one]) => *one,
+        (None, []) => return Err(format!("its `200` body `{page_model}` has no array property to take the items from")),
+        (None, _) => return Err(format!("its `200` body `{page_model}` has several array properties ({}); name the one holding the items", names())),
+    };
+    let item_schema = schema["items"].clone();
+    let scalar = matches!(item_schema.get("type").and_then(Value::as_str), Some("string" | "integer" | "number" | "boolean"));
+    if ref_name(&item_schema).is_none() && !scalar {
+        return Err(format!("the items of `{page_model}.{name}` are an inline schema without a name"));
+    }
+    Ok(Pagination {
+        page_model: page_model.to_owned(),
+        items_property: name.clone(),
+        item_schema,
+    })
+}
+
+/// The operationId of the `GET .../public-key` operation serving the key that `operation`'s
+/// `encrypted_value` must be sealed for, when `operation` is such a secret write: a `PUT` to
+/// `.../{name}` with only path parameters and a body with string `encrypted_value` and `key_id`,
+/// beside a `GET .../public-key` (whose path parameters it has) answering `200` with a named
+/// object with string `key` and `key_id`.
+fn sealing_key_operation(api: &Api, operation: &Operation) -> Option<String> {
+    let model_of = |schema: Option<&Value>| schema.and_then(ref_name).and_then(|name| api.models.iter().find(|m| m.name == name));
+    let has_strings = |model: &Model, names: [&str; 2]| {
+        names.iter().all(|name| model.schema["properties"][*name]["type"].as_str() == Some("string"))
+    };
+    if operation.method != "PUT" || operation.parameters.iter().any(|p| p.location != ParameterLocation::Path) {
+        return None;
+    }
+    let body = model_of(operation.body.as_ref().filter(|b| is_json(&b.media_type)).map(|b| &b.schema))?;
+    if !has_strings(body, ["encrypted_value", "key_id"]) {
+        return None;
+    }
+    let (parent, last) = operation.path.rsplit_once('/')?;
+    if !(last.starts_with('{') && last.ends_with('}')) {
+        return None;
+    }
+    let key_path = format!("{parent}/public-key");
+    let key_operation = api.operations.iter().find(|o| o.method == "GET" && o.path == key_path)?;
+    let shares_parameters = key_operation.parameters.iter().all(|p| {
+        p.location == ParameterLocation::Path && operation.parameters.iter().any(|q| q.name == p.name)
+    });
+    let ok = key_operation.responses.iter().find(|r| r.status == "200")?;
+    let key = model_of(ok.body.as_ref().filter(|b| is_json(&b.media_type)).and_then(|b| b.schema.as_ref()))?;
+    let required = |name: &str| key.schema["required"].as_array().is_some_and(|r| r.iter().any(|v| v == name));
+    (shares_parameters && has_strings(key, ["key", "key_id"]) && required("key") && required("key_id")).then(|| key_operation.id.clone())
 }

@@ -6,12 +6,16 @@
 //! 1. [`load`]: text to a JSON tree; [`validate`]: every problem that would make a generator
 //!    panic, reported together as [`Diagnostics`];
 //! 2. `normalize`: every schema gets a stable Rust name (inline bodies, constrained arrays...);
-//! 3. [`ir`]: the operations, with typed parameters, bodies and responses;
+//! 3. [`ir`]: the operations, with typed parameters, bodies and responses; [`config`] adds
+//!    what the spec leaves out (a `Link` header GitHub sends), then `ir::annotate` marks
+//!    paginated lists and secret writes;
 //! 4. `models` (typify) and `constrained`: the models crate;
-//! 5. `client` (progenitor) and `multi_status`: the client crate;
+//! 5. `client` (progenitor), `multi_status` and `conveniences` (item streams, plaintext secret
+//!    writes), with the hand-written runtime from `templates/client/`: the client crate;
 //! 6. `server`: the axum server crate (trait, typed requests and responses, validators, router);
 //! 7. [`surface`] and [`snippets`]: reviewable views of the result for snapshot tests.
 
+pub mod config;
 pub mod diagnostic;
 pub mod ir;
 pub mod load;
@@ -23,6 +27,7 @@ pub mod validate;
 
 mod client;
 mod constrained;
+mod conveniences;
 mod crates;
 mod guard;
 mod json_schema;
@@ -45,6 +50,9 @@ pub struct Settings {
     pub crate_prefix: String,
     /// The command named in every file's header, e.g. `cargo xtask regen`.
     pub command: String,
+    /// The codegen configuration file (YAML, see [`config`]), if any: for the pinned spec,
+    /// `spec/codegen.yaml`, which `xtask` reads.
+    pub config: Option<SourceFile>,
 }
 
 impl Default for Settings {
@@ -52,6 +60,7 @@ impl Default for Settings {
         Self {
             crate_prefix: "github".to_owned(),
             command: "cargo xtask regen".to_owned(),
+            config: None,
         }
     }
 }
@@ -94,7 +103,11 @@ pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagno
     // The typed parse catches structural problems with a pointer before anything else runs.
     load::parse_openapi(file, &tree)?;
     let normalized = normalize::normalize(file, &tree)?;
-    let api = ir::build(&normalized);
+    let mut api = ir::build(&normalized);
+    if let Some(config) = &settings.config {
+        config::apply(config, file, &mut api)?;
+    }
+    ir::annotate(&mut api);
     let names = CrateNames::with_prefix(&settings.crate_prefix);
     let header = render::Header {
         command: settings.command.clone(),
@@ -117,10 +130,20 @@ pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagno
 
     let progenitor_rs = header.rust_source(&prettyplease::unparse(&client.progenitor));
     let multi_status_rs = header.rust_file("multi-status client methods", client.multi_status.clone())?;
-    files.insert("client/Cargo.toml".to_owned(), crates::client_manifest(&header, &names, &api.title));
-    files.insert("client/src/lib.rs".to_owned(), crates::client_lib(&header, &names, &api.title, &api.version));
+    let conveniences_rs = header.rust_file("client conveniences", client.conveniences.tokens.clone())?;
+    let uses_sealing = client.conveniences.uses_sealing;
+    files.insert("client/Cargo.toml".to_owned(), crates::client_manifest(&header, &names, &api.title, uses_sealing));
+    files.insert("client/src/lib.rs".to_owned(), crates::client_lib(&header, &names, &api.title, &api.version, uses_sealing));
     files.insert("client/src/progenitor.rs".to_owned(), progenitor_rs);
     files.insert("client/src/multi_status.rs".to_owned(), multi_status_rs);
+    files.insert("client/src/conveniences.rs".to_owned(), conveniences_rs);
+    let runtime: Vec<(&str, &str)> = client::RUNTIME.into_iter().chain(uses_sealing.then_some(client::SEALING_RUNTIME)).collect();
+    let modules: Vec<&str> = runtime.iter().map(|(module, _)| *module).collect();
+    let streams = api.operations.iter().any(|o| conveniences::stream_method(&api, o).is_some());
+    files.insert("client/src/runtime/mod.rs".to_owned(), crates::client_runtime_mod(&header, &modules, streams));
+    for (module, source) in &runtime {
+        files.insert(format!("client/src/runtime/{module}.rs"), header.rust_source(source));
+    }
 
     let server = server::generate(file, &api, &names.models_ident())?;
     // Error bodies name the spec's documentation, as GitHub's name https://docs.github.com/rest.
@@ -152,6 +175,9 @@ pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagno
     if let Some(parsed) = &multi_status_file {
         methods.extend(snippets::client_methods(parsed));
     }
+    if let Ok(parsed) = syn::parse2::<syn::File>(client.conveniences.tokens.clone()) {
+        methods.extend(snippets::client_methods(&parsed));
+    }
     let enums = multi_status_file.as_ref().map(snippets::by_type).unwrap_or_default();
     let mut operation_code = BTreeMap::new();
     for operation in &api.operations {
@@ -163,6 +189,13 @@ pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagno
             }
         }
         code.push_str(methods.get(&operation.fn_name).map(String::as_str).unwrap_or("(no client method generated)\n"));
+        let extras = [conveniences::stream_method(&api, operation), conveniences::plaintext_method(&api, operation)];
+        for extra in extras.iter().flatten() {
+            if let Some(method) = methods.get(extra) {
+                code.push('\n');
+                code.push_str(method);
+            }
+        }
         operation_code.insert(operation.id.clone(), code);
     }
 

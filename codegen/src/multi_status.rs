@@ -13,7 +13,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::client::{BodyKind, body_kind};
-use crate::ir::{Api, Operation, ParameterLocation, Response};
+use crate::ir::{Api, Operation, Parameter, ParameterLocation, Response};
 use crate::normalize::status_reason;
 use crate::rust_types;
 
@@ -123,47 +123,28 @@ fn arm(response: &Response, enum_ident: Option<&proc_macro2::Ident>, is_error: b
     }
 }
 
-fn operation(operation: &Operation, models_crate: &str) -> (TokenStream, TokenStream) {
-    let successes: Vec<&Response> = operation.responses.iter().filter(|r| r.is_success()).collect();
-    let errors: Vec<&Response> = operation.responses.iter().filter(|r| !r.is_success()).collect();
-    let success_name = success_enum_name(operation);
-    let success_ident = format_ident!("{}", success_name);
-    let mut enums = vec![response_enum(&success_name, "success", operation, &successes, models_crate)];
+/// The error body type `E` of an operation whose error responses share one type (`()` when
+/// they have no body), as progenitor and [`generate`] name it in `Error<E>`.
+pub fn single_error_type(operation: &Operation, models_crate: &str) -> TokenStream {
+    let errors = operation.responses.iter().filter(|r| !r.is_success());
+    errors.filter_map(|r| body_type(r, models_crate)).next().unwrap_or_else(|| quote! { () })
+}
 
-    let error_kinds: BTreeSet<BodyKind> = errors.iter().map(|r| body_kind(r)).collect();
-    let (error_type, error_enum) = if error_kinds.len() > 1 {
-        let name = failure_enum_name(operation);
-        enums.push(response_enum(&name, "error", operation, &errors, models_crate));
-        let ident = format_ident!("{}", name);
-        (quote! { #ident }, Some(ident))
-    } else {
-        let ty = errors.first().and_then(|r| body_type(r, models_crate)).unwrap_or_else(|| quote! { () });
-        (ty, None)
-    };
-
-    // Arguments: path parameters in template order, then the rest by name (as progenitor does).
+/// A method's parameters in argument order, as progenitor orders them: path parameters in
+/// template order, then query parameters by name.
+pub fn method_parameters(operation: &Operation) -> (Vec<&Parameter>, Vec<&Parameter>) {
     let template = crate::validate::template_parameters(&operation.path);
     let mut path_params: Vec<_> = operation.parameters.iter().filter(|p| p.location == ParameterLocation::Path).collect();
     path_params.sort_by_key(|p| template.iter().position(|t| *t == p.name));
     let mut query_params: Vec<_> = operation.parameters.iter().filter(|p| p.location == ParameterLocation::Query).collect();
     query_params.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
+    (path_params, query_params)
+}
 
-    let mut arguments = Vec::new();
-    let mut argument_docs = String::new();
-    for p in path_params.iter().chain(query_params.iter()) {
-        let ident = format_ident!("{}", p.rust_name);
-        let ty = rust_types::borrowed_parameter(&p.schema, models_crate);
-        let ty = if p.required || p.location == ParameterLocation::Path { ty } else { quote! { Option<#ty> } };
-        arguments.push(quote! { #ident: #ty });
-        argument_docs.push_str(&format!("\n- `{}`: {}", p.rust_name, p.description.as_deref().unwrap_or("").trim()));
-    }
-    let body = operation.body.as_ref().map(|b| rust_types::owned(&b.schema, models_crate));
-    if let Some(ty) = &body {
-        arguments.push(quote! { body: &'a #ty });
-        argument_docs.push_str("\n- `body`");
-    }
-
-    // The URL: the template with each `{name}` replaced by the encoded argument.
+/// The expression of an operation's URL in a `Client` method: the base URL and the path
+/// template with each `{name}` replaced by the percent-encoded argument of that name.
+pub fn url_expression(operation: &Operation) -> TokenStream {
+    let (path_params, _) = method_parameters(operation);
     let mut format_string = String::from("{}");
     let mut rest = operation.path.as_str();
     let mut url_args = Vec::new();
@@ -181,6 +162,44 @@ fn operation(operation: &Operation, models_crate: &str) -> (TokenStream, TokenSt
         rest = &rest[start + len + 1..];
     }
     format_string.push_str(rest);
+    quote! { format!(#format_string, self.baseurl, #(#url_args),*) }
+}
+
+fn operation(operation: &Operation, models_crate: &str) -> (TokenStream, TokenStream) {
+    let successes: Vec<&Response> = operation.responses.iter().filter(|r| r.is_success()).collect();
+    let errors: Vec<&Response> = operation.responses.iter().filter(|r| !r.is_success()).collect();
+    let success_name = success_enum_name(operation);
+    let success_ident = format_ident!("{}", success_name);
+    let mut enums = vec![response_enum(&success_name, "success", operation, &successes, models_crate)];
+
+    let error_kinds: BTreeSet<BodyKind> = errors.iter().map(|r| body_kind(r)).collect();
+    let (error_type, error_enum) = if error_kinds.len() > 1 {
+        let name = failure_enum_name(operation);
+        enums.push(response_enum(&name, "error", operation, &errors, models_crate));
+        let ident = format_ident!("{}", name);
+        (quote! { #ident }, Some(ident))
+    } else {
+        (single_error_type(operation, models_crate), None)
+    };
+
+    let (path_params, query_params) = method_parameters(operation);
+
+    let mut arguments = Vec::new();
+    let mut argument_docs = String::new();
+    for p in path_params.iter().chain(query_params.iter()) {
+        let ident = format_ident!("{}", p.rust_name);
+        let ty = rust_types::borrowed_parameter(&p.schema, models_crate);
+        let ty = if p.required || p.location == ParameterLocation::Path { ty } else { quote! { Option<#ty> } };
+        arguments.push(quote! { #ident: #ty });
+        argument_docs.push_str(&format!("\n- `{}`: {}", p.rust_name, p.description.as_deref().unwrap_or("").trim()));
+    }
+    let body = operation.body.as_ref().map(|b| rust_types::owned(&b.schema, models_crate));
+    if let Some(ty) = &body {
+        arguments.push(quote! { body: &'a #ty });
+        argument_docs.push_str("\n- `body`");
+    }
+
+    let url = url_expression(operation);
 
     let method = format_ident!("{}", operation.method.to_ascii_lowercase());
     let queries = query_params.iter().map(|p| {
@@ -213,7 +232,7 @@ fn operation(operation: &Operation, models_crate: &str) -> (TokenStream, TokenSt
     let method_tokens = quote! {
         #[doc = #doc]
         pub async fn #fn_ident<'a>(&'a self, #(#arguments),*) -> Result<ResponseValue<#success_ident>, Error<#error_type>> {
-            let url = format!(#format_string, self.baseurl, #(#url_args),*);
+            let url = #url;
             #[allow(unused_mut)]
             let mut request = self
                 .client

@@ -68,10 +68,22 @@ pub fn client_methods(file: &syn::File) -> BTreeMap<String, String> {
         if block.trait_.is_some() || self_type_name(&block.self_ty).as_deref() != Some("Client") {
             continue;
         }
+        // The block without its methods, cloned once per method: cloning the whole block
+        // for each method made this quadratic (90% of generating GitHub's whole description).
+        let shell = syn::ItemImpl {
+            attrs: Vec::new(),
+            defaultness: block.defaultness,
+            unsafety: block.unsafety,
+            impl_token: block.impl_token,
+            generics: block.generics.clone(),
+            trait_: block.trait_.clone(),
+            self_ty: block.self_ty.clone(),
+            brace_token: block.brace_token,
+            items: Vec::new(),
+        };
         for member in &block.items {
             let syn::ImplItem::Fn(method) = member else { continue };
-            let mut single = block.clone();
-            single.attrs.clear();
+            let mut single = shell.clone();
             single.items = vec![member.clone()];
             out.insert(method.sig.ident.to_string(), item_source(&syn::Item::Impl(single)));
         }

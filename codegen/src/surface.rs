@@ -23,7 +23,7 @@ pub fn render(api: &Api, multi_status: &std::collections::BTreeSet<String>) -> S
     let _ = writeln!(out, "# {} {}: {} operations, {} models", api.title, api.version, api.operations.len(), api.models.len());
     for operation in &api.operations {
         out.push('\n');
-        out.push_str(&render_operation(operation, multi_status.contains(&operation.id)));
+        out.push_str(&render_operation(api, operation, multi_status.contains(&operation.id)));
     }
     for model in &api.models {
         out.push('\n');
@@ -32,13 +32,14 @@ pub fn render(api: &Api, multi_status: &std::collections::BTreeSet<String>) -> S
     out
 }
 
-/// Renders one operation.
-pub fn render_operation(operation: &Operation, multi_status: bool) -> String {
+/// Renders one operation of `api`.
+pub fn render_operation(api: &Api, operation: &Operation, multi_status: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "operation {}", operation.id);
     let _ = writeln!(out, "  {} {}", operation.method, operation.path);
     let returns = if multi_status { format!(" -> {}Success", operation.type_base) } else { String::new() };
     let _ = writeln!(out, "  client: Client::{}{returns}", operation.fn_name);
+    out.push_str(&render_conveniences(api, operation));
     for p in &operation.parameters {
         let required = if p.required { ", required" } else { "" };
         let _ = writeln!(out, "  param {} ({}{required}): {}{}", p.name, p.location.as_str(), describe(&p.schema), constraints(&p.schema));
@@ -59,9 +60,35 @@ pub fn render_operation(operation: &Operation, multi_status: bool) -> String {
         let headers = if r.headers.is_empty() {
             String::new()
         } else {
-            format!("; headers: {}", r.headers.iter().map(|h| h.name.as_str()).collect::<Vec<_>>().join(", "))
+            let names: Vec<String> = r
+                .headers
+                .iter()
+                .map(|h| match &h.added_by {
+                    Some(file) => format!("{} (added by {file})", h.name),
+                    None => h.name.clone(),
+                })
+                .collect();
+            format!("; headers: {}", names.join(", "))
         };
         let _ = writeln!(out, "  {} {body}{headers}", r.status);
+    }
+    out
+}
+
+/// The client methods built on an operation's own (item stream, plaintext secret write), one
+/// line each, appended to its entry.
+fn render_conveniences(api: &Api, operation: &Operation) -> String {
+    let mut out = String::new();
+    if let (Some(name), Some(pagination)) = (crate::conveniences::stream_method(api, operation), &operation.pagination) {
+        let _ = writeln!(
+            out,
+            "  stream: Client::{name} -> {} (the `{}` of each page, following Link rel=\"next\")",
+            describe(&pagination.item_schema),
+            pagination.items_property
+        );
+    }
+    if let (Some(name), Some(key)) = (crate::conveniences::plaintext_method(api, operation), &operation.sealed_with) {
+        let _ = writeln!(out, "  sealed: Client::{name} (plaintext sealed for the key from {key})");
     }
     out
 }

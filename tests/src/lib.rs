@@ -9,13 +9,18 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ lives in the workspace").to_path_buf()
 }
 
+/// The settings `cargo xtask regen` uses for the pinned spec (with `spec/codegen.yaml`).
+pub fn pinned_settings() -> codegen::Settings {
+    xtask::regen::pinned_settings().expect("spec/codegen.yaml is readable")
+}
+
 /// The generator's output for the pinned spec, computed once per test binary.
 pub fn pinned_output() -> &'static codegen::Output {
     static OUTPUT: OnceLock<codegen::Output> = OnceLock::new();
     OUTPUT.get_or_init(|| {
         let text = std::fs::read_to_string(root().join(xtask::PINNED_SPEC)).expect("the pinned spec is readable");
         let source = codegen::SourceFile::new(xtask::PINNED_SPEC, text);
-        codegen::generate(&source, &codegen::Settings::default()).unwrap_or_else(|d| panic!("{d}"))
+        codegen::generate(&source, &pinned_settings()).unwrap_or_else(|d| panic!("{d}"))
     })
 }
 

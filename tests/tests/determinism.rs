@@ -1,7 +1,7 @@
 //! Output depends on what the spec says, not on how its maps happen to be ordered: the pinned
 //! spec is rewritten with the keys of every map shuffled, and generation must give the same bytes.
 
-use workspace_tests::{pinned_output, root};
+use workspace_tests::{pinned_output, pinned_settings, root};
 
 /// A small deterministic generator (xorshift), so a failure can be reproduced from the seed.
 struct Shuffler(u64);
@@ -45,7 +45,7 @@ fn shuffling_map_keys_does_not_change_the_output() {
         assert_ne!(shuffled_text, text, "seed {seed}: the shuffle must change the text");
         // Same name, and the header hashes the spec bytes, so compare everything after line 1.
         let source = codegen::SourceFile::new(xtask::PINNED_SPEC, shuffled_text);
-        let output = codegen::generate(&source, &codegen::Settings::default()).unwrap();
+        let output = codegen::generate(&source, &pinned_settings()).unwrap();
         assert_eq!(output.surface, pinned_output().surface, "seed {seed}");
         for (path, contents) in &pinned_output().files {
             let body = |s: &str| s.split_once('\n').map(|(_, rest)| rest.to_owned()).unwrap_or_default();

@@ -14,6 +14,7 @@ fn options(out: &std::path::Path) -> RegenOptions {
         out: out.to_path_buf(),
         command: "cargo xtask regen --spec tests/fixtures/inventory.yaml --out <dir>".to_owned(),
         crate_prefix: "inventory".to_owned(),
+        config: None,
     }
 }
 

@@ -2,7 +2,7 @@
 //! 23.0.2 one with the same operations list, and compare their API surfaces. The diff must
 //! show exactly what changed upstream, and read like a changelog (`surface::changelog`).
 
-use workspace_tests::{pinned_output, root, snapshot_settings};
+use workspace_tests::{pinned_output, pinned_settings, root, snapshot_settings};
 
 fn surface_of_upstream(file: &str) -> String {
     let root = root();
@@ -16,7 +16,7 @@ fn surface_of_upstream(file: &str) -> String {
     };
     let pinned = codegen::pin::pin(&names, &bytes, &operations).unwrap_or_else(|d| panic!("{d}"));
     let source = codegen::SourceFile::new(xtask::PINNED_SPEC, pinned.spec_yaml);
-    codegen::generate(&source, &codegen::Settings::default()).unwrap_or_else(|d| panic!("{d}")).surface
+    codegen::generate(&source, &pinned_settings()).unwrap_or_else(|d| panic!("{d}")).surface
 }
 
 fn bump_diff() -> String {

@@ -23,5 +23,8 @@ pub const PROVENANCE: &str = "spec/provenance.yaml";
 pub const OPERATIONS: &str = "spec/operations.txt";
 /// Where upstream descriptions are kept, relative to the workspace root.
 pub const UPSTREAM_DIR: &str = "spec/upstream";
+/// The codegen configuration of the pinned spec (see `codegen::config`), relative to the
+/// workspace root.
+pub const CODEGEN_CONFIG: &str = "spec/codegen.yaml";
 /// The generated crates, relative to the workspace root.
 pub const GENERATED: &str = "generated";

@@ -9,7 +9,7 @@ use xtask::regen::RegenOptions;
 use xtask::{GENERATED, PINNED_SPEC, workspace_root};
 
 #[derive(Parser)]
-#[command(about = "Workspace automation: regenerate the crates from the pinned spec, or re-pin the spec.")]
+#[command(about = "Workspace automation: regenerate the crates from the pinned spec, re-pin the spec, or run the benchmarks.")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -31,6 +31,9 @@ enum Command {
         /// Name the generated crates PREFIX-models, PREFIX-client and PREFIX-server.
         #[arg(long, default_value = "github")]
         crate_prefix: String,
+        /// The codegen configuration (YAML; see spec/codegen.yaml) [default: spec/codegen.yaml for the pinned spec, none with --spec].
+        #[arg(long)]
+        config: Option<PathBuf>,
         /// Show the full diff and the changed files.
         #[arg(short, long)]
         verbose: bool,
@@ -44,14 +47,38 @@ enum Command {
         #[arg(long)]
         operations: Option<PathBuf>,
     },
+    /// Run the benchmarks (`cargo run --release -p bench -- ARGS`; see BENCHMARKS.md and `cargo xtask bench --help`).
+    #[command(disable_help_flag = true)]
+    Bench {
+        /// Passed to the bench binary: --quick, --skip-compile, --groups codegen,server,... , --runs N, --help.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+}
+
+/// The benchmarks live in their own crate (`tests/bench`) so that xtask stays quick to build.
+fn bench(root: &std::path::Path, args: &[String]) -> anyhow::Result<()> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .current_dir(root)
+        .args(["run", "--release", "-p", "bench", "--"])
+        .args(args)
+        .status()
+        .map_err(|error| anyhow::anyhow!("cannot run cargo: {error}"))?;
+    if !status.success() {
+        anyhow::bail!("the benchmarks failed ({status})");
+    }
+    Ok(())
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let root = workspace_root();
     let result = match cli.command {
-        Command::Regen { check, spec, out, crate_prefix, verbose } => {
+        Command::Regen { check, spec, out, crate_prefix, config, verbose } => {
             let mut command = "cargo xtask regen".to_owned();
+            // The pinned spec's configuration by default; another spec's only when named.
+            let default_config = spec.is_none().then(|| root.join(xtask::CODEGEN_CONFIG));
             let (spec, spec_display) = match spec {
                 Some(path) => {
                     command.push_str(&format!(" --spec {}", path.display()));
@@ -69,10 +96,15 @@ fn main() -> ExitCode {
             if crate_prefix != "github" {
                 command.push_str(&format!(" --crate-prefix {crate_prefix}"));
             }
-            let options = RegenOptions { spec, spec_display, out, command, crate_prefix };
+            if let Some(path) = &config {
+                command.push_str(&format!(" --config {}", path.display()));
+            }
+            let config = config.or(default_config);
+            let options = RegenOptions { spec, spec_display, out, command, crate_prefix, config };
             xtask::regen::run(&options, check, verbose)
         }
         Command::Pin { from, operations } => xtask::pin::run(&root, &PinOptions { from, operations }),
+        Command::Bench { args } => bench(&root, &args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -23,6 +23,8 @@ pub struct RegenOptions {
     pub command: String,
     /// Generated crates are named `{prefix}-models`, `{prefix}-client`, `{prefix}-server`.
     pub crate_prefix: String,
+    /// The codegen configuration file (`spec/codegen.yaml` for the pinned spec), if any.
+    pub config: Option<PathBuf>,
 }
 
 /// The differences between what the generator produced and what is on disk.
@@ -81,10 +83,29 @@ pub fn plan(options: &RegenOptions) -> Result<(codegen::Output, Plan)> {
     let settings = codegen::Settings {
         crate_prefix: options.crate_prefix.clone(),
         command: options.command.clone(),
+        config: options.config.as_deref().map(read_config).transpose()?,
     };
     let output = codegen::generate(&source, &settings).map_err(|diagnostics| anyhow::anyhow!("{diagnostics}"))?;
     let plan = compare(&options.out, &output.files)?;
     Ok((output, plan))
+}
+
+/// Reads a codegen configuration file, named in diagnostics relative to the workspace root
+/// when it is inside it.
+pub fn read_config(path: &Path) -> Result<codegen::SourceFile> {
+    let text = read_text(path).with_context(|| "pass an existing codegen configuration with --config".to_owned())?;
+    let root = crate::workspace_root();
+    let name = path.strip_prefix(&root).unwrap_or(path).display().to_string();
+    Ok(codegen::SourceFile::new(name, text))
+}
+
+/// The settings `cargo xtask regen` uses for the pinned spec: the default crate names and
+/// command, and the configuration in [`crate::CODEGEN_CONFIG`].
+pub fn pinned_settings() -> Result<codegen::Settings> {
+    Ok(codegen::Settings {
+        config: Some(read_config(&crate::workspace_root().join(crate::CODEGEN_CONFIG))?),
+        ..codegen::Settings::default()
+    })
 }
 
 /// Compares generated `files` with the folder `out`.

@@ -176,12 +176,21 @@ impl IntoResponse for DependabotListRepoSecrets {
 #[derive(Debug, Clone, PartialEq)]
 pub enum DependabotListSelectedReposForOrgSecret {
     ///`200`: Response
-    Ok(::github_models::DependabotListSelectedReposForOrgSecretResponse),
+    Ok {
+        ///The body.
+        body: ::github_models::DependabotListSelectedReposForOrgSecretResponse,
+        ///The `link` response header. Links to the other pages of the list (RFC 8288); declared by spec/codegen.yaml.
+        link: Option<::std::string::String>,
+    },
 }
 impl IntoResponse for DependabotListSelectedReposForOrgSecret {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => runtime::json_response(runtime::status(200), body),
+            Self::Ok { body, link } => {
+                let mut response = runtime::json_response(runtime::status(200), body);
+                runtime::set_header(&mut response, "link", link);
+                response
+            }
         }
     }
 }

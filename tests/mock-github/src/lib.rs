@@ -366,7 +366,10 @@ impl Api for MockGitHub {
         let ids: Vec<i64> = secret.selected.iter().copied().collect();
         let page = Page::new(request.page, request.per_page, ids.len());
         let repositories: Vec<Value> = ids[page.range(ids.len())].iter().map(|id| minimal_repository(&self.base_url, &request.org, *id)).collect();
-        Ok(responses::DependabotListSelectedReposForOrgSecret::Ok(model(json!({"total_count": ids.len(), "repositories": repositories}))?))
+        let body = model(json!({"total_count": ids.len(), "repositories": repositories}))?;
+        // GitHub pages this list with `Link` too; spec/codegen.yaml declares the header.
+        let link = self.link(&["orgs", &request.org, "dependabot", "secrets", &request.secret_name, "repositories"], &page);
+        Ok(responses::DependabotListSelectedReposForOrgSecret::Ok { body, link })
     }
 
     async fn dependabot_set_selected_repos_for_org_secret(
