@@ -32,12 +32,13 @@ impl CrateNames {
 /// Versions the generated code is written against; the workspace's Cargo.lock pins exact ones.
 const SERDE: &str = r#"serde = { version = "1.0.200", features = ["derive"] }"#;
 const SERDE_JSON: &str = r#"serde_json = "1.0.120""#;
+const CHRONO: &str = r#"chrono = { version = "0.4.38", default-features = false, features = ["serde", "std"] }"#;
 
 /// `Cargo.toml` of the models crate.
 pub fn models_manifest(header: &Header, names: &CrateNames, title: &str, uses_chrono: bool, uses_regress: bool) -> String {
     let mut deps = vec![SERDE.to_owned(), SERDE_JSON.to_owned()];
     if uses_chrono {
-        deps.push(r#"chrono = { version = "0.4.38", default-features = false, features = ["serde", "std"] }"#.to_owned());
+        deps.push(CHRONO.to_owned());
     }
     if uses_regress {
         deps.push(r#"regress = "0.10.3""#.to_owned());
@@ -62,7 +63,7 @@ publish = false
 
 /// `Cargo.toml` of the client crate. `uses_sealing`: the spec has secret writes, so the crate
 /// seals secrets (`crypto_box`, `base64`, `zeroize`).
-pub fn client_manifest(header: &Header, names: &CrateNames, title: &str, uses_sealing: bool) -> String {
+pub fn client_manifest(header: &Header, names: &CrateNames, title: &str, uses_sealing: bool, uses_chrono: bool) -> String {
     let mut deps = vec![
         format!(r#"{} = {{ path = "../models" }}"#, names.models),
         r#"futures-util = { version = "0.3.31", default-features = false }"#.to_owned(),
@@ -73,6 +74,10 @@ pub fn client_manifest(header: &Header, names: &CrateNames, title: &str, uses_se
         // Only the timer, for the waits between retries; reqwest brings the rest of tokio.
         r#"tokio = { version = "1.40", default-features = false, features = ["time"] }"#.to_owned(),
     ];
+    if uses_chrono {
+        // progenitor spells `date-time` query parameters as `chrono` types.
+        deps.push(CHRONO.to_owned());
+    }
     if uses_sealing {
         deps.push(r#"base64 = "0.22.1""#.to_owned());
         deps.push(r#"crypto_box = { version = "0.9.1", features = ["seal", "std"] }"#.to_owned());

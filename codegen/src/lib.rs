@@ -132,7 +132,8 @@ pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagno
     let multi_status_rs = header.rust_file("multi-status client methods", client.multi_status.clone())?;
     let conveniences_rs = header.rust_file("client conveniences", client.conveniences.tokens.clone())?;
     let uses_sealing = client.conveniences.uses_sealing;
-    files.insert("client/Cargo.toml".to_owned(), crates::client_manifest(&header, &names, &api.title, uses_sealing));
+    let client_uses_chrono = [&progenitor_rs, &multi_status_rs, &conveniences_rs].iter().any(|code| code.contains("chrono::"));
+    files.insert("client/Cargo.toml".to_owned(), crates::client_manifest(&header, &names, &api.title, uses_sealing, client_uses_chrono));
     files.insert("client/src/lib.rs".to_owned(), crates::client_lib(&header, &names, &api.title, &api.version, uses_sealing));
     files.insert("client/src/progenitor.rs".to_owned(), progenitor_rs);
     files.insert("client/src/multi_status.rs".to_owned(), multi_status_rs);
