@@ -157,7 +157,8 @@ pub fn url_expression(operation: &Operation) -> TokenStream {
         let is_str = path_params
             .iter()
             .find(|p| p.name == name)
-            .is_some_and(|p| p.schema.get("type").and_then(serde_json::Value::as_str) == Some("string"));
+            // Only a plain string is taken as `&str`; a formatted one is a typed value.
+            .is_some_and(|p| rust_types::is_plain_str_parameter(&p.schema));
         url_args.push(if is_str { quote! { encode_path(#ident) } } else { quote! { encode_path(&#ident.to_string()) } });
         rest = &rest[start + len + 1..];
     }

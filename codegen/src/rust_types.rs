@@ -19,6 +19,9 @@ pub fn owned(schema: &Value, models_crate: &str) -> TokenStream {
         _ if schema.get("allOf").and_then(Value::as_array).is_some_and(|v| v.len() == 1) => {
             owned(&schema["allOf"][0], models_crate)
         }
+        // The same types typify (and so progenitor) gives these formats, so that our own
+        // generators' signatures match progenitor's.
+        (Some("string"), Some(format)) if typify_string_format(format).is_some() => typify_string_format(format).unwrap_or_default(),
         (Some("string"), _) => quote! { ::std::string::String },
         (Some("integer"), Some("int32")) => quote! { i32 },
         (Some("integer"), _) => quote! { i64 },
@@ -34,10 +37,32 @@ pub fn owned(schema: &Value, models_crate: &str) -> TokenStream {
     if nullable { quote! { ::std::option::Option<#inner> } } else { inner }
 }
 
-/// The type a method takes for a parameter: `&'a str` for strings, `&'a T` for named types,
-/// scalars by value.
+/// The Rust type typify uses for a string `format`, when it uses one other than `String`.
+fn typify_string_format(format: &str) -> Option<TokenStream> {
+    Some(match format {
+        "date-time" => quote! { ::chrono::DateTime<::chrono::offset::Utc> },
+        "date" => quote! { ::chrono::naive::NaiveDate },
+        "uuid" => quote! { ::uuid::Uuid },
+        "ip" => quote! { ::std::net::IpAddr },
+        "ipv4" => quote! { ::std::net::Ipv4Addr },
+        "ipv6" => quote! { ::std::net::Ipv6Addr },
+        _ => return None,
+    })
+}
+
+/// True when a parameter of this schema is taken as `&str` (a string without a typed format).
+pub fn is_plain_str_parameter(schema: &Value) -> bool {
+    ref_name(schema).is_none()
+        && schema.get("type").and_then(Value::as_str) == Some("string")
+        && !schema.get("format").and_then(Value::as_str).is_some_and(|f| typify_string_format(f).is_some())
+}
+
+/// The type a method takes for a parameter, as progenitor spells it: `&'a str` for plain
+/// strings, `&'a T` for named types and formatted strings (`&'a DateTime<Utc>`), other scalars
+/// by value.
 pub fn borrowed_parameter(schema: &Value, models_crate: &str) -> TokenStream {
-    if ref_name(schema).is_some() {
+    let formatted = schema.get("format").and_then(Value::as_str).is_some_and(|f| typify_string_format(f).is_some());
+    if ref_name(schema).is_some() || (schema.get("type").and_then(Value::as_str) == Some("string") && formatted) {
         let owned = owned(schema, models_crate);
         return quote! { &'a #owned };
     }
