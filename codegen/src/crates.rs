@@ -103,7 +103,7 @@ publish = false
 
 /// `Cargo.toml` of the server crate. axum without default features: the crate needs only
 /// routing, JSON and query strings; an application adds `tokio`/`http1` to serve.
-pub fn server_manifest(header: &Header, names: &CrateNames, title: &str, uses_regress: bool) -> String {
+pub fn server_manifest(header: &Header, names: &CrateNames, title: &str, uses_regress: bool, uses_chrono: bool) -> String {
     let mut deps = vec![
         r#"axum = { version = "0.8.4", default-features = false, features = ["json", "query"] }"#.to_owned(),
         format!(r#"{} = {{ path = "../models" }}"#, names.models),
@@ -112,6 +112,9 @@ pub fn server_manifest(header: &Header, names: &CrateNames, title: &str, uses_re
     ];
     if uses_regress {
         deps.push(r#"regress = "0.10.3""#.to_owned());
+    }
+    if uses_chrono {
+        deps.push(CHRONO.to_owned());
     }
     deps.sort();
     header.toml_file(&format!(

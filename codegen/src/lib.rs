@@ -149,10 +149,13 @@ pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagno
     let server = server::generate(file, &api, &names.models_ident())?;
     // Error bodies name the spec's documentation, as GitHub's name https://docs.github.com/rest.
     let documentation_url = normalized.tree["externalDocs"]["url"].as_str().map(|url| url.trim_end_matches('/'));
-    files.insert("server/Cargo.toml".to_owned(), crates::server_manifest(&header, &names, &api.title, server.uses_regress));
+    let requests_rs = header.rust_file("server requests", server.requests)?;
+    // Parameters with a `date-time` (or `date`) format are `chrono` values, as in the client.
+    let server_uses_chrono = requests_rs.contains("chrono::");
+    files.insert("server/Cargo.toml".to_owned(), crates::server_manifest(&header, &names, &api.title, server.uses_regress, server_uses_chrono));
     files.insert("server/src/lib.rs".to_owned(), crates::server_lib(&header, &names, &api.title, &api.version, documentation_url));
     files.insert("server/src/api.rs".to_owned(), header.rust_file("server trait", server.api)?);
-    files.insert("server/src/requests.rs".to_owned(), header.rust_file("server requests", server.requests)?);
+    files.insert("server/src/requests.rs".to_owned(), requests_rs);
     files.insert("server/src/responses.rs".to_owned(), header.rust_file("server responses", server.responses)?);
     files.insert("server/src/validation.rs".to_owned(), header.rust_file("server validators", server.validation)?);
     files.insert("server/src/router.rs".to_owned(), header.rust_file("server router", server.router)?);
