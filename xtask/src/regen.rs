@@ -78,7 +78,7 @@ impl Plan {
 
 /// Runs the generator and compares its files with those under `options.out`.
 pub fn plan(options: &RegenOptions) -> Result<(codegen::Output, Plan)> {
-    let text = read_text(&options.spec).with_context(|| "pass an existing OpenAPI 3.0 file with --spec".to_owned())?;
+    let text = read_spec(&options.spec, &options.spec_display)?;
     let source = codegen::SourceFile::new(&options.spec_display, text);
     let settings = codegen::Settings {
         crate_prefix: options.crate_prefix.clone(),
@@ -106,6 +106,14 @@ pub fn pinned_settings() -> Result<codegen::Settings> {
         config: Some(read_config(&crate::workspace_root().join(crate::CODEGEN_CONFIG))?),
         ..codegen::Settings::default()
     })
+}
+
+/// Reads a spec file, YAML or JSON, optionally gzip-compressed (GitHub's description is kept as
+/// `.json.gz` in spec/upstream/).
+fn read_spec(path: &Path, display: &str) -> Result<String> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {display}; pass an existing OpenAPI 3.0 file with --spec"))?;
+    let bytes = codegen::pin::gunzip_if_needed(display, &bytes).map_err(|d| anyhow::anyhow!("{d}"))?;
+    String::from_utf8(bytes).map_err(|error| anyhow::anyhow!("{display} is not UTF-8 text ({error}); an OpenAPI description is YAML or JSON"))
 }
 
 /// Compares generated `files` with the folder `out`.
