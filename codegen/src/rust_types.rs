@@ -54,7 +54,7 @@ fn typify_string_format(format: &str) -> Option<TokenStream> {
 pub fn is_plain_str_parameter(schema: &Value) -> bool {
     ref_name(schema).is_none()
         && schema.get("type").and_then(Value::as_str) == Some("string")
-        && !schema.get("format").and_then(Value::as_str).is_some_and(|f| typify_string_format(f).is_some())
+        && schema.get("format").and_then(Value::as_str).is_none_or(|f| typify_string_format(f).is_none())
 }
 
 /// The type a method takes for a parameter, as progenitor spells it: `&'a str` for plain
