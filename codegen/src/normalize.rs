@@ -209,6 +209,33 @@ struct Namer {
 }
 
 impl Namer {
+    /// The JSON pointer, in the user's spec, of the schema now named `name`.
+    fn pointer_of(&self, name: &str) -> String {
+        match self.origins.get(name) {
+            Some(Origin::Component(original)) => pointer::join(["components", "schemas", original]),
+            Some(Origin::Inline(at)) => at.clone(),
+            None => pointer::join(["components", "schemas", name]),
+        }
+    }
+
+    /// Names the schemas that a pass cut out of component `parent` (leaving placeholders),
+    /// and puts a reference where each was; returns the new names, to be visited in turn.
+    /// Each entry is (wanted name, schema, pointer suffix below the parent).
+    fn hoist_placeholders(&mut self, tree: &mut Value, parent: &str, cut: Vec<(String, Value, String)>) -> Vec<String> {
+        let parent_pointer = self.pointer_of(parent);
+        let mut new_names = Vec::new();
+        for (wanted, mut child, suffix) in cut {
+            // The name stands for the non-null type; the use site stays nullable.
+            let nullable = strip_nullable(&mut child);
+            let reference = self.hoist(tree, &wanted, child, format!("{parent_pointer}{suffix}"));
+            new_names.push(reference["$ref"].as_str().unwrap_or_default().rsplit('/').next().unwrap_or_default().to_owned());
+            let mut schema = schemas_mut(tree).remove(parent).unwrap_or(Value::Null);
+            replace_placeholder(&mut schema, &wanted, &reference, nullable);
+            schemas_mut(tree).insert(parent.to_owned(), schema);
+        }
+        new_names
+    }
+
     /// Adds `schema` as a component named `wanted` (or `wanted2`, ... on a clash) and returns the
     /// `$ref` that replaces it.
     fn hoist(&mut self, tree: &mut Value, wanted: &str, schema: Value, from: String) -> Value {
@@ -443,23 +470,7 @@ fn hoist_constrained_containers(tree: &mut Value, namer: &mut Namer) {
             visit_children(&mut schema, &name, "", &mut hoisted);
         }
         schemas_mut(tree).insert(name.clone(), schema);
-        let parent_pointer = match namer.origins.get(&name) {
-            Some(Origin::Component(original)) => pointer::join(["components", "schemas", original]),
-            Some(Origin::Inline(at)) => at.clone(),
-            None => pointer::join(["components", "schemas", &name]),
-        };
-        for (wanted, child, from_suffix) in hoisted {
-            let from = format!("{parent_pointer}{from_suffix}");
-            let mut child = child;
-            let nullable = strip_nullable(&mut child);
-            let reference = namer.hoist(tree, &wanted, child, from);
-            let new_name = reference["$ref"].as_str().unwrap_or_default().rsplit('/').next().unwrap_or_default().to_owned();
-            // Put the reference where the schema was (recorded as a placeholder below).
-            let mut schema = schemas_mut(tree).remove(&name).unwrap_or(Value::Null);
-            replace_placeholder(&mut schema, &wanted, &reference, nullable);
-            schemas_mut(tree).insert(name.clone(), schema);
-            pending.push(new_name);
-        }
+        pending.extend(namer.hoist_placeholders(tree, &name, hoisted));
     }
 }
 
@@ -476,21 +487,7 @@ fn hoist_shadowed_inline_schemas(tree: &mut Value, namer: &mut Namer) {
         let mut hoisted = Vec::new();
         find_shadowed(&mut schema, &name, "", &taken, &mut hoisted);
         schemas_mut(tree).insert(name.clone(), schema);
-        let parent_pointer = match namer.origins.get(&name) {
-            Some(Origin::Component(original)) => pointer::join(["components", "schemas", original]),
-            Some(Origin::Inline(at)) => at.clone(),
-            None => pointer::join(["components", "schemas", &name]),
-        };
-        for (wanted, child, at) in hoisted {
-            let mut child = child;
-            let nullable = strip_nullable(&mut child);
-            let reference = namer.hoist(tree, &wanted, child, format!("{parent_pointer}{at}"));
-            let new_name = reference["$ref"].as_str().unwrap_or_default().rsplit('/').next().unwrap_or_default().to_owned();
-            let mut schema = schemas_mut(tree).remove(&name).unwrap_or(Value::Null);
-            replace_placeholder(&mut schema, &wanted, &reference, nullable);
-            schemas_mut(tree).insert(name.clone(), schema);
-            pending.push(new_name);
-        }
+        pending.extend(namer.hoist_placeholders(tree, &name, hoisted));
     }
 }
 
@@ -511,11 +508,7 @@ fn split_nullable_compositions(tree: &mut Value, namer: &mut Namer) {
         let Some(mut body) = schemas_mut(tree).remove(&name) else { continue };
         strip_nullable(&mut body);
         let description = body.get("description").cloned();
-        let from = match namer.origins.get(&name) {
-            Some(Origin::Component(original)) => pointer::join(["components", "schemas", original]),
-            Some(Origin::Inline(at)) => at.clone(),
-            None => pointer::join(["components", "schemas", &name]),
-        };
+        let from = namer.pointer_of(&name);
         let reference = namer.hoist(tree, &format!("{name}Inner"), body, from);
         let mut wrapper = json!({ "allOf": [reference], "nullable": true });
         if let Some(description) = description {
