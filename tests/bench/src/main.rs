@@ -53,7 +53,7 @@ struct Cli {
     /// Leave out GitHub's whole description (codegen, stages, compile) but keep the full run counts.
     #[arg(long)]
     pinned_only: bool,
-    /// Runs per measurement (each side), overriding the defaults (5; 3 for the whole description; 1 with --quick).
+    /// Runs per measurement and side [default: 5 (3 for the whole description), 3 with --quick; stages and compile use at most 3, compiling the whole description 1].
     #[arg(long)]
     runs: Option<usize>,
     /// Where to write the JSON results [default: target/bench/results.json].

@@ -118,10 +118,10 @@ pub fn format_value(value: f64) -> String {
     }
 }
 
-/// A ratio as `0.93×`.
+/// A ratio as `0.934×`: three decimals, so that a ratio just short of its aim does not print as the aim.
 pub fn format_ratio(ratio: Option<f64>) -> String {
     match ratio {
-        Some(r) => format!("{r:.2}×"),
+        Some(r) => format!("{r:.3}×"),
         None => "-".to_owned(),
     }
 }
@@ -198,7 +198,7 @@ mod tests {
     #[test]
     fn ratios_and_aims() {
         assert_eq!(ratio(1.0, 0.0), None);
-        assert_eq!(format_ratio(ratio(9.0, 10.0)), "0.90×");
+        assert_eq!(format_ratio(ratio(9.0, 10.0)), "0.900×");
         let slower = Figure::compared("g", "n", "ms", Better::Lower, vec![11.0, 12.0, 13.0], vec![10.0; 3], Some(1.1));
         assert_eq!(slower.aim_met, Some(false));
         let throughput = Figure::compared("g", "n", "req/s", Better::Higher, vec![95.0], vec![100.0], Some(0.9));
