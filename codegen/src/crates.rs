@@ -34,6 +34,26 @@ const SERDE: &str = r#"serde = { version = "1.0.200", features = ["derive"] }"#;
 const SERDE_JSON: &str = r#"serde_json = "1.0.120""#;
 const CHRONO: &str = r#"chrono = { version = "0.4.38", default-features = false, features = ["serde", "std"] }"#;
 
+/// A generated crate's `Cargo.toml`: the same package fields for every crate, its own
+/// description and dependencies (written sorted, so the file does not depend on push order).
+fn manifest(header: &Header, name: &str, description: &str, mut deps: Vec<String>) -> String {
+    deps.sort();
+    header.toml_file(&format!(
+        r#"[package]
+name = "{name}"
+version = "0.1.0"
+edition = "2024"
+rust-version = "1.88"
+description = "{description}"
+publish = false
+
+[dependencies]
+{deps}
+"#,
+        deps = deps.join("\n"),
+    ))
+}
+
 /// `Cargo.toml` of the models crate.
 pub fn models_manifest(header: &Header, names: &CrateNames, title: &str, uses_chrono: bool, uses_regress: bool) -> String {
     let mut deps = vec![SERDE.to_owned(), SERDE_JSON.to_owned()];
@@ -43,22 +63,7 @@ pub fn models_manifest(header: &Header, names: &CrateNames, title: &str, uses_ch
     if uses_regress {
         deps.push(r#"regress = "0.10.3""#.to_owned());
     }
-    deps.sort();
-    header.toml_file(&format!(
-        r#"[package]
-name = "{name}"
-version = "0.1.0"
-edition = "2024"
-rust-version = "1.88"
-description = "Serde models for {title}: one type per schema, with the spec's constraints enforced."
-publish = false
-
-[dependencies]
-{deps}
-"#,
-        name = names.models,
-        deps = deps.join("\n"),
-    ))
+    manifest(header, &names.models, &format!("Serde models for {title}: one type per schema, with the spec's constraints enforced."), deps)
 }
 
 /// `Cargo.toml` of the client crate. `uses_sealing`: the spec has secret writes, so the crate
@@ -83,22 +88,7 @@ pub fn client_manifest(header: &Header, names: &CrateNames, title: &str, uses_se
         deps.push(r#"crypto_box = { version = "0.9.1", features = ["seal", "std"] }"#.to_owned());
         deps.push(r#"zeroize = "1.8.1""#.to_owned());
     }
-    deps.sort();
-    header.toml_file(&format!(
-        r#"[package]
-name = "{name}"
-version = "0.1.0"
-edition = "2024"
-rust-version = "1.88"
-description = "Async client (reqwest) for {title}."
-publish = false
-
-[dependencies]
-{deps}
-"#,
-        name = names.client,
-        deps = deps.join("\n"),
-    ))
+    manifest(header, &names.client, &format!("Async client (reqwest) for {title}."), deps)
 }
 
 /// `Cargo.toml` of the server crate. axum without default features: the crate needs only
@@ -116,22 +106,7 @@ pub fn server_manifest(header: &Header, names: &CrateNames, title: &str, uses_re
     if uses_chrono {
         deps.push(CHRONO.to_owned());
     }
-    deps.sort();
-    header.toml_file(&format!(
-        r#"[package]
-name = "{name}"
-version = "0.1.0"
-edition = "2024"
-rust-version = "1.88"
-description = "axum server for {title}: one trait method per operation, every request validated against the spec."
-publish = false
-
-[dependencies]
-{deps}
-"#,
-        name = names.server,
-        deps = deps.join("\n"),
-    ))
+    manifest(header, &names.server, &format!("axum server for {title}: one trait method per operation, every request validated against the spec."), deps)
 }
 
 /// `src/lib.rs` of the models crate. `has_constrained` says whether `constrained.rs` declares
