@@ -48,6 +48,10 @@ pub const RUNTIME: [(&str, &str); 4] = [
     ("retry", include_str!("../templates/client/retry.rs")),
 ];
 
+/// How the multi-status methods read bodies GitHub sends that progenitor's reader refuses,
+/// for clients with such methods.
+pub const RESPONSES_RUNTIME: (&str, &str) = ("responses", include_str!("../templates/client/responses.rs"));
+
 /// The sealing runtime (`SecretValue`, `seal_secret`...), for specs with secret writes.
 pub const SEALING_RUNTIME: (&str, &str) = ("sealing", include_str!("../templates/client/sealing.rs"));
 
@@ -170,7 +174,7 @@ mod tests {
     #[test]
     fn the_runtime_templates_are_rust() {
         // They are copied verbatim, so nothing else would notice a syntax error before a build.
-        for (module, source) in RUNTIME.into_iter().chain([SEALING_RUNTIME]) {
+        for (module, source) in RUNTIME.into_iter().chain([RESPONSES_RUNTIME, SEALING_RUNTIME]) {
             if let Err(error) = syn::parse_file(source) {
                 panic!("codegen/templates/client/{module}.rs does not parse: {error}");
             }

@@ -66,9 +66,20 @@ pub fn models_manifest(header: &Header, names: &CrateNames, title: &str, uses_ch
     manifest(header, &names.models, &format!("Serde models for {title}: one type per schema, with the spec's constraints enforced."), deps)
 }
 
-/// `Cargo.toml` of the client crate. `uses_sealing`: the spec has secret writes, so the crate
-/// seals secrets (`crypto_box`, `base64`, `zeroize`).
-pub fn client_manifest(header: &Header, names: &CrateNames, title: &str, uses_sealing: bool, uses_chrono: bool) -> String {
+/// What the client crate's code uses beyond its fixed dependencies.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ClientNeeds {
+    /// The spec has secret writes, so the crate seals secrets (`crypto_box`, `base64`, `zeroize`).
+    pub sealing: bool,
+    /// Parameters with a `date-time` format, which progenitor spells as `chrono` types.
+    pub chrono: bool,
+    /// The multi-status methods read bodies with `runtime/responses.rs`, which rebuilds a
+    /// response with `http`.
+    pub response_readers: bool,
+}
+
+/// `Cargo.toml` of the client crate.
+pub fn client_manifest(header: &Header, names: &CrateNames, title: &str, needs: ClientNeeds) -> String {
     let mut deps = vec![
         format!(r#"{} = {{ path = "../models" }}"#, names.models),
         r#"futures-util = { version = "0.3.31", default-features = false }"#.to_owned(),
@@ -79,11 +90,14 @@ pub fn client_manifest(header: &Header, names: &CrateNames, title: &str, uses_se
         // Only the timer, for the waits between retries; reqwest brings the rest of tokio.
         r#"tokio = { version = "1.40", default-features = false, features = ["time"] }"#.to_owned(),
     ];
-    if uses_chrono {
-        // progenitor spells `date-time` query parameters as `chrono` types.
+    if needs.chrono {
         deps.push(CHRONO.to_owned());
     }
-    if uses_sealing {
+    if needs.response_readers {
+        // The version reqwest 0.13 is built on, so `reqwest::Response: From<http::Response<_>>`.
+        deps.push(r#"http = "1.1""#.to_owned());
+    }
+    if needs.sealing {
         deps.push(r#"base64 = "0.22.1""#.to_owned());
         deps.push(r#"crypto_box = { version = "0.9.1", features = ["seal", "std"] }"#.to_owned());
         deps.push(r#"zeroize = "1.8.1""#.to_owned());
@@ -197,7 +211,14 @@ pub fn client_runtime_mod(header: &Header, modules: &[&str], streams: bool) -> S
             _ => format!("mod {m};\n"),
         })
         .collect();
-    let exports: String = modules.iter().map(|m| format!("pub use {m}::*;\n")).collect();
+    let exports: String = modules
+        .iter()
+        .map(|m| match *m {
+            // Helpers of the generated methods, not part of the client's API.
+            "responses" => format!("pub(crate) use {m}::*;\n"),
+            _ => format!("pub use {m}::*;\n"),
+        })
+        .collect();
     header.rust_source(&format!(
         r#"//! The hand-written part of the client, the same for every spec: the builder and the hooks
 //! every request goes through (headers, retries), errors, pagination{sealing}.

@@ -132,13 +132,21 @@ pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagno
     let multi_status_rs = header.rust_file("multi-status client methods", client.multi_status.clone())?;
     let conveniences_rs = header.rust_file("client conveniences", client.conveniences.tokens.clone())?;
     let uses_sealing = client.conveniences.uses_sealing;
-    let client_uses_chrono = [&progenitor_rs, &multi_status_rs, &conveniences_rs].iter().any(|code| code.contains("chrono::"));
-    files.insert("client/Cargo.toml".to_owned(), crates::client_manifest(&header, &names, &api.title, uses_sealing, client_uses_chrono));
+    let client_needs = crates::ClientNeeds {
+        sealing: uses_sealing,
+        chrono: [&progenitor_rs, &multi_status_rs, &conveniences_rs].iter().any(|code| code.contains("chrono::")),
+        response_readers: multi_status_rs.contains("crate::runtime::read_"),
+    };
+    files.insert("client/Cargo.toml".to_owned(), crates::client_manifest(&header, &names, &api.title, client_needs));
     files.insert("client/src/lib.rs".to_owned(), crates::client_lib(&header, &names, &api.title, &api.version, uses_sealing));
     files.insert("client/src/progenitor.rs".to_owned(), progenitor_rs);
     files.insert("client/src/multi_status.rs".to_owned(), multi_status_rs);
     files.insert("client/src/conveniences.rs".to_owned(), conveniences_rs);
-    let runtime: Vec<(&str, &str)> = client::RUNTIME.into_iter().chain(uses_sealing.then_some(client::SEALING_RUNTIME)).collect();
+    let runtime: Vec<(&str, &str)> = client::RUNTIME
+        .into_iter()
+        .chain(client_needs.response_readers.then_some(client::RESPONSES_RUNTIME))
+        .chain(uses_sealing.then_some(client::SEALING_RUNTIME))
+        .collect();
     let modules: Vec<&str> = runtime.iter().map(|(module, _)| *module).collect();
     let streams = api.operations.iter().any(|o| conveniences::stream_method(&api, o).is_some());
     files.insert("client/src/runtime/mod.rs".to_owned(), crates::client_runtime_mod(&header, &modules, streams));

@@ -23,7 +23,7 @@ pub fn generate(api: &Api, operation_ids: &BTreeSet<String>, models_crate: &str)
         .operations
         .iter()
         .filter(|o| operation_ids.contains(&o.id))
-        .map(|o| operation(o, models_crate))
+        .map(|o| operation(api, o, models_crate))
         .unzip();
     if methods.is_empty() {
         return TokenStream::new();
@@ -84,8 +84,19 @@ fn response_enum(name: &str, what: &str, operation: &Operation, responses: &[&Re
     }
 }
 
+/// Whether `response`'s body is a named object type without properties (`empty-object`),
+/// which GitHub may send as no body or `null`: typify makes it an empty struct with `Default`.
+fn is_empty_object(api: &Api, response: &Response) -> bool {
+    let Some(name) = response.body.as_ref().and_then(|b| b.schema.as_ref()).and_then(crate::ir::ref_name) else { return false };
+    let Some(model) = api.models.iter().find(|m| m.name == name) else { return false };
+    let schema = &model.schema;
+    let no_properties = schema.get("properties").is_none_or(|p| p.as_object().is_some_and(|p| p.is_empty()));
+    let composed = ["allOf", "oneOf", "anyOf"].iter().any(|k| schema.get(k).is_some());
+    schema["type"] == "object" && no_properties && !composed && schema["additionalProperties"] == false
+}
+
 /// A match arm turning `response` into `Ok(ResponseValue<Enum>)` or `Err(Error::ErrorResponse)`.
-fn arm(response: &Response, enum_ident: Option<&proc_macro2::Ident>, is_error: bool, error_type: &TokenStream, models_crate: &str) -> TokenStream {
+fn arm(api: &Api, response: &Response, enum_ident: Option<&proc_macro2::Ident>, is_error: bool, error_type: &TokenStream, models_crate: &str) -> TokenStream {
     let pattern = match (response.code(), response.status.as_str()) {
         (Some(code), _) => quote! { #code },
         (None, "default") => quote! { _ },
@@ -96,13 +107,26 @@ fn arm(response: &Response, enum_ident: Option<&proc_macro2::Ident>, is_error: b
         }
     };
     let kind = body_kind(response);
+    let ty = body_type(response, models_crate);
+    if is_error && matches!(kind, BodyKind::Json(_)) {
+        // A body that does not match the documented error type must not lose the status:
+        // see `templates/client/responses.rs`.
+        let wrap = match enum_ident {
+            Some(enum_ident) => {
+                let variant = variant_name(response);
+                quote! { #enum_ident::#variant }
+            }
+            None => quote! { ::std::convert::identity },
+        };
+        return quote! { #pattern => Err(crate::runtime::read_documented_error::<#ty, _>(response, #wrap).await), };
+    }
     let read = match kind {
         BodyKind::None => quote! { ResponseValue::empty(response) },
         BodyKind::Raw => quote! { ResponseValue::stream(response) },
-        BodyKind::Json(_) => {
-            let ty = body_type(response, models_crate);
-            quote! { ResponseValue::<#ty>::from_response::<#error_type>(response).await? }
+        BodyKind::Json(_) if is_empty_object(api, response) => {
+            quote! { crate::runtime::read_empty_object::<#ty, #error_type>(response).await? }
         }
+        BodyKind::Json(_) => quote! { ResponseValue::<#ty>::from_response::<#error_type>(response).await? },
     };
     let Some(enum_ident) = enum_ident else {
         return quote! { #pattern => Err(Error::ErrorResponse(#read)), };
@@ -166,7 +190,7 @@ pub fn url_expression(operation: &Operation) -> TokenStream {
     quote! { format!(#format_string, self.baseurl, #(#url_args),*) }
 }
 
-fn operation(operation: &Operation, models_crate: &str) -> (TokenStream, TokenStream) {
+fn operation(api: &Api, operation: &Operation, models_crate: &str) -> (TokenStream, TokenStream) {
     let successes: Vec<&Response> = operation.responses.iter().filter(|r| r.is_success()).collect();
     let errors: Vec<&Response> = operation.responses.iter().filter(|r| !r.is_success()).collect();
     let success_name = success_enum_name(operation);
@@ -210,11 +234,11 @@ fn operation(operation: &Operation, models_crate: &str) -> (TokenStream, TokenSt
     });
     let json_body = body.as_ref().map(|_| quote! { .json(&body) });
 
-    let mut arms: Vec<TokenStream> = successes.iter().map(|r| arm(r, Some(&success_ident), false, &error_type, models_crate)).collect();
-    arms.extend(errors.iter().filter(|r| r.status != "default").map(|r| arm(r, error_enum.as_ref(), true, &error_type, models_crate)));
+    let mut arms: Vec<TokenStream> = successes.iter().map(|r| arm(api, r, Some(&success_ident), false, &error_type, models_crate)).collect();
+    arms.extend(errors.iter().filter(|r| r.status != "default").map(|r| arm(api, r, error_enum.as_ref(), true, &error_type, models_crate)));
     let default = errors.iter().find(|r| r.status == "default");
     match default {
-        Some(r) => arms.push(arm(r, error_enum.as_ref(), true, &error_type, models_crate)),
+        Some(r) => arms.push(arm(api, r, error_enum.as_ref(), true, &error_type, models_crate)),
         None => arms.push(quote! { _ => Err(Error::UnexpectedResponse(response)), }),
     }
 

@@ -154,3 +154,50 @@ async fn an_undocumented_status_is_an_unexpected_response() {
         other => panic!("expected an unexpected-response error, got {other:?}"),
     }
 }
+
+/// A 201 whose documented body is `empty-object` may come with no body, `null` or `{}`, and is
+/// `Created` each time; a body that is not an object is still refused.
+#[tokio::test]
+async fn create_or_update_secret_accepts_201_without_a_body() {
+    let answers = ["", "null", " {} ", "[1]"];
+    let calls = Arc::new(AtomicUsize::new(0));
+    let seen = calls.clone();
+    let router = axum::Router::new().route(
+        "/orgs/{org}/dependabot/secrets/{secret_name}",
+        put(move || {
+            let answer = answers[seen.fetch_add(1, Ordering::SeqCst)];
+            async move { (StatusCode::CREATED, [("content-type", "application/json")], answer) }
+        }),
+    );
+    let client = serve(router).await;
+    for answer in &answers[..3] {
+        let created = client.dependabot_create_or_update_org_secret("octo-org", "MY_SECRET", &secret_body()).await;
+        match created.map(|r| (r.status(), r.into_inner())) {
+            Ok((status, DependabotCreateOrUpdateOrgSecretSuccess::Created(_))) => assert_eq!(status, 201),
+            other => panic!("201 with {answer:?}: expected Created, got {other:?}"),
+        }
+    }
+    let wrong = client.dependabot_create_or_update_org_secret("octo-org", "MY_SECRET", &secret_body()).await;
+    assert!(matches!(wrong, Err(Error::InvalidResponsePayload(..))), "{wrong:?}");
+}
+
+/// A documented error status whose body does not match `basic-error` (GitHub's own examples
+/// give `message` as an object) keeps its status, headers and body, as an unexpected response.
+#[tokio::test]
+async fn an_error_body_that_does_not_match_keeps_its_status() {
+    let router = axum::Router::new().route(
+        "/orgs/{org}/artifacts/metadata/deployment-record/cluster/{cluster}",
+        post(|| async {
+            let body = json!({"message": {"code": "forbidden"}, "documentation_url": "https://docs.github.com/rest"});
+            (StatusCode::FORBIDDEN, [("x-ratelimit-remaining", "41")], Json(body))
+        }),
+    );
+    let client = serve(router).await;
+    let cluster = OrgsSetClusterDeploymentRecordsCluster::try_from("moda-1").unwrap();
+    let error = client.orgs_set_cluster_deployment_records("octo-org", &cluster, &cluster_request(false)).await.unwrap_err();
+    let Error::UnexpectedResponse(response) = error else { panic!("expected the response back, got {error:?}") };
+    assert_eq!(response.status(), 403);
+    assert_eq!(response.headers()["x-ratelimit-remaining"], "41");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["message"]["code"], "forbidden");
+}

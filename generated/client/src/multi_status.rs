@@ -144,9 +144,10 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             201u16 => {
-                let value = ResponseValue::<
+                let value = crate::runtime::read_empty_object::<
                     ::github_models::EmptyObject,
-                >::from_response::<()>(response)
+                    (),
+                >(response)
                     .await?;
                 let (status, headers) = (value.status(), value.headers().clone());
                 Ok(
@@ -217,9 +218,10 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             201u16 => {
-                let value = ResponseValue::<
+                let value = crate::runtime::read_empty_object::<
                     ::github_models::EmptyObject,
-                >::from_response::<()>(response)
+                    (),
+                >(response)
                     .await?;
                 let (status, headers) = (value.status(), value.headers().clone());
                 Ok(
@@ -326,22 +328,20 @@ Arguments:
             }
             403u16 => {
                 Err(
-                    Error::ErrorResponse(
-                        ResponseValue::<
-                            ::github_models::BasicError,
-                        >::from_response::<::github_models::BasicError>(response)
-                            .await?,
-                    ),
+                    crate::runtime::read_documented_error::<
+                        ::github_models::BasicError,
+                        _,
+                    >(response, ::std::convert::identity)
+                        .await,
                 )
             }
             404u16 => {
                 Err(
-                    Error::ErrorResponse(
-                        ResponseValue::<
-                            ::github_models::BasicError,
-                        >::from_response::<::github_models::BasicError>(response)
-                            .await?,
-                    ),
+                    crate::runtime::read_documented_error::<
+                        ::github_models::BasicError,
+                        _,
+                    >(response, ::std::convert::identity)
+                        .await,
                 )
             }
             _ => Err(Error::UnexpectedResponse(response)),

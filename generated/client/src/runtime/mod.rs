@@ -7,10 +7,12 @@ mod builder;
 mod error;
 mod pagination;
 mod retry;
+mod responses;
 mod sealing;
 
 pub use builder::*;
 pub use error::*;
 pub use pagination::*;
 pub use retry::*;
+pub(crate) use responses::*;
 pub use sealing::*;
