@@ -53,6 +53,10 @@ pub struct Settings {
     /// The codegen configuration file (YAML, see [`config`]), if any: for the pinned spec,
     /// `spec/codegen.yaml`, which `xtask` reads.
     pub config: Option<SourceFile>,
+    /// Also produce [`SnapshotViews`] (`Output::views`): the code of each operation, model
+    /// and validator formatted on its own, for snapshot tests. Off for regen: it parses and
+    /// formats most of the generated code a second time.
+    pub snapshot_views: bool,
 }
 
 impl Default for Settings {
@@ -61,6 +65,7 @@ impl Default for Settings {
             crate_prefix: "github".to_owned(),
             command: "cargo xtask regen".to_owned(),
             config: None,
+            snapshot_views: false,
         }
     }
 }
@@ -74,12 +79,6 @@ pub struct Output {
     pub api: ir::Api,
     /// The API surface (see [`surface`]).
     pub surface: String,
-    /// operationId -> the client code of that operation.
-    pub operation_code: BTreeMap<String, String>,
-    /// Model type name -> its definition and impls. Types typify derives for nested inline
-    /// schemas extend their parent's name (`MinimalRepositoryLicense`), so they sort next to
-    /// it; `(support)` holds the shared helper modules.
-    pub model_code: BTreeMap<String, String>,
     /// Number of Rust types in the models crate, including the nested ones.
     pub type_count: usize,
     /// Operations a generator had to leave out, each with the reason (non-fatal: the rest of
@@ -87,6 +86,20 @@ pub struct Output {
     pub skipped: Vec<Diagnostic>,
     /// The operations whose client methods come from our multi-status generator.
     pub multi_status_operations: BTreeSet<String>,
+    /// The per-item views, when [`Settings::snapshot_views`] asked for them.
+    pub views: Option<SnapshotViews>,
+}
+
+/// The generated code cut into small pieces, each formatted on its own, so that snapshot tests
+/// show a change to one operation or schema as a change to one small snapshot.
+#[derive(Debug, Clone, Default)]
+pub struct SnapshotViews {
+    /// operationId -> the client code of that operation.
+    pub operation_code: BTreeMap<String, String>,
+    /// Model type name -> its definition and impls. Types typify derives for nested inline
+    /// schemas extend their parent's name (`MinimalRepositoryLicense`), so they sort next to
+    /// it; `(support)` holds the shared helper modules.
+    pub model_code: BTreeMap<String, String>,
     /// operationId -> the server code of that operation: its trait method, request struct and
     /// parser, response enum, and handler.
     pub server_operation_code: BTreeMap<String, String>,
@@ -154,7 +167,7 @@ pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagno
         files.insert(format!("client/src/runtime/{module}.rs"), header.rust_source(source));
     }
 
-    let server = server::generate(file, &api, &names.models_ident())?;
+    let server = server::generate(file, &api, &names.models_ident(), settings.snapshot_views)?;
     // Error bodies name the spec's documentation, as GitHub's name https://docs.github.com/rest.
     let documentation_url = normalized.tree["externalDocs"]["url"].as_str().map(|url| url.trim_end_matches('/'));
     let requests_rs = header.rust_file("server requests", server.requests)?;
@@ -169,7 +182,27 @@ pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagno
     files.insert("server/src/router.rs".to_owned(), header.rust_file("server router", server.router)?);
     files.insert("server/src/runtime.rs".to_owned(), header.rust_source(server::RUNTIME));
 
-    // Per-item views for the snapshot tests.
+    let views = settings.snapshot_views.then(|| SnapshotViews {
+        operation_code: client_views(&api, &client),
+        model_code: model_views(&models),
+        server_operation_code: server.operation_code,
+        server_validation_code: server.validation_code,
+    });
+    let surface = surface::render(&api, &client.multi_status_operations);
+    Ok(Output {
+        files,
+        api,
+        surface,
+        type_count: models.type_names.len(),
+        skipped: server.skipped,
+        multi_status_operations: client.multi_status_operations,
+        views,
+    })
+}
+
+
+/// Model type name -> its code, from the models' two files (see [`SnapshotViews::model_code`]).
+fn model_views(models: &models::Models) -> BTreeMap<String, String> {
     let mut model_code: BTreeMap<String, String> = BTreeMap::new();
     for tokens in [&models.types, &models.constrained] {
         if let Ok(parsed) = syn::parse2::<syn::File>(tokens.clone()) {
@@ -182,6 +215,12 @@ pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagno
             }
         }
     }
+    model_code
+}
+
+/// operationId -> its client code: the multi-status enums, the method, and the stream and
+/// plaintext conveniences built on it (see [`SnapshotViews::operation_code`]).
+fn client_views(api: &ir::Api, client: &client::ClientCode) -> BTreeMap<String, String> {
     let mut methods = snippets::client_methods(&client.progenitor);
     let multi_status_file: Option<syn::File> = syn::parse2(client.multi_status.clone()).ok();
     if let Some(parsed) = &multi_status_file {
@@ -201,7 +240,7 @@ pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagno
             }
         }
         code.push_str(methods.get(&operation.fn_name).map(String::as_str).unwrap_or("(no client method generated)\n"));
-        let extras = [conveniences::stream_method(&api, operation), conveniences::plaintext_method(&api, operation)];
+        let extras = [conveniences::stream_method(api, operation), conveniences::plaintext_method(api, operation)];
         for extra in extras.iter().flatten() {
             if let Some(method) = methods.get(extra) {
                 code.push('\n');
@@ -210,18 +249,5 @@ pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagno
         }
         operation_code.insert(operation.id.clone(), code);
     }
-
-    let surface = surface::render(&api, &client.multi_status_operations);
-    Ok(Output {
-        files,
-        api,
-        surface,
-        operation_code,
-        model_code,
-        type_count: models.type_names.len(),
-        skipped: server.skipped.clone(),
-        multi_status_operations: client.multi_status_operations,
-        server_operation_code: server.operation_code,
-        server_validation_code: server.validation_code,
-    })
+    operation_code
 }

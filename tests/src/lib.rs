@@ -14,14 +14,21 @@ pub fn pinned_settings() -> codegen::Settings {
     xtask::regen::pinned_settings().expect("spec/codegen.yaml is readable")
 }
 
-/// The generator's output for the pinned spec, computed once per test binary.
+/// The generator's output for the pinned spec, with the snapshot views, computed once per
+/// test binary.
 pub fn pinned_output() -> &'static codegen::Output {
     static OUTPUT: OnceLock<codegen::Output> = OnceLock::new();
     OUTPUT.get_or_init(|| {
         let text = std::fs::read_to_string(root().join(xtask::PINNED_SPEC)).expect("the pinned spec is readable");
         let source = codegen::SourceFile::new(xtask::PINNED_SPEC, text);
-        codegen::generate(&source, &pinned_settings()).unwrap_or_else(|d| panic!("{d}"))
+        let settings = codegen::Settings { snapshot_views: true, ..pinned_settings() };
+        codegen::generate(&source, &settings).unwrap_or_else(|d| panic!("{d}"))
     })
+}
+
+/// The snapshot views of the pinned spec's output.
+pub fn pinned_views() -> &'static codegen::SnapshotViews {
+    pinned_output().views.as_ref().expect("pinned_output asks for the snapshot views")
 }
 
 /// insta settings shared by every snapshot test: snapshots in `tests/snapshots/<folder>`,

@@ -25,7 +25,7 @@ const SELECTED_REPOS: &str = "dependabot/list-selected-repos-for-org-secret";
 #[test]
 fn the_entry_adds_the_link_header_everywhere_and_a_stream() {
     let with = pinned_output();
-    let without = codegen::generate(&spec(), &codegen::Settings::default()).unwrap();
+    let without = codegen::generate(&spec(), &codegen::Settings { snapshot_views: true, ..codegen::Settings::default() }).unwrap();
     let entry = |output: &codegen::Output| {
         let start = output.surface.find(&format!("operation {SELECTED_REPOS}\n")).unwrap();
         output.surface[start..].split("\n\n").next().unwrap().to_owned()
@@ -37,11 +37,12 @@ fn the_entry_adds_the_link_header_everywhere_and_a_stream() {
     // Lists whose spec declares the header are paginated without any entry.
     assert!(without.surface.contains("stream: Client::dependabot_list_org_secrets_stream -> OrganizationDependabotSecret"));
     assert!(without.surface.contains("stream: Client::dependabot_list_repo_secrets_stream -> DependabotSecret"));
-    assert!(!without.operation_code[SELECTED_REPOS].contains("_stream"));
-    assert!(with.operation_code[SELECTED_REPOS].contains("pub fn dependabot_list_selected_repos_for_org_secret_stream"));
+    let (with_views, without_views) = (with.views.as_ref().unwrap(), without.views.as_ref().unwrap());
+    assert!(!without_views.operation_code[SELECTED_REPOS].contains("_stream"));
+    assert!(with_views.operation_code[SELECTED_REPOS].contains("pub fn dependabot_list_selected_repos_for_org_secret_stream"));
     // The server's response gets the header too.
-    assert!(with.server_operation_code[SELECTED_REPOS].contains("link: Option<::std::string::String>"));
-    assert!(!without.server_operation_code[SELECTED_REPOS].contains("link:"));
+    assert!(with_views.server_operation_code[SELECTED_REPOS].contains("link: Option<::std::string::String>"));
+    assert!(!without_views.server_operation_code[SELECTED_REPOS].contains("link:"));
 }
 
 #[test]

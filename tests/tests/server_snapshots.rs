@@ -7,10 +7,10 @@ use workspace_tests::{pinned_output, snapshot_settings};
 #[test]
 fn server_code_per_operation() {
     let output = pinned_output();
-    assert_eq!(output.server_operation_code.len(), 20, "one entry per pinned operation");
+    assert_eq!(output.views.as_ref().unwrap().server_operation_code.len(), 20, "one entry per pinned operation");
     snapshot_settings("server").bind(|| {
         for operation in &output.api.operations {
-            insta::assert_snapshot!(operation.fn_name.clone(), output.server_operation_code[&operation.id]);
+            insta::assert_snapshot!(operation.fn_name.clone(), output.views.as_ref().unwrap().server_operation_code[&operation.id]);
         }
     });
 }
@@ -19,7 +19,7 @@ fn server_code_per_operation() {
 fn server_validators_per_schema() {
     let output = pinned_output();
     snapshot_settings("server").bind(|| {
-        for (name, code) in &output.server_validation_code {
+        for (name, code) in &output.views.as_ref().unwrap().server_validation_code {
             insta::assert_snapshot!(name.clone(), code);
         }
     });
@@ -30,7 +30,7 @@ fn every_operation_has_a_trait_method_a_handler_and_a_route() {
     let output = pinned_output();
     let router = &output.files["server/src/router.rs"];
     for operation in &output.api.operations {
-        let code = &output.server_operation_code[&operation.id];
+        let code = &output.views.as_ref().unwrap().server_operation_code[&operation.id];
         let method = &operation.fn_name;
         assert!(code.contains(&format!("fn {method}(")), "{}: no trait method\n{code}", operation.id);
         assert!(code.contains(&format!("async fn {method}<A: Api>")), "{}: no handler\n{code}", operation.id);
@@ -41,7 +41,7 @@ fn every_operation_has_a_trait_method_a_handler_and_a_route() {
 #[test]
 fn validators_exist_for_every_input_schema_and_nothing_else() {
     // Bodies and constrained parameters are validated; response-only schemas are not.
-    let names: Vec<&String> = pinned_output().server_validation_code.keys().collect();
+    let names: Vec<&String> = pinned_views().server_validation_code.keys().collect();
     for expected in [
         "validate_snapshot",
         "validate_subject_digest",

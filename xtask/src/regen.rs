@@ -84,6 +84,7 @@ pub fn plan(options: &RegenOptions) -> Result<(codegen::Output, Plan)> {
         crate_prefix: options.crate_prefix.clone(),
         command: options.command.clone(),
         config: options.config.as_deref().map(read_config).transpose()?,
+        snapshot_views: false,
     };
     let output = codegen::generate(&source, &settings).map_err(|diagnostics| anyhow::anyhow!("{diagnostics}"))?;
     let plan = compare(&options.out, &output.files)?;

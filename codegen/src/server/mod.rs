@@ -45,9 +45,9 @@ pub struct ServerCode {
     pub router: TokenStream,
     /// Whether a validator checks a `pattern` (the crate then depends on `regress`).
     pub uses_regress: bool,
-    /// operationId -> the server code of that operation.
+    /// operationId -> the server code of that operation; empty unless asked for.
     pub operation_code: BTreeMap<String, String>,
-    /// Validator function name -> its code.
+    /// Validator function name -> its code; empty unless asked for.
     pub validation_code: BTreeMap<String, String>,
     /// Operations left out of the server because axum cannot route them, each with why.
     pub skipped: Vec<Diagnostic>,
@@ -62,8 +62,10 @@ struct OperationItems {
 }
 
 /// Generates the server for `api`, whose models live in the crate `models_crate`; `file`
-/// names the spec in diagnostics.
-pub fn generate(file: &str, api: &Api, models_crate: &str) -> Result<ServerCode, Diagnostics> {
+/// names the spec in diagnostics. `views`: also format each operation's and each validator's
+/// code on its own, for the snapshot tests (it costs another parse and format of most of the
+/// crate, so regen does not ask for it).
+pub fn generate(file: &str, api: &Api, models_crate: &str, views: bool) -> Result<ServerCode, Diagnostics> {
     // An operation axum cannot route is left out of the server (models and client still have
     // it) and reported, rather than failing the whole run: one odd path in a description of
     // a thousand operations should not cost the other 999.
@@ -90,6 +92,7 @@ pub fn generate(file: &str, api: &Api, models_crate: &str) -> Result<ServerCode,
         .operations
         .iter()
         .zip(&per_operation)
+        .filter(|_| views)
         .map(|(operation, items)| {
             let OperationItems { trait_method, request, response, handler } = items;
             let code = quote! {
@@ -110,7 +113,7 @@ pub fn generate(file: &str, api: &Api, models_crate: &str) -> Result<ServerCode,
         validation: validation.tokens,
         uses_regress: validation.uses_regress,
         operation_code,
-        validation_code: validation.functions.into_iter().map(|(name, tokens)| (name, unparse(tokens))).collect(),
+        validation_code: validation.functions.into_iter().filter(|_| views).map(|(name, tokens)| (name, unparse(tokens))).collect(),
         skipped,
     })
 }
