@@ -109,6 +109,12 @@ pub struct SnapshotViews {
 }
 
 /// Generates the models, client and server crates for `spec`.
+///
+/// After the shared steps (load, validate, normalize, IR), the three crates are generated and
+/// formatted at the same time, on three threads: they only read the normalized spec and the
+/// IR, and each is a third of the work or more (typify and the models' formatting, progenitor,
+/// the server). The files do not depend on the threads: each crate's files come from its own
+/// thread, in the same order every run.
 pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagnostics> {
     let file = spec.name.as_str();
     let tree = load::parse_tree(spec)?;
@@ -116,6 +122,7 @@ pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagno
     // The typed parse catches structural problems with a pointer before anything else runs.
     load::parse_openapi(file, &tree)?;
     let normalized = normalize::normalize(file, &tree)?;
+    drop(tree);
     let mut api = ir::build(&normalized);
     if let Some(config) = &settings.config {
         config::apply(config, file, &mut api)?;
@@ -127,64 +134,23 @@ pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagno
         spec_name: spec.name.clone(),
         spec_sha256: pin::sha256_hex(spec.text.as_bytes()),
     };
+    let job = Job { file, normalized: &normalized, api: &api, names: &names, header: &header, views: settings.snapshot_views };
 
-    let models = models::generate(file, &normalized)?;
-    let client = client::generate(file, &normalized, &api, &names.models_ident())?;
+    let (models, client, server) = std::thread::scope(|scope| {
+        let models = spawn(scope, "models", || job.models_crate());
+        let client = spawn(scope, "client", || job.client_crate());
+        let server = job.server_crate();
+        (join(models), join(client), server)
+    });
+    // In pipeline order, so that a spec that fails in several places always reports the same.
+    let (models, client, server) = (models?, client?, server?);
 
-    let mut files = BTreeMap::new();
-    let types_rs = header.rust_file("models", models.types.clone())?;
-    let constrained_rs = header.rust_file("constrained models", models.constrained.clone())?;
-    let uses_chrono = types_rs.contains("::chrono::");
-    let uses_regress = types_rs.contains("::regress::");
-    files.insert("models/Cargo.toml".to_owned(), crates::models_manifest(&header, &names, &api.title, uses_chrono, uses_regress));
-    files.insert("models/src/lib.rs".to_owned(), crates::models_lib(&header, &api.title, &api.version, !models.constrained_names.is_empty()));
-    files.insert("models/src/types.rs".to_owned(), types_rs);
-    files.insert("models/src/constrained.rs".to_owned(), constrained_rs);
-
-    let progenitor_rs = header.rust_source(&prettyplease::unparse(&client.progenitor));
-    let multi_status_rs = header.rust_file("multi-status client methods", client.multi_status.clone())?;
-    let conveniences_rs = header.rust_file("client conveniences", client.conveniences.tokens.clone())?;
-    let uses_sealing = client.conveniences.uses_sealing;
-    let client_needs = crates::ClientNeeds {
-        sealing: uses_sealing,
-        chrono: [&progenitor_rs, &multi_status_rs, &conveniences_rs].iter().any(|code| code.contains("chrono::")),
-        response_readers: multi_status_rs.contains("crate::runtime::read_"),
-    };
-    files.insert("client/Cargo.toml".to_owned(), crates::client_manifest(&header, &names, &api.title, client_needs));
-    files.insert("client/src/lib.rs".to_owned(), crates::client_lib(&header, &names, &api.title, &api.version, uses_sealing));
-    files.insert("client/src/progenitor.rs".to_owned(), progenitor_rs);
-    files.insert("client/src/multi_status.rs".to_owned(), multi_status_rs);
-    files.insert("client/src/conveniences.rs".to_owned(), conveniences_rs);
-    let runtime: Vec<(&str, &str)> = client::RUNTIME
-        .into_iter()
-        .chain(client_needs.response_readers.then_some(client::RESPONSES_RUNTIME))
-        .chain(uses_sealing.then_some(client::SEALING_RUNTIME))
-        .collect();
-    let modules: Vec<&str> = runtime.iter().map(|(module, _)| *module).collect();
-    let streams = api.operations.iter().any(|o| conveniences::stream_method(&api, o).is_some());
-    files.insert("client/src/runtime/mod.rs".to_owned(), crates::client_runtime_mod(&header, &modules, streams));
-    for (module, source) in &runtime {
-        files.insert(format!("client/src/runtime/{module}.rs"), header.rust_source(source));
-    }
-
-    let server = server::generate(file, &api, &names.models_ident(), settings.snapshot_views)?;
-    // Error bodies name the spec's documentation, as GitHub's name https://docs.github.com/rest.
-    let documentation_url = normalized.tree["externalDocs"]["url"].as_str().map(|url| url.trim_end_matches('/'));
-    let requests_rs = header.rust_file("server requests", server.requests)?;
-    // Parameters with a `date-time` (or `date`) format are `chrono` values, as in the client.
-    let server_uses_chrono = requests_rs.contains("chrono::");
-    files.insert("server/Cargo.toml".to_owned(), crates::server_manifest(&header, &names, &api.title, server.uses_regress, server_uses_chrono));
-    files.insert("server/src/lib.rs".to_owned(), crates::server_lib(&header, &names, &api.title, &api.version, documentation_url));
-    files.insert("server/src/api.rs".to_owned(), header.rust_file("server trait", server.api)?);
-    files.insert("server/src/requests.rs".to_owned(), requests_rs);
-    files.insert("server/src/responses.rs".to_owned(), header.rust_file("server responses", server.responses)?);
-    files.insert("server/src/validation.rs".to_owned(), header.rust_file("server validators", server.validation)?);
-    files.insert("server/src/router.rs".to_owned(), header.rust_file("server router", server.router)?);
-    files.insert("server/src/runtime.rs".to_owned(), header.rust_source(server::RUNTIME));
-
-    let views = settings.snapshot_views.then(|| SnapshotViews {
-        operation_code: client_views(&api, &client),
-        model_code: model_views(&models),
+    let mut files = models.files;
+    files.extend(client.files);
+    files.extend(server.files);
+    let views = settings.snapshot_views.then_some(SnapshotViews {
+        operation_code: client.operation_code,
+        model_code: models.model_code,
         server_operation_code: server.operation_code,
         server_validation_code: server.validation_code,
     });
@@ -193,13 +159,165 @@ pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagno
         files,
         api,
         surface,
-        type_count: models.type_names.len(),
+        type_count: models.type_count,
         skipped: server.skipped,
         multi_status_operations: client.multi_status_operations,
         views,
     })
 }
 
+/// The stack of each generator thread. typify, progenitor and syn recurse over the spec's and
+/// the code's nesting; `load` bounds the spec's depth, and this leaves them room to spare, as
+/// the main thread's 8 MiB does.
+const GENERATOR_STACK: usize = 64 << 20;
+
+fn spawn<'scope, T: Send + 'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    name: &str,
+    work: impl FnOnce() -> Result<T, Diagnostics> + Send + 'scope,
+) -> Result<std::thread::ScopedJoinHandle<'scope, Result<T, Diagnostics>>, Diagnostics> {
+    let builder = std::thread::Builder::new().name(format!("codegen-{name}")).stack_size(GENERATOR_STACK);
+    builder.spawn_scoped(scope, work).map_err(|error| {
+        Diagnostics::one(Diagnostic::new(
+            "(code generator)",
+            "#",
+            format!("cannot start the thread that generates the {name} crate: {error}"),
+            "raise the process's thread or memory limit (`ulimit -u`, `ulimit -v`) and run again",
+        ))
+    })
+}
+
+/// A generator thread's result; a panic in our own code (typify's and progenitor's are caught
+/// where they are called) becomes a diagnostic rather than taking the caller down.
+fn join<T>(handle: Result<std::thread::ScopedJoinHandle<'_, Result<T, Diagnostics>>, Diagnostics>) -> Result<T, Diagnostics> {
+    handle?.join().unwrap_or_else(|panic| {
+        let message = panic.downcast_ref::<&str>().map(|s| (*s).to_owned()).or_else(|| panic.downcast_ref::<String>().cloned());
+        Err(Diagnostics::one(Diagnostic::new(
+            "(code generator)",
+            "#",
+            format!("the generator failed: {}", message.unwrap_or_else(|| "unknown panic".to_owned())),
+            "this is a bug in the code generator; please report it with the spec",
+        )))
+    })
+}
+
+/// What the three crate generators share: read-only views of the shared steps' results.
+#[derive(Clone, Copy)]
+struct Job<'a> {
+    file: &'a str,
+    normalized: &'a normalize::Normalized,
+    api: &'a ir::Api,
+    names: &'a CrateNames,
+    header: &'a render::Header,
+    /// Whether to produce the snapshot views too.
+    views: bool,
+}
+
+/// The models crate's files, and what the rest of the output needs from it.
+struct ModelsCrate {
+    files: BTreeMap<String, String>,
+    type_count: usize,
+    model_code: BTreeMap<String, String>,
+}
+
+/// The client crate's files, and what the rest of the output needs from it.
+struct ClientCrate {
+    files: BTreeMap<String, String>,
+    multi_status_operations: BTreeSet<String>,
+    operation_code: BTreeMap<String, String>,
+}
+
+/// The server crate's files, and what the rest of the output needs from it.
+struct ServerCrate {
+    files: BTreeMap<String, String>,
+    skipped: Vec<Diagnostic>,
+    operation_code: BTreeMap<String, String>,
+    validation_code: BTreeMap<String, String>,
+}
+
+impl Job<'_> {
+    fn models_crate(&self) -> Result<ModelsCrate, Diagnostics> {
+        let (header, names, api) = (self.header, self.names, self.api);
+        let models = models::generate(self.file, self.normalized)?;
+        // The largest file by far, and formatting it is the longest step of the slowest of the
+        // three crates: it gets a second thread.
+        let types_rs = header.rust_file_in_parallel("models", models.types.clone(), 2)?;
+        let constrained_rs = header.rust_file("constrained models", models.constrained.clone())?;
+        let uses_chrono = types_rs.contains("::chrono::");
+        let uses_regress = types_rs.contains("::regress::");
+        let mut files = BTreeMap::new();
+        files.insert("models/Cargo.toml".to_owned(), crates::models_manifest(header, names, &api.title, uses_chrono, uses_regress));
+        files.insert("models/src/lib.rs".to_owned(), crates::models_lib(header, &api.title, &api.version, !models.constrained_names.is_empty()));
+        files.insert("models/src/types.rs".to_owned(), types_rs);
+        files.insert("models/src/constrained.rs".to_owned(), constrained_rs);
+        Ok(ModelsCrate {
+            files,
+            type_count: models.type_names.len(),
+            model_code: if self.views { model_views(&models) } else { BTreeMap::new() },
+        })
+    }
+
+    fn client_crate(&self) -> Result<ClientCrate, Diagnostics> {
+        let (header, names, api) = (self.header, self.names, self.api);
+        let client = client::generate(self.file, self.normalized, api, &names.models_ident())?;
+        let progenitor_rs = header.rust_source(&prettyplease::unparse(&client.progenitor));
+        let multi_status_rs = header.rust_file("multi-status client methods", client.multi_status.clone())?;
+        let conveniences_rs = header.rust_file("client conveniences", client.conveniences.tokens.clone())?;
+        let uses_sealing = client.conveniences.uses_sealing;
+        let needs = crates::ClientNeeds {
+            sealing: uses_sealing,
+            chrono: [&progenitor_rs, &multi_status_rs, &conveniences_rs].iter().any(|code| code.contains("chrono::")),
+            response_readers: multi_status_rs.contains("crate::runtime::read_"),
+        };
+        let mut files = BTreeMap::new();
+        files.insert("client/Cargo.toml".to_owned(), crates::client_manifest(header, names, &api.title, needs));
+        files.insert("client/src/lib.rs".to_owned(), crates::client_lib(header, names, &api.title, &api.version, uses_sealing));
+        files.insert("client/src/progenitor.rs".to_owned(), progenitor_rs);
+        files.insert("client/src/multi_status.rs".to_owned(), multi_status_rs);
+        files.insert("client/src/conveniences.rs".to_owned(), conveniences_rs);
+        let runtime: Vec<(&str, &str)> = client::RUNTIME
+            .into_iter()
+            .chain(needs.response_readers.then_some(client::RESPONSES_RUNTIME))
+            .chain(uses_sealing.then_some(client::SEALING_RUNTIME))
+            .collect();
+        let modules: Vec<&str> = runtime.iter().map(|(module, _)| *module).collect();
+        let streams = api.operations.iter().any(|o| conveniences::stream_method(api, o).is_some());
+        files.insert("client/src/runtime/mod.rs".to_owned(), crates::client_runtime_mod(header, &modules, streams));
+        for (module, source) in &runtime {
+            files.insert(format!("client/src/runtime/{module}.rs"), header.rust_source(source));
+        }
+        Ok(ClientCrate {
+            files,
+            operation_code: if self.views { client_views(api, &client) } else { BTreeMap::new() },
+            multi_status_operations: client.multi_status_operations,
+        })
+    }
+
+    fn server_crate(&self) -> Result<ServerCrate, Diagnostics> {
+        let (header, names, api) = (self.header, self.names, self.api);
+        let server = server::generate(self.file, api, &names.models_ident(), self.views)?;
+        // Error bodies name the spec's documentation, as GitHub's name https://docs.github.com/rest.
+        let documentation_url = self.normalized.tree["externalDocs"]["url"].as_str().map(|url| url.trim_end_matches('/'));
+        let requests_rs = header.rust_file("server requests", server.requests)?;
+        // Parameters with a `date-time` (or `date`) format are `chrono` values, as in the client.
+        let uses_chrono = requests_rs.contains("chrono::");
+        let mut files = BTreeMap::new();
+        files.insert("server/Cargo.toml".to_owned(), crates::server_manifest(header, names, &api.title, server.uses_regress, uses_chrono));
+        files.insert("server/src/lib.rs".to_owned(), crates::server_lib(header, names, &api.title, &api.version, documentation_url));
+        files.insert("server/src/api.rs".to_owned(), header.rust_file("server trait", server.api)?);
+        files.insert("server/src/requests.rs".to_owned(), requests_rs);
+        files.insert("server/src/responses.rs".to_owned(), header.rust_file("server responses", server.responses)?);
+        files.insert("server/src/validation.rs".to_owned(), header.rust_file("server validators", server.validation)?);
+        files.insert("server/src/router.rs".to_owned(), header.rust_file("server router", server.router)?);
+        files.insert("server/src/runtime.rs".to_owned(), header.rust_source(server::RUNTIME));
+        Ok(ServerCrate {
+            files,
+            skipped: server.skipped,
+            operation_code: server.operation_code,
+            validation_code: server.validation_code,
+        })
+    }
+}
 
 /// Model type name -> its code, from the models' two files (see [`SnapshotViews::model_code`]).
 fn model_views(models: &models::Models) -> BTreeMap<String, String> {

@@ -38,6 +38,36 @@ impl Header {
         Ok(self.rust_source(&prettyplease::unparse(&file)))
     }
 
+    /// [`Header::rust_file`] for a large file, formatted on up to `threads` threads: the
+    /// top-level items are cut into consecutive runs, each run is formatted as a file of its
+    /// own, and the results are joined in order. prettyplease formats each top-level item on
+    /// its own lines, so the text is the same as formatting the whole file at once (a test
+    /// checks it on the pinned spec's models); when the items cannot be cut (the code does not
+    /// parse in pieces) the whole file is formatted at once.
+    pub fn rust_file_in_parallel(&self, what: &str, code: TokenStream, threads: usize) -> Result<String, Diagnostics> {
+        let runs = split_items(code.clone(), threads);
+        if runs.len() < 2 {
+            return self.rust_file(what, code);
+        }
+        // Token streams cannot cross threads; the other runs go as text and are parsed there.
+        let mut runs = runs.into_iter();
+        let first = runs.next().unwrap_or_default();
+        let others: Vec<String> = runs.map(|run| run.to_string()).collect();
+        let formatted: Option<Vec<String>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = others
+                .iter()
+                .map(|text| scope.spawn(move || syn::parse_file(text).ok().map(|file| prettyplease::unparse(&file))))
+                .collect();
+            let mut all = vec![syn::parse2::<syn::File>(first).ok().map(|file| prettyplease::unparse(&file))];
+            all.extend(handles.into_iter().map(|handle| handle.join().ok().flatten()));
+            all.into_iter().collect()
+        });
+        match formatted {
+            Some(pieces) => Ok(self.rust_source(&pieces.concat())),
+            None => self.rust_file(what, code),
+        }
+    }
+
     /// A Rust file from already formatted source.
     pub fn rust_source(&self, source: &str) -> String {
         format!("// {}\n{source}", self.text())
@@ -56,4 +86,68 @@ pub fn item_source(item: &syn::Item) -> String {
         attrs: Vec::new(),
         items: vec![item.clone()],
     })
+}
+
+/// Cuts `code` into at most `runs` runs of whole top-level items, of about the same number of
+/// items each. An item ends with a `;` or with a `{...}` group that no `;` follows (`struct S
+/// {..}`, `impl T {..}`, `mod m {..}`, but `const C: T = {..};` ends at the `;`). Leading inner
+/// attributes stay with the first item.
+fn split_items(code: TokenStream, runs: usize) -> Vec<TokenStream> {
+    use proc_macro2::{Delimiter, TokenTree};
+    let mut items: Vec<Vec<TokenTree>> = Vec::new();
+    let mut current: Vec<TokenTree> = Vec::new();
+    let mut tokens = code.into_iter().peekable();
+    while let Some(token) = tokens.next() {
+        let ends = match &token {
+            TokenTree::Punct(p) => p.as_char() == ';',
+            TokenTree::Group(g) => g.delimiter() == Delimiter::Brace && !matches!(tokens.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ';'),
+            _ => false,
+        };
+        current.push(token);
+        if ends {
+            items.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        items.push(current);
+    }
+    let per_run = items.len().div_ceil(runs.max(1)).max(1);
+    items.chunks(per_run).map(|chunk| chunk.iter().flatten().cloned().collect()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::*;
+
+    #[test]
+    fn formatting_in_pieces_gives_the_same_text() {
+        let header = Header { command: "test".to_owned(), spec_name: "spec.yaml".to_owned(), spec_sha256: "0".to_owned() };
+        // Items whose end is easy to get wrong: inner attributes, a block followed by `;`,
+        // tuple and unit structs, `use`, nested modules, a macro, docs.
+        let code = quote! {
+            #![allow(clippy::all)]
+            use std::fmt;
+            #[doc = "A struct."]
+            #[derive(Debug)]
+            pub struct A { pub x: i64 }
+            pub struct B(pub String);
+            pub struct C;
+            const D: u8 = { let x = 1; x + 1 };
+            impl fmt::Display for A where A: fmt::Debug {
+                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { write!(f, "{}", self.x) }
+            }
+            pub mod inner { pub fn f() -> [u8; 2] { [1, 2] } }
+            macro_rules! m { ($e:expr) => { $e }; }
+            pub enum E { One, Two { y: Vec<u8> } }
+            static S: &str = "a;b{c}";
+            fn g() {}
+        };
+        let whole = header.rust_file("test", code.clone()).unwrap();
+        for threads in [1, 2, 3, 5, 40] {
+            assert_eq!(header.rust_file_in_parallel("test", code.clone(), threads).unwrap(), whole, "{threads} threads");
+        }
+        assert_eq!(split_items(code, 40).len(), 11, "one run per item, the inner attribute with the first");
+    }
 }

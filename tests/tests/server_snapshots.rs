@@ -2,7 +2,7 @@
 //! parser, response enum and handler) and per validator (one per named schema an input
 //! reaches). A spec change shows up only in the snapshots of what it touches.
 
-use workspace_tests::{pinned_output, snapshot_settings};
+use workspace_tests::{pinned_output, pinned_views, snapshot_settings};
 
 #[test]
 fn server_code_per_operation() {

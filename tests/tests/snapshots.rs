@@ -3,7 +3,7 @@
 //! operation, and the code of each model. A spec change shows up only in the snapshots of the
 //! operations and types it touches.
 
-use workspace_tests::{pinned_output, snapshot_settings};
+use workspace_tests::{pinned_output, pinned_views, snapshot_settings};
 
 #[test]
 fn api_surface() {
