@@ -111,6 +111,8 @@ pub fn server_manifest(header: &Header, names: &CrateNames, title: &str, uses_re
     let mut deps = vec![
         r#"axum = { version = "0.8.4", default-features = false, features = ["json", "query"] }"#.to_owned(),
         format!(r#"{} = {{ path = "../models" }}"#, names.models),
+        // To look for `null` in a JSON body before deserializing it straight into its type.
+        r#"memchr = "2.7""#.to_owned(),
         SERDE.to_owned(),
         SERDE_JSON.to_owned(),
     ];

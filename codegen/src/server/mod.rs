@@ -15,6 +15,7 @@
 //! every type comes from the models crate.
 
 mod api_trait;
+mod exact;
 mod requests;
 mod responses;
 mod router;
@@ -82,7 +83,7 @@ pub fn generate(file: &str, api: &Api, models_crate: &str, views: bool) -> Resul
     for operation in &api.operations {
         per_operation.push(OperationItems {
             trait_method: api_trait::method(operation),
-            request: requests::request(operation, models_crate, &mut validators, &mut request_imports),
+            request: requests::request(api, operation, models_crate, &mut validators, &mut request_imports),
             response: responses::response(operation, models_crate),
             handler: router::handler(operation),
         });

@@ -90,6 +90,8 @@ pub fn file<'a>(api: &Api, handlers: impl Iterator<Item = &'a TokenStream>) -> T
                 #(#routes)*
                 .fallback(not_found)
                 .layer(DefaultBodyLimit::max(config.body_limit))
+                // `read` finds `typed_first` here.
+                .layer(::axum::Extension(config))
                 .with_state(Arc::new(api))
         }
 

@@ -47,7 +47,10 @@ pub struct DependabotCreateOrUpdateOrgSecret {
     pub body: ::github_models::DependabotCreateOrUpdateOrgSecretRequest,
 }
 impl FromRawRequest for DependabotCreateOrUpdateOrgSecret {
-    const BODY: BodyMode = BodyMode::Json { required: true };
+    const BODY: BodyMode = BodyMode::Json {
+        required: true,
+        typed_first: false,
+    };
     fn from_raw(raw: &mut RawRequest) -> Result<Self, Rejection> {
         let mut errors = FieldErrors::default();
         let org: Option<::std::string::String> = raw
@@ -81,7 +84,10 @@ pub struct DependabotCreateOrUpdateRepoSecret {
     pub body: ::github_models::DependabotCreateOrUpdateRepoSecretRequest,
 }
 impl FromRawRequest for DependabotCreateOrUpdateRepoSecret {
-    const BODY: BodyMode = BodyMode::Json { required: true };
+    const BODY: BodyMode = BodyMode::Json {
+        required: true,
+        typed_first: true,
+    };
     fn from_raw(raw: &mut RawRequest) -> Result<Self, Rejection> {
         let mut errors = FieldErrors::default();
         let owner: Option<::std::string::String> = raw
@@ -422,7 +428,10 @@ pub struct DependabotSetSelectedReposForOrgSecret {
     pub body: ::github_models::DependabotSetSelectedReposForOrgSecretRequest,
 }
 impl FromRawRequest for DependabotSetSelectedReposForOrgSecret {
-    const BODY: BodyMode = BodyMode::Json { required: true };
+    const BODY: BodyMode = BodyMode::Json {
+        required: true,
+        typed_first: true,
+    };
     fn from_raw(raw: &mut RawRequest) -> Result<Self, Rejection> {
         let mut errors = FieldErrors::default();
         let org: Option<::std::string::String> = raw
@@ -456,7 +465,10 @@ pub struct DependencyGraphCreateRepositorySnapshot {
     pub body: ::github_models::Snapshot,
 }
 impl FromRawRequest for DependencyGraphCreateRepositorySnapshot {
-    const BODY: BodyMode = BodyMode::Json { required: true };
+    const BODY: BodyMode = BodyMode::Json {
+        required: true,
+        typed_first: false,
+    };
     fn from_raw(raw: &mut RawRequest) -> Result<Self, Rejection> {
         let mut errors = FieldErrors::default();
         let owner: Option<::std::string::String> = raw
@@ -480,7 +492,10 @@ pub struct OrgsCreateArtifactDeploymentRecord {
     pub body: ::github_models::OrgsCreateArtifactDeploymentRecordRequest,
 }
 impl FromRawRequest for OrgsCreateArtifactDeploymentRecord {
-    const BODY: BodyMode = BodyMode::Json { required: true };
+    const BODY: BodyMode = BodyMode::Json {
+        required: true,
+        typed_first: true,
+    };
     fn from_raw(raw: &mut RawRequest) -> Result<Self, Rejection> {
         let mut errors = FieldErrors::default();
         let org: Option<::std::string::String> = raw
@@ -506,7 +521,10 @@ pub struct OrgsCreateArtifactStorageRecord {
     pub body: ::github_models::OrgsCreateArtifactStorageRecordRequest,
 }
 impl FromRawRequest for OrgsCreateArtifactStorageRecord {
-    const BODY: BodyMode = BodyMode::Json { required: true };
+    const BODY: BodyMode = BodyMode::Json {
+        required: true,
+        typed_first: false,
+    };
     fn from_raw(raw: &mut RawRequest) -> Result<Self, Rejection> {
         let mut errors = FieldErrors::default();
         let org: Option<::std::string::String> = raw
@@ -590,7 +608,10 @@ pub struct OrgsSetClusterDeploymentRecords {
     pub body: ::github_models::OrgsSetClusterDeploymentRecordsRequest,
 }
 impl FromRawRequest for OrgsSetClusterDeploymentRecords {
-    const BODY: BodyMode = BodyMode::Json { required: true };
+    const BODY: BodyMode = BodyMode::Json {
+        required: true,
+        typed_first: true,
+    };
     fn from_raw(raw: &mut RawRequest) -> Result<Self, Rejection> {
         let mut errors = FieldErrors::default();
         let org: Option<::std::string::String> = raw

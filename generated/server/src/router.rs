@@ -97,6 +97,7 @@ pub fn router_with_config<A: Api>(api: A, config: RouterConfig) -> Router {
         )
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(config.body_limit))
+        .layer(::axum::Extension(config))
         .with_state(Arc::new(api))
 }
 ///Serves `PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}` (`dependabot/add-selected-repo-to-org-secret`): validates the request, then calls [`Api::dependabot_add_selected_repo_to_org_secret`].

@@ -8,10 +8,12 @@
 //! on which progenitor panics when given that operation alone (found once per spec by the
 //! `discover` child, then bisected if the rest still panics). The table says how many it covered.
 //!
-//! Group `stages` times the steps of the pipeline that are public (`load`, `validate`,
-//! `normalize`, `ir`, `snippets`), progenitor as `codegen/src/client.rs` calls it, and syn and
-//! prettyplease on the generated files, each on its own after a full `codegen::generate`; the
-//! remainder of `codegen::generate` is typify, the server generator and the glue between them.
+//! Group `stages` times the steps of the pipeline that are public, each on its own after a full
+//! `codegen::generate`: the serial part (`load`, `validate`, `normalize`, `ir`), whose sum
+//! taken from the total leaves the time of the three crate threads running side by side; and,
+//! for where that time goes, progenitor as `codegen/src/client.rs` calls it and syn and
+//! prettyplease on the generated files, each on one thread (CPU time; in `generate` they
+//! overlap with typify and the server generator).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -353,7 +355,7 @@ pub fn child_stages(path: &Path, display: &str) -> Result<Value> {
 
     // syn and prettyplease over every generated Rust file: codegen turns each file's tokens
     // into a `syn::File` and formats it; parsing the text back approximates the first step.
-    let (mut syn_parse, mut format, mut snippets) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
+    let (mut syn_parse, mut format) = (Duration::ZERO, Duration::ZERO);
     for (name, text) in &output.files {
         if name.ends_with(".rs") {
             let (parsed, took) = timed(|| syn::parse_file(text));
@@ -361,12 +363,6 @@ pub fn child_stages(path: &Path, display: &str) -> Result<Value> {
             syn_parse += took;
             let (_, took) = timed(|| prettyplease::unparse(&parsed));
             format += took;
-            // The per-type and per-method views `Output` carries for the snapshot tests.
-            if name.starts_with("models/src/") {
-                snippets += timed(|| codegen::snippets::by_type(&parsed)).1;
-            } else if name.starts_with("client/src/") {
-                snippets += timed(|| codegen::snippets::client_methods(&parsed)).1;
-            }
         }
     }
     Ok(json!({
@@ -379,7 +375,6 @@ pub fn child_stages(path: &Path, display: &str) -> Result<Value> {
         "progenitor_ms": ms(progenitor),
         "syn_parse_ms": ms(syn_parse),
         "prettyplease_ms": ms(format),
-        "snippets_ms": ms(snippets),
     }))
 }
 
@@ -446,16 +441,19 @@ pub fn run(specs: &[Spec], runs: usize, work_dir: &Path, figures: &mut Vec<Figur
 
 /// The stage profile of each spec (median of `runs` child runs per spec).
 pub fn run_stages(specs: &[(Spec, usize)], figures: &mut Vec<Figure>) -> Result<()> {
-    const STAGES: [(&str, &str); 9] = [
+    // The serial steps, in order; the total minus their sum is the three crate threads.
+    const SERIAL: [(&str, &str); 5] = [
         ("parse_ms", "parse (YAML/JSON to tree)"),
         ("validate_ms", "validate"),
         ("typed_parse_ms", "typed parse (openapiv3)"),
         ("normalize_ms", "normalize"),
         ("ir_ms", "ir"),
-        ("progenitor_ms", "progenitor (client methods)"),
-        ("syn_parse_ms", "syn parse of the generated files"),
-        ("prettyplease_ms", "prettyplease (all files)"),
-        ("snippets_ms", "snapshot views (snippets)"),
+    ];
+    // Work inside the threads, each measured alone on one thread.
+    const INSIDE: [(&str, &str); 3] = [
+        ("progenitor_ms", "inside the threads, alone: progenitor (client methods)"),
+        ("syn_parse_ms", "inside the threads, alone: syn parse of the generated files"),
+        ("prettyplease_ms", "inside the threads, alone: prettyplease (all files)"),
     ];
     for (spec, runs) in specs {
         let path = spec.path.to_string_lossy().into_owned();
@@ -464,23 +462,31 @@ pub fn run_stages(specs: &[(Spec, usize)], figures: &mut Vec<Figure>) -> Result<
             eprintln!("stages/{} run {}/{runs}", spec.label, index + 1);
             let report = child::run(&["stages", "--spec", &path, "--display", &spec.display])?;
             let total = child::number(&report, "total_ms")?;
-            let mut rest = total;
-            for (key, _) in STAGES {
+            let mut threads = total;
+            for (key, _) in SERIAL {
                 let value = child::number(&report, key)?;
-                rest -= value;
+                threads -= value;
                 values.entry(key).or_default().push(value);
             }
+            for (key, _) in INSIDE {
+                values.entry(key).or_default().push(child::number(&report, key)?);
+            }
             values.entry("total_ms").or_default().push(total);
-            values.entry("rest_ms").or_default().push(rest.max(0.0));
+            values.entry("threads_ms").or_default().push(threads.max(0.0));
         }
         let total = crate::report::median(&values["total_ms"]);
         let share = |v: &[f64]| format!("{:.0}% of generate", 100.0 * crate::report::median(v) / total);
-        for (key, name) in STAGES {
+        for (key, name) in SERIAL {
             let v = values.remove(key).unwrap_or_default();
             figures.push(Figure::reported("stages", format!("{}: {name}", spec.label), "ms", v.clone()).with_note(share(&v)));
         }
-        let rest = values.remove("rest_ms").unwrap_or_default();
-        figures.push(Figure::reported("stages", format!("{}: rest (typify, server generator, glue)", spec.label), "ms", rest.clone()).with_note(share(&rest)));
+        let threads = values.remove("threads_ms").unwrap_or_default();
+        let name = format!("{}: models, client and server crates (3 threads side by side)", spec.label);
+        figures.push(Figure::reported("stages", name, "ms", threads.clone()).with_note(share(&threads)));
+        for (key, name) in INSIDE {
+            let v = values.remove(key).unwrap_or_default();
+            figures.push(Figure::reported("stages", format!("{}: {name}", spec.label), "ms", v).with_note("CPU on one thread".to_owned()));
+        }
         let total = values.remove("total_ms").unwrap_or_default();
         figures.push(Figure::reported("stages", format!("{}: codegen::generate total", spec.label), "ms", total));
     }

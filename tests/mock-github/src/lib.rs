@@ -90,7 +90,12 @@ impl MockGitHub {
 
     /// The router serving the mock, with one log line per request on stderr.
     pub fn router(self) -> axum::Router {
-        github_server::router(self).layer(axum::middleware::from_fn(log_request))
+        self.router_with_config(github_server::RouterConfig::default())
+    }
+
+    /// [`MockGitHub::router`] with the generated router configured by `config`.
+    pub fn router_with_config(self, config: github_server::RouterConfig) -> axum::Router {
+        github_server::router_with_config(self, config).layer(axum::middleware::from_fn(log_request))
     }
 
     /// The plaintext of an organization secret, opened with the org's private key: what GitHub
