@@ -462,10 +462,26 @@ pub(crate) struct RawRequest {
     bytes: Bytes,
 }
 
+/// A piece of a path segment in the spec, for operations served under another template
+/// than their path (see [`FromRawRequest::PATH`]).
+#[allow(dead_code, reason = "used only by specs with such paths")]
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Piece {
+    /// A parameter, by its name in the spec.
+    Param(&'static str),
+    /// Literal text between parameters, like the `...` of `{base}...{head}`.
+    Text(&'static str),
+}
+
 /// An operation's typed input, parsed and validated from a [`RawRequest`].
 pub(crate) trait FromRawRequest: Sized {
     /// What the operation's body is.
     const BODY: BodyMode;
+
+    /// For an operation served under a route template other than its path (a parameter that
+    /// is part of a segment, or a path that differs from another only in parameter names):
+    /// for each parameter of the route, in order, the operation's pieces of that segment.
+    const PATH: Option<&'static [&'static [Piece]]> = None;
 
     /// Reads every parameter and the body, validating all of them before failing, so that
     /// the `422` lists every problem.
@@ -477,6 +493,11 @@ pub(crate) trait FromRawRequest: Sized {
 pub(crate) async fn read<I: FromRawRequest>(request: Request) -> Result<I, Rejection> {
     let typed_first = request.extensions().get::<RouterConfig>().is_none_or(|config| config.typed_first);
     let mut raw = RawRequest::read(request, I::BODY, typed_first).await?;
+    if let Some(pieces) = I::PATH {
+        // A URL the route matched but the operation's path does not (no `...` in the segment
+        // of `{base}...{head}`) is not this operation's.
+        raw.path = operation_path(pieces, std::mem::take(&mut raw.path)).ok_or_else(|| Rejection::new(StatusCode::NOT_FOUND, "Not Found"))?;
+    }
     I::from_raw(&mut raw)
 }
 
@@ -492,6 +513,40 @@ fn is_json(content_type: &HeaderValue) -> bool {
     let Ok(text) = content_type.to_str() else { return false };
     let essence = text.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json")
+}
+
+/// The operation's path parameters from the route's (`matched`, in route order): each route
+/// parameter's value is cut into the operation's `pieces` for that segment. `None` when a
+/// value does not fit them (missing text, an empty parameter).
+fn operation_path(pieces: &[&[Piece]], matched: Vec<(String, String)>) -> Option<Vec<(String, String)>> {
+    if pieces.len() != matched.len() {
+        return None;
+    }
+    let mut out = Vec::new();
+    for (segment, (_, value)) in pieces.iter().zip(&matched) {
+        let mut rest = value.as_str();
+        for (index, piece) in segment.iter().enumerate() {
+            match piece {
+                Piece::Text(text) => rest = rest.strip_prefix(text)?,
+                Piece::Param(name) => {
+                    // Up to the next text (its first occurrence), or the end of the segment.
+                    let end = match segment.get(index + 1) {
+                        Some(Piece::Text(next)) => rest.find(next)?,
+                        _ => rest.len(),
+                    };
+                    if end == 0 {
+                        return None;
+                    }
+                    out.push(((*name).to_owned(), rest[..end].to_owned()));
+                    rest = &rest[end..];
+                }
+            }
+        }
+        if !rest.is_empty() {
+            return None;
+        }
+    }
+    Some(out)
 }
 
 impl RawRequest {
@@ -880,4 +935,39 @@ fn is_date_bytes(bytes: &[u8]) -> bool {
 fn digits(bytes: &[u8], start: usize, count: usize) -> Option<u32> {
     let slice = bytes.get(start..start + count)?;
     slice.iter().try_fold(0u32, |n, b| b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0')))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matched(values: &[&str]) -> Vec<(String, String)> {
+        values.iter().enumerate().map(|(i, v)| (format!("route_{i}"), (*v).to_owned())).collect()
+    }
+
+    fn named(pairs: &[(&str, &str)]) -> Option<Vec<(String, String)>> {
+        Some(pairs.iter().map(|(n, v)| ((*n).to_owned(), (*v).to_owned())).collect())
+    }
+
+    #[test]
+    fn a_segment_is_cut_at_the_text_between_parameters() {
+        let compare: &[&[Piece]] = &[&[Piece::Param("owner")], &[Piece::Param("base"), Piece::Text("..."), Piece::Param("head")]];
+        assert_eq!(operation_path(compare, matched(&["octo", "main...feature/x"])), named(&[("owner", "octo"), ("base", "main"), ("head", "feature/x")]));
+        // The first `...` separates: a head may contain dots, a base may not contain `...`.
+        assert_eq!(operation_path(compare, matched(&["octo", "v1.0...v2...x"])), named(&[("owner", "octo"), ("base", "v1.0"), ("head", "v2...x")]));
+        for no_fit in ["main", "...feature", "main...", ""] {
+            assert_eq!(operation_path(compare, matched(&["octo", no_fit])), None, "{no_fit}");
+        }
+        let json: &[&[Piece]] = &[&[Piece::Param("name"), Piece::Text(".json")]];
+        assert_eq!(operation_path(json, matched(&["data.json"])), named(&[("name", "data")]));
+        assert_eq!(operation_path(json, matched(&["data.json.bak"])), None);
+        assert_eq!(operation_path(json, matched(&["data"])), None);
+    }
+
+    #[test]
+    fn parameters_are_renamed_by_position() {
+        let delete: &[&[Piece]] = &[&[Piece::Param("org")], &[Piece::Param("attestation_id")]];
+        assert_eq!(operation_path(delete, matched(&["octo", "42"])), named(&[("org", "octo"), ("attestation_id", "42")]));
+        assert_eq!(operation_path(delete, matched(&["octo"])), None);
+    }
 }

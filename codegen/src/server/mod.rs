@@ -19,6 +19,7 @@ mod exact;
 mod requests;
 mod responses;
 mod router;
+mod routes;
 mod validation;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -70,20 +71,19 @@ pub fn generate(file: &str, api: &Api, models_crate: &str, views: bool) -> Resul
     // An operation axum cannot route is left out of the server (models and client still have
     // it) and reported, rather than failing the whole run: one odd path in a description of
     // a thousand operations should not cost the other 999.
-    let skipped = unroutable_paths(file, api);
-    let skipped_ids: BTreeSet<&str> = skipped.iter().filter_map(|d| d.operation_id.as_deref()).collect();
+    let (routes, skipped) = routes::plan(file, api);
     let routable = Api {
-        operations: api.operations.iter().filter(|o| !skipped_ids.contains(o.id.as_str())).cloned().collect(),
+        operations: api.operations.iter().filter(|o| routes.contains_key(&o.id)).cloned().collect(),
         ..api.clone()
     };
     let api = &routable;
     let mut validators = validation::Validators::new(api);
     let mut request_imports = BTreeSet::new();
     let mut per_operation = Vec::new();
-    for operation in &api.operations {
+    for (operation, route) in api.operations.iter().filter_map(|o| Some((o, routes.get(&o.id)?))) {
         per_operation.push(OperationItems {
             trait_method: api_trait::method(operation),
-            request: requests::request(api, operation, models_crate, &mut validators, &mut request_imports),
+            request: requests::request(api, operation, route, models_crate, &mut validators, &mut request_imports),
             response: responses::response(operation, models_crate),
             handler: router::handler(operation),
         });
@@ -110,51 +110,13 @@ pub fn generate(file: &str, api: &Api, models_crate: &str, views: bool) -> Resul
         api: api_trait::file(api, per_operation.iter().map(|items| &items.trait_method)),
         requests: requests::file(&request_imports, per_operation.iter().map(|items| &items.request)),
         responses: responses::file(api, per_operation.iter().map(|items| &items.response)),
-        router: router::file(api, per_operation.iter().map(|items| &items.handler)),
+        router: router::file(api, &routes, per_operation.iter().map(|items| &items.handler)),
         validation: validation.tokens,
         uses_regress: validation.uses_regress,
         operation_code,
         validation_code: validation.functions.into_iter().filter(|_| views).map(|(name, tokens)| (name, unparse(tokens))).collect(),
         skipped,
     })
-}
-
-/// Paths axum cannot route, refused here, where they can be located, because axum would
-/// panic when the router is built: a parameter that is not a whole segment
-/// (`/files/{name}.json`), a path not starting with `/`, and two templates that differ only
-/// in parameter names (`/a/{x}` and `/a/{y}`, which OpenAPI also forbids).
-fn unroutable_paths(file: &str, api: &Api) -> Vec<Diagnostic> {
-    let mut problems = Vec::new();
-    let mut shapes: BTreeMap<String, &str> = BTreeMap::new();
-    let mut seen_paths = BTreeSet::new();
-    for operation in &api.operations {
-        let path = operation.path.as_str();
-        let problem = |message: String, help: &str| {
-            Diagnostic::new(file, operation.pointer.clone(), message, help).in_operation(operation.id.clone())
-        };
-        let partial = path.split('/').any(|segment| {
-            let whole = segment.starts_with('{') && segment.ends_with('}') && segment.matches('{').count() == 1 && !segment.starts_with("{*");
-            (segment.contains('{') || segment.contains('}')) && !whole
-        });
-        if partial || !path.starts_with('/') {
-            problems.push(problem(
-                format!("the server cannot route `{path}`: axum takes a path parameter only as a whole segment, like `/{{name}}`, and paths must start with `/`"),
-                "make each parameter a whole path segment (`/files/{name}` rather than `/files/{name}.json`)",
-            ));
-            continue;
-        }
-        if !seen_paths.insert(path) {
-            continue; // another method of a path already checked
-        }
-        let shape: String = path.split('/').map(|segment| if segment.starts_with('{') { "{}" } else { segment }).collect::<Vec<_>>().join("/");
-        if let Some(other) = shapes.insert(shape, path) {
-            problems.push(problem(
-                format!("`{path}` and `{other}` differ only in parameter names, so no router can tell them apart"),
-                "merge the two paths into one, with one name per parameter",
-            ));
-        }
-    }
-    problems
 }
 
 /// Formats items for a snapshot; code that does not parse shows up as such (the generated
@@ -226,18 +188,78 @@ pub(crate) fn method_ident(operation: &Operation) -> Ident {
 mod tests {
     use super::*;
 
+    /// A spec with the path shapes `routes.rs` handles, and one it cannot.
+    const SHAPES: &str = r#"openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /files/{name}.json:
+    get:
+      operationId: files/get
+      parameters: [{name: name, in: path, required: true, schema: {type: string}}]
+      responses: {'204': {description: ok}}
+  /a/{x}{y}:
+    get:
+      operationId: glued/get
+      parameters: [{name: x, in: path, required: true, schema: {type: string}}, {name: y, in: path, required: true, schema: {type: string}}]
+      responses: {'204': {description: ok}}
+  /things/{thing_id}:
+    delete:
+      operationId: things/delete
+      parameters: [{name: thing_id, in: path, required: true, schema: {type: integer}}]
+      responses: {'204': {description: ok}}
+  /things/{digest}:
+    get:
+      operationId: things/get
+      parameters: [{name: digest, in: path, required: true, schema: {type: string}}]
+      responses: {'204': {description: ok}}
+  /things/{name}/:
+    get:
+      operationId: things/get-slash
+      parameters: [{name: name, in: path, required: true, schema: {type: string}}]
+      responses: {'204': {description: ok}}
+  /ok:
+    get:
+      operationId: ok/get
+      responses: {'204': {description: ok}}
+"#;
+
+    #[test]
+    fn paths_axum_cannot_take_as_they_are_are_served_under_another_route() {
+        let source = crate::SourceFile::new("t.yaml", SHAPES.to_owned());
+        let output = crate::generate(&source, &crate::Settings::default()).unwrap();
+        let (api, router, requests) = (&output.files["server/src/api.rs"], &output.files["server/src/router.rs"], &output.files["server/src/requests.rs"]);
+        for served in ["files_get", "things_delete", "things_get", "things_get_slash", "ok_get"] {
+            assert!(api.contains(&format!("fn {served}(")), "{served} is served");
+        }
+        // `{name}.json` is the whole segment `{name}`, cut at `.json` by the runtime.
+        assert!(router.contains(r#""/files/{name}""#), "{router}");
+        assert!(requests.contains(r#"&[&[Piece::Param("name"), Piece::Text(".json")]]"#), "{requests}");
+        // The two templates that differ only in names share the first one, in text order.
+        assert!(router.contains(r#""/things/{digest}""#) && !router.contains(r#""/things/{thing_id}""#), "{router}");
+        assert!(requests.contains(r#"&[&[Piece::Param("thing_id")]]"#), "{requests}");
+        assert_eq!(requests.matches("const PATH").count(), 2, "only the two that need it: {requests}");
+    }
+
     #[test]
     fn an_unroutable_operation_is_left_out_of_the_server_and_reported_where_it_is() {
-        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /files/{name}.json:\n    get:\n      operationId: files/get\n      parameters: [{name: name, in: path, required: true, schema: {type: string}}]\n      responses: {'204': {description: ok}}\n  /ok:\n    get:\n      operationId: ok/get\n      responses: {'204': {description: ok}}\n";
-        let source = crate::SourceFile::new("t.yaml", spec.to_owned());
+        let source = crate::SourceFile::new("t.yaml", SHAPES.to_owned());
         let output = crate::generate(&source, &crate::Settings::default()).unwrap();
-        assert!(output.files["server/src/api.rs"].contains("fn ok_get"));
-        assert!(!output.files["server/src/api.rs"].contains("fn files_get"));
-        assert!(output.files["client/src/progenitor.rs"].contains("fn files_get"), "the client still has it");
+        assert!(!output.files["server/src/api.rs"].contains("fn glued_get"));
+        assert!(output.files["client/src/progenitor.rs"].contains("fn glued_get"), "the client still has it");
         let error = crate::Diagnostics(output.skipped.clone()).to_string();
-        assert!(error.contains("the server cannot route `/files/{name}.json`"), "{error}");
-        assert!(error.contains("t.yaml#/paths/~1files~1{name}.json/get"), "{error}");
-        assert!(error.contains("operation: files/get"), "{error}");
+        assert_eq!(output.skipped.len(), 1, "{error}");
+        assert!(error.contains("the server cannot route `/a/{x}{y}`: two parameters in one segment need text between them"), "{error}");
+        assert!(error.contains("t.yaml#/paths/~1a~1{x}{y}/get"), "{error}");
+        assert!(error.contains("operation: glued/get"), "{error}");
+    }
+
+    #[test]
+    fn two_operations_with_one_method_at_one_shape_cannot_both_be_served() {
+        let spec = SHAPES.replace("    delete:\n      operationId: things/delete", "    get:\n      operationId: things/delete");
+        let output = crate::generate(&crate::SourceFile::new("t.yaml", spec), &crate::Settings::default()).unwrap();
+        let error = crate::Diagnostics(output.skipped.clone()).to_string();
+        assert!(error.contains("`GET /things/{thing_id}` and `GET /things/{digest}` (`things/get`) match the same URLs"), "{error}");
+        assert!(output.files["server/src/api.rs"].contains("fn things_get("));
     }
 
     #[test]

@@ -15,6 +15,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
+use super::routes::Route;
 use super::validation::Validators;
 use super::{operation_line, parameter_fields, type_ident};
 use crate::ir::{Api, Operation, ParameterLocation, is_json, ref_name};
@@ -36,7 +37,7 @@ pub fn file<'a>(imports: &BTreeSet<&'static str>, items: impl Iterator<Item = &'
 }
 
 /// The struct of `operation`'s inputs and its `FromRawRequest` implementation.
-pub fn request(api: &Api, operation: &Operation, models_crate: &str, validators: &mut Validators, imports: &mut BTreeSet<&'static str>) -> TokenStream {
+pub fn request(api: &Api, operation: &Operation, route: &Route, models_crate: &str, validators: &mut Validators, imports: &mut BTreeSet<&'static str>) -> TokenStream {
     let name = type_ident(operation);
     imports.extend(["BodyMode", "FromRawRequest", "RawRequest", "Rejection"]);
 
@@ -152,6 +153,11 @@ pub fn request(api: &Api, operation: &Operation, models_crate: &str, validators:
         },
     };
 
+    // Served under another template (see `routes.rs`): how its parameters are found.
+    let path_const = route.path_const();
+    if path_const.is_some() {
+        imports.insert("Piece");
+    }
     let doc = format!(
         "The inputs of {}, validated against the spec: the argument of [`crate::Api::{}`].",
         operation_line(operation),
@@ -166,6 +172,7 @@ pub fn request(api: &Api, operation: &Operation, models_crate: &str, validators:
 
         impl FromRawRequest for #name {
             const BODY: BodyMode = #body_mode;
+            #path_const
 
             #construct
         }

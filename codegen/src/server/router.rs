@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::routes::Route;
 use super::{method_ident, operation_line, type_ident};
 use crate::ir::{Api, Operation};
 
@@ -30,11 +31,13 @@ pub fn handler(operation: &Operation) -> TokenStream {
 }
 
 /// The `router.rs` file: `router`, `router_with_config` and the handlers.
-pub fn file<'a>(api: &Api, handlers: impl Iterator<Item = &'a TokenStream>) -> TokenStream {
-    // Paths in order, each with its operations by method.
+pub fn file<'a>(api: &Api, routes: &BTreeMap<String, Route>, handlers: impl Iterator<Item = &'a TokenStream>) -> TokenStream {
+    // Routes in order, each with its operations by method (see `routes.rs` for operations
+    // served under a template other than their path).
     let mut paths: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
     for operation in &api.operations {
-        paths.entry(operation.path.as_str()).or_default().push(operation);
+        let template = routes.get(&operation.id).map_or(operation.path.as_str(), |route| route.template.as_str());
+        paths.entry(template).or_default().push(operation);
     }
     let mut routing_functions: BTreeSet<String> = BTreeSet::new();
     let routes = paths.iter().map(|(path, operations)| {
