@@ -63,7 +63,8 @@ pub fn newtype(name: &str, schema: &Value, element: TokenStream) -> TokenStream 
     let array = is_array(schema);
     let (min_key, max_key) = if array { ("minItems", "maxItems") } else { ("minProperties", "maxProperties") };
     let noun = if array { "items" } else { "entries" };
-    let min_check = bound(schema, min_key).map(|min| {
+    // A minimum of 0 holds for every value (and `len() < 0` is a warning).
+    let min_check = bound(schema, min_key).filter(|min| *min > 0).map(|min| {
         let message = format!("{name}: at least {min} {noun} are required, found {{}}");
         quote! {
             if value.len() < #min {

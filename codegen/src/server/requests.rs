@@ -124,6 +124,9 @@ pub fn request(api: &Api, operation: &Operation, route: &Route, models_crate: &s
         idents.push(field);
     }
 
+    // A raw body alone records no errors (it is taken as sent).
+    let records_errors = !parameter_fields(operation).is_empty() || operation.body.as_ref().is_some_and(|b| is_json(&b.media_type));
+    let errors = if records_errors { quote! { let mut errors = FieldErrors::default(); } } else { quote! { let errors = FieldErrors::default(); } };
     let construct = match idents.as_slice() {
         [] => quote! {
             fn from_raw(_raw: &mut RawRequest) -> Result<Self, Rejection> {
@@ -132,7 +135,7 @@ pub fn request(api: &Api, operation: &Operation, route: &Route, models_crate: &s
         },
         [only] => quote! {
             fn from_raw(raw: &mut RawRequest) -> Result<Self, Rejection> {
-                let mut errors = FieldErrors::default();
+                #errors
                 #(#reads)*
                 match #only {
                     Some(#only) => Ok(Self { #only }),
@@ -142,7 +145,7 @@ pub fn request(api: &Api, operation: &Operation, route: &Route, models_crate: &s
         },
         all => quote! {
             fn from_raw(raw: &mut RawRequest) -> Result<Self, Rejection> {
-                let mut errors = FieldErrors::default();
+                #errors
                 #(#reads)*
                 // Every input was read and checked above, so the errors list all problems.
                 match (#(#all),*) {
