@@ -564,8 +564,12 @@ impl RawRequest {
             Ok(Query(pairs)) => pairs,
             Err(_) => return Err(Rejection::new(StatusCode::BAD_REQUEST, "Invalid query string")),
         };
-        let headers = parts.headers.clone();
         let content_type = parts.headers.get(header::CONTENT_TYPE).cloned();
+        // Without a body to read, the request's headers are not needed again: no copy.
+        let headers = match body {
+            BodyMode::None => std::mem::take(&mut parts.headers),
+            _ => parts.headers.clone(),
+        };
         let mut raw = RawRequest { path, query, headers, json: None, unparsed_json: None, bytes: Bytes::new() };
         match body {
             BodyMode::None => {}
