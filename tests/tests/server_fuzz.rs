@@ -13,29 +13,9 @@ use http_body_util::BodyExt;
 use mock_github::MockGitHub;
 use serde_json::{Value, json};
 use tower::ServiceExt;
+use workspace_tests::Rng;
 
 const DIGEST: &str = "sha256:1bb1e949e55dcefc6353e7b36c8897d2a107d8e8dca49d4e3c0ea8493fc0bc72";
-
-/// xorshift64*: small, deterministic, good enough to explore input shapes.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
 
 const ROUTES: [(&str, &str); 20] = [
     ("POST", "/orgs/{org}/artifacts/metadata/deployment-record"),

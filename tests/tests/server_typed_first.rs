@@ -11,23 +11,9 @@ use http_body_util::BodyExt;
 use mock_github::MockGitHub;
 use serde_json::{Value, json};
 use tower::ServiceExt;
+use workspace_tests::Rng;
 
 const DIGEST: &str = "sha256:1bb1e949e55dcefc6353e7b36c8897d2a107d8e8dca49d4e3c0ea8493fc0bc72";
-
-/// xorshift64*, seeded, so that a failure names a reproducible case.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
 
 /// The operations whose bodies take the shortcut in the pinned spec, each with a valid body.
 fn operations() -> Vec<(&'static str, &'static str, Value)> {
