@@ -29,16 +29,19 @@ pub fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     let was_guarded = GUARDED.with(|g| g.replace(true));
     let result = catch_unwind(AssertUnwindSafe(f));
     GUARDED.with(|g| g.set(was_guarded));
-    result.map_err(|payload| {
-        let message = if let Some(s) = payload.downcast_ref::<&str>() {
-            (*s).to_owned()
-        } else if let Some(s) = payload.downcast_ref::<String>() {
-            s.clone()
-        } else {
-            "unknown panic".to_owned()
-        };
-        summary(&message)
-    })
+    result.map_err(|payload| panic_message(payload.as_ref()))
+}
+
+/// The summary of a panic's message (see `summary`), from its payload.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    let message = if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "unknown panic".to_owned()
+    };
+    summary(&message)
 }
 
 /// The first line of a panic message, shortened: the rest is usually a debug dump of the

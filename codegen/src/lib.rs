@@ -191,11 +191,10 @@ fn spawn<'scope, T: Send + 'scope>(
 /// where they are called) becomes a diagnostic rather than taking the caller down.
 fn join<T>(handle: Result<std::thread::ScopedJoinHandle<'_, Result<T, Diagnostics>>, Diagnostics>) -> Result<T, Diagnostics> {
     handle?.join().unwrap_or_else(|panic| {
-        let message = panic.downcast_ref::<&str>().map(|s| (*s).to_owned()).or_else(|| panic.downcast_ref::<String>().cloned());
         Err(Diagnostics::one(Diagnostic::new(
             "(code generator)",
             "#",
-            format!("the generator failed: {}", message.unwrap_or_else(|| "unknown panic".to_owned())),
+            format!("the generator failed: {}", guard::panic_message(panic.as_ref())),
             "this is a bug in the code generator; please report it with the spec",
         )))
     })

@@ -83,7 +83,7 @@ pub fn generate(file: &str, api: &Api, models_crate: &str, views: bool) -> Resul
     for (operation, route) in api.operations.iter().filter_map(|o| Some((o, routes.get(&o.id)?))) {
         per_operation.push(OperationItems {
             trait_method: api_trait::method(operation),
-            request: requests::request(api, operation, route, models_crate, &mut validators, &mut request_imports),
+            request: requests::request(operation, route, models_crate, &mut validators, &mut request_imports),
             response: responses::response(operation, models_crate),
             handler: router::handler(operation),
         });

@@ -18,7 +18,7 @@ use serde_json::Value;
 use super::routes::Route;
 use super::validation::Validators;
 use super::{operation_line, parameter_fields, type_ident};
-use crate::ir::{Api, Operation, ParameterLocation, is_json, ref_name};
+use crate::ir::{Operation, ParameterLocation, is_json, ref_name};
 use crate::rust_types;
 
 /// The `requests.rs` file: the runtime items the parsers use, then every operation's items.
@@ -37,7 +37,7 @@ pub fn file<'a>(imports: &BTreeSet<&'static str>, items: impl Iterator<Item = &'
 }
 
 /// The struct of `operation`'s inputs and its `FromRawRequest` implementation.
-pub fn request(api: &Api, operation: &Operation, route: &Route, models_crate: &str, validators: &mut Validators, imports: &mut BTreeSet<&'static str>) -> TokenStream {
+pub fn request(operation: &Operation, route: &Route, models_crate: &str, validators: &mut Validators, imports: &mut BTreeSet<&'static str>) -> TokenStream {
     let name = type_ident(operation);
     imports.extend(["BodyMode", "FromRawRequest", "RawRequest", "Rejection"]);
 
@@ -102,7 +102,7 @@ pub fn request(api: &Api, operation: &Operation, route: &Route, models_crate: &s
             imports.insert("validation");
             let resource = ref_name(&body.schema).map_or_else(|| format!("{}Request", operation.type_base), str::to_owned);
             // The runtime deserializes such a body straight into its type first (see `exact.rs`).
-            let typed_first = super::exact::typed_is_exact(api, &body.schema);
+            let typed_first = super::exact::typed_is_exact(&|name| validators.model(name), &body.schema);
             body_mode = quote! { BodyMode::Json { required: #required, typed_first: #typed_first } };
             let doc = format!("The JSON request body, validated against `{resource}` before the implementation is called.");
             fields.push(quote! {
