@@ -1,47 +1,40 @@
 //! The code generator: an OpenAPI 3.0 description in, the files of the generated crates out.
 //!
 //! Everything happens in memory; this crate never reads or writes files (`xtask` does). The
-//! pipeline, one module per step:
+//! folders are the pipeline's stages, and each imports only the ones before it (a test in
+//! `tests/tests/architecture.rs` holds the rule; `ARCHITECTURE.md` draws it):
 //!
-//! 1. [`load`]: text to a JSON tree; [`validate`]: every problem that would make a generator
-//!    panic, reported together as [`Diagnostics`];
-//! 2. `normalize`: every schema gets a stable Rust name (inline bodies, constrained arrays...);
-//! 3. [`ir`]: the operations, with typed parameters, bodies and responses; [`config`] adds
-//!    what the spec leaves out (a `Link` header GitHub sends), then `ir::annotate` marks
-//!    paginated lists and secret writes;
-//! 4. `models` (typify) and `constrained`: the models crate;
-//! 5. `client` (progenitor), `multi_status` and `conveniences` (item streams, plaintext secret
-//!    writes), with the hand-written runtime from `templates/client/`: the client crate;
-//! 6. `server`: the axum server crate (trait, typed requests and responses, validators, router);
-//! 7. [`surface`] and [`snippets`]: reviewable views of the result for snapshot tests.
+//! 1. [`spec`]: text to a JSON tree, every problem that would make a generator panic reported
+//!    together as [`Diagnostics`], then normalized so that every schema has a Rust name; also
+//!    the OpenAPI facts and naming rules that every later stage shares;
+//! 2. [`ir`]: the operations, with typed parameters, bodies and responses; the codegen
+//!    configuration adds what the spec leaves out (a `Link` header GitHub sends), then
+//!    `ir::annotate` marks paginated lists and secret writes;
+//! 3. the generators, which read the IR and never one another: `models` (typify, plus
+//!    validating newtypes), `client` (progenitor, multi-status methods, conveniences, and the
+//!    hand-written runtime from `templates/client/`), `server` (the axum crate), and
+//!    [`surface`] (the reviewable API surface and the changelog between two of them);
+//! 4. this file: runs the stages, the three crate generators on three threads, and puts the
+//!    files together, formatted and headed by `output`.
+//!
+//! [`diagnostic`] and `output` (headers, formatting, manifests, snapshot excerpts, the panic
+//! guard) serve every stage.
 
-pub mod config;
 pub mod diagnostic;
 pub mod ir;
-pub mod load;
-pub mod normalize;
-pub mod pin;
-pub mod snippets;
+pub mod spec;
 pub mod surface;
-pub mod validate;
 
 mod client;
-mod constrained;
-mod conveniences;
-mod crates;
-mod guard;
-mod json_schema;
 mod models;
-mod multi_status;
-mod render;
-mod rust_types;
+mod output;
 mod server;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-pub use crates::CrateNames;
 pub use diagnostic::{Diagnostic, Diagnostics};
-pub use load::SourceFile;
+pub use output::crates::CrateNames;
+pub use spec::load::SourceFile;
 
 /// How to generate.
 #[derive(Debug, Clone)]
@@ -50,7 +43,7 @@ pub struct Settings {
     pub crate_prefix: String,
     /// The command named in every file's header, e.g. `cargo xtask regen`.
     pub command: String,
-    /// The codegen configuration file (YAML, see [`config`]), if any: for the pinned spec,
+    /// The codegen configuration file (YAML, see [`spec::config`]), if any: for the pinned spec,
     /// `spec/codegen.yaml`, which `xtask` reads.
     pub config: Option<SourceFile>,
     /// Also produce [`SnapshotViews`] (`Output::views`): the code of each operation, model
@@ -117,22 +110,22 @@ pub struct SnapshotViews {
 /// thread, in the same order every run.
 pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagnostics> {
     let file = spec.name.as_str();
-    let tree = load::parse_tree(spec)?;
-    Diagnostics::check(validate::check(file, &tree))?;
+    let tree = spec::load::parse_tree(spec)?;
+    Diagnostics::check(spec::validate::check(file, &tree))?;
     // The typed parse catches structural problems with a pointer before anything else runs.
-    load::parse_openapi(file, &tree)?;
-    let normalized = normalize::normalize(file, &tree)?;
+    spec::load::parse_openapi(file, &tree)?;
+    let normalized = spec::normalize::normalize(file, &tree)?;
     drop(tree);
     let mut api = ir::build(&normalized);
     if let Some(config) = &settings.config {
-        config::apply(config, file, &mut api)?;
+        ir::configure::apply(config, file, &mut api)?;
     }
     ir::annotate(&mut api);
     let names = CrateNames::with_prefix(&settings.crate_prefix);
-    let header = render::Header {
+    let header = output::render::Header {
         command: settings.command.clone(),
         spec_name: spec.name.clone(),
-        spec_sha256: pin::sha256_hex(spec.text.as_bytes()),
+        spec_sha256: spec::pin::sha256_hex(spec.text.as_bytes()),
     };
     let job = Job { file, normalized: &normalized, api: &api, names: &names, header: &header, views: settings.snapshot_views };
 
@@ -194,7 +187,7 @@ fn join<T>(handle: Result<std::thread::ScopedJoinHandle<'_, Result<T, Diagnostic
         Err(Diagnostics::one(Diagnostic::new(
             "(code generator)",
             "#",
-            format!("the generator failed: {}", guard::panic_message(panic.as_ref())),
+            format!("the generator failed: {}", output::guard::panic_message(panic.as_ref())),
             "this is a bug in the code generator; please report it with the spec",
         )))
     })
@@ -204,10 +197,10 @@ fn join<T>(handle: Result<std::thread::ScopedJoinHandle<'_, Result<T, Diagnostic
 #[derive(Clone, Copy)]
 struct Job<'a> {
     file: &'a str,
-    normalized: &'a normalize::Normalized,
+    normalized: &'a spec::normalize::Normalized,
     api: &'a ir::Api,
     names: &'a CrateNames,
-    header: &'a render::Header,
+    header: &'a output::render::Header,
     /// Whether to produce the snapshot views too.
     views: bool,
 }
@@ -245,8 +238,8 @@ impl Job<'_> {
         let uses_chrono = types_rs.contains("::chrono::");
         let uses_regress = types_rs.contains("::regress::");
         let mut files = BTreeMap::new();
-        files.insert("models/Cargo.toml".to_owned(), crates::models_manifest(header, names, &api.title, uses_chrono, uses_regress));
-        files.insert("models/src/lib.rs".to_owned(), crates::models_lib(header, &api.title, &api.version, !models.constrained_names.is_empty()));
+        files.insert("models/Cargo.toml".to_owned(), output::crates::models_manifest(header, names, &api.title, uses_chrono, uses_regress));
+        files.insert("models/src/lib.rs".to_owned(), output::crates::models_lib(header, &api.title, &api.version, !models.constrained_names.is_empty()));
         files.insert("models/src/types.rs".to_owned(), types_rs);
         files.insert("models/src/constrained.rs".to_owned(), constrained_rs);
         Ok(ModelsCrate {
@@ -263,14 +256,14 @@ impl Job<'_> {
         let multi_status_rs = header.rust_file("multi-status client methods", client.multi_status.clone())?;
         let conveniences_rs = header.rust_file("client conveniences", client.conveniences.tokens.clone())?;
         let uses_sealing = client.conveniences.uses_sealing;
-        let needs = crates::ClientNeeds {
+        let needs = output::crates::ClientNeeds {
             sealing: uses_sealing,
             chrono: [&progenitor_rs, &multi_status_rs, &conveniences_rs].iter().any(|code| code.contains("chrono::")),
             response_readers: multi_status_rs.contains("crate::runtime::read_"),
         };
         let mut files = BTreeMap::new();
-        files.insert("client/Cargo.toml".to_owned(), crates::client_manifest(header, names, &api.title, needs));
-        files.insert("client/src/lib.rs".to_owned(), crates::client_lib(header, names, &api.title, &api.version, uses_sealing));
+        files.insert("client/Cargo.toml".to_owned(), output::crates::client_manifest(header, names, &api.title, needs));
+        files.insert("client/src/lib.rs".to_owned(), output::crates::client_lib(header, names, &api.title, &api.version, uses_sealing));
         files.insert("client/src/progenitor.rs".to_owned(), progenitor_rs);
         files.insert("client/src/multi_status.rs".to_owned(), multi_status_rs);
         files.insert("client/src/conveniences.rs".to_owned(), conveniences_rs);
@@ -280,8 +273,8 @@ impl Job<'_> {
             .chain(uses_sealing.then_some(client::SEALING_RUNTIME))
             .collect();
         let modules: Vec<&str> = runtime.iter().map(|(module, _)| *module).collect();
-        let streams = api.operations.iter().any(|o| conveniences::stream_method(api, o).is_some());
-        files.insert("client/src/runtime/mod.rs".to_owned(), crates::client_runtime_mod(header, &modules, streams));
+        let streams = api.operations.iter().any(|o| ir::annotate::stream_method(api, o).is_some());
+        files.insert("client/src/runtime/mod.rs".to_owned(), output::crates::client_runtime_mod(header, &modules, streams));
         for (module, source) in &runtime {
             files.insert(format!("client/src/runtime/{module}.rs"), header.rust_source(source));
         }
@@ -301,8 +294,8 @@ impl Job<'_> {
         // Parameters with a `date-time` (or `date`) format are `chrono` values, as in the client.
         let uses_chrono = requests_rs.contains("chrono::");
         let mut files = BTreeMap::new();
-        files.insert("server/Cargo.toml".to_owned(), crates::server_manifest(header, names, &api.title, server.uses_regress, uses_chrono));
-        files.insert("server/src/lib.rs".to_owned(), crates::server_lib(header, names, &api.title, &api.version, documentation_url));
+        files.insert("server/Cargo.toml".to_owned(), output::crates::server_manifest(header, names, &api.title, server.uses_regress, uses_chrono));
+        files.insert("server/src/lib.rs".to_owned(), output::crates::server_lib(header, names, &api.title, &api.version, documentation_url));
         files.insert("server/src/api.rs".to_owned(), header.rust_file("server trait", server.api)?);
         files.insert("server/src/requests.rs".to_owned(), requests_rs);
         files.insert("server/src/responses.rs".to_owned(), header.rust_file("server responses", server.responses)?);
@@ -323,7 +316,7 @@ fn model_views(models: &models::Models) -> BTreeMap<String, String> {
     let mut model_code: BTreeMap<String, String> = BTreeMap::new();
     for tokens in [&models.types, &models.constrained] {
         if let Ok(parsed) = syn::parse2::<syn::File>(tokens.clone()) {
-            for (name, code) in snippets::by_type(&parsed) {
+            for (name, code) in output::snippets::by_type(&parsed) {
                 let entry = model_code.entry(name).or_default();
                 if !entry.is_empty() {
                     entry.push('\n');
@@ -338,15 +331,15 @@ fn model_views(models: &models::Models) -> BTreeMap<String, String> {
 /// operationId -> its client code: the multi-status enums, the method, and the stream and
 /// plaintext conveniences built on it (see [`SnapshotViews::operation_code`]).
 fn client_views(api: &ir::Api, client: &client::ClientCode) -> BTreeMap<String, String> {
-    let mut methods = snippets::client_methods(&client.progenitor);
+    let mut methods = output::snippets::client_methods(&client.progenitor);
     let multi_status_file: Option<syn::File> = syn::parse2(client.multi_status.clone()).ok();
     if let Some(parsed) = &multi_status_file {
-        methods.extend(snippets::client_methods(parsed));
+        methods.extend(output::snippets::client_methods(parsed));
     }
     if let Ok(parsed) = syn::parse2::<syn::File>(client.conveniences.tokens.clone()) {
-        methods.extend(snippets::client_methods(&parsed));
+        methods.extend(output::snippets::client_methods(&parsed));
     }
-    let enums = multi_status_file.as_ref().map(snippets::by_type).unwrap_or_default();
+    let enums = multi_status_file.as_ref().map(output::snippets::by_type).unwrap_or_default();
     let mut operation_code = BTreeMap::new();
     for operation in &api.operations {
         let mut code = String::new();
@@ -357,7 +350,7 @@ fn client_views(api: &ir::Api, client: &client::ClientCode) -> BTreeMap<String, 
             }
         }
         code.push_str(methods.get(&operation.fn_name).map(String::as_str).unwrap_or("(no client method generated)\n"));
-        let extras = [conveniences::stream_method(api, operation), conveniences::plaintext_method(api, operation)];
+        let extras = [ir::annotate::stream_method(api, operation), ir::annotate::plaintext_method(api, operation)];
         for extra in extras.iter().flatten() {
             if let Some(method) = methods.get(extra) {
                 code.push('\n');

@@ -1,6 +1,8 @@
 //! Shared helpers for the workspace's integration tests: running the generator on the pinned
 //! spec (in memory), and the paths of the workspace's inputs.
 
+pub mod architecture;
+
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 

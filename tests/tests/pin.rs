@@ -11,15 +11,15 @@ const UPSTREAM: &str = "api.github.com-23.0.2.json.gz";
 fn the_committed_pin_is_reproducible() {
     let root = root();
     let operations_text = fs::read_to_string(root.join(xtask::OPERATIONS)).unwrap();
-    let operations = codegen::pin::parse_operation_list(xtask::OPERATIONS, &operations_text).unwrap();
+    let operations = codegen::spec::pin::parse_operation_list(xtask::OPERATIONS, &operations_text).unwrap();
     assert_eq!(operations.len(), 20);
     let bytes = fs::read(root.join(xtask::UPSTREAM_DIR).join(UPSTREAM)).unwrap();
-    let names = codegen::pin::PinNames {
+    let names = codegen::spec::pin::PinNames {
         upstream: format!("{}/{UPSTREAM}", xtask::UPSTREAM_DIR),
         operations: xtask::OPERATIONS.to_owned(),
         subset: xtask::PINNED_SPEC.to_owned(),
     };
-    let pinned = codegen::pin::pin(&names, &bytes, &operations).unwrap();
+    let pinned = codegen::spec::pin::pin(&names, &bytes, &operations).unwrap();
     assert!(
         pinned.spec_yaml == fs::read_to_string(root.join(xtask::PINNED_SPEC)).unwrap(),
         "{} differs from a fresh pin of {UPSTREAM}: run `cargo xtask pin --from spec/upstream/{UPSTREAM}` and commit",

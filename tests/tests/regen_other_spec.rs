@@ -5,7 +5,8 @@
 use std::fs;
 
 use workspace_tests::root;
-use xtask::regen::{RegenOptions, compare, plan, run};
+use xtask::plan::compare;
+use xtask::regen::{RegenOptions, plan, run};
 
 fn options(out: &std::path::Path) -> RegenOptions {
     RegenOptions {

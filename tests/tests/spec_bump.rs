@@ -7,14 +7,14 @@ use workspace_tests::{pinned_output, pinned_settings, root, snapshot_settings};
 fn surface_of_upstream(file: &str) -> String {
     let root = root();
     let operations_text = std::fs::read_to_string(root.join(xtask::OPERATIONS)).unwrap();
-    let operations = codegen::pin::parse_operation_list(xtask::OPERATIONS, &operations_text).unwrap();
+    let operations = codegen::spec::pin::parse_operation_list(xtask::OPERATIONS, &operations_text).unwrap();
     let bytes = std::fs::read(root.join(xtask::UPSTREAM_DIR).join(file)).unwrap();
-    let names = codegen::pin::PinNames {
+    let names = codegen::spec::pin::PinNames {
         upstream: format!("{}/{file}", xtask::UPSTREAM_DIR),
         operations: xtask::OPERATIONS.to_owned(),
         subset: xtask::PINNED_SPEC.to_owned(),
     };
-    let pinned = codegen::pin::pin(&names, &bytes, &operations).unwrap_or_else(|d| panic!("{d}"));
+    let pinned = codegen::spec::pin::pin(&names, &bytes, &operations).unwrap_or_else(|d| panic!("{d}"));
     let source = codegen::SourceFile::new(xtask::PINNED_SPEC, pinned.spec_yaml);
     codegen::generate(&source, &pinned_settings()).unwrap_or_else(|d| panic!("{d}")).surface
 }

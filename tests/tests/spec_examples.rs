@@ -58,7 +58,7 @@ const UPSTREAM_INCONSISTENCIES: [(&str, &str, &str); 7] = [
 
 /// A schema of the normalized spec, following `$ref`s.
 fn schema_of(schema: &Value) -> Value {
-    match codegen::ir::ref_name(schema) {
+    match codegen::spec::openapi::ref_name(schema) {
         Some(name) => pinned_output().api.models.iter().find(|m| m.name == name).map(|m| schema_of(&m.schema)).unwrap_or(Value::Null),
         None => schema.clone(),
     }
@@ -134,7 +134,7 @@ fn examples() -> Vec<Example> {
                 values.push(example.clone());
             }
             for value in values {
-                let type_name = schema.as_ref().and_then(|s| codegen::ir::ref_name(s)).unwrap_or("(inline)").to_owned();
+                let type_name = schema.as_ref().and_then(|s| codegen::spec::openapi::ref_name(s)).unwrap_or("(inline)").to_owned();
                 out.push(Example {
                     operation_id: operation.id.clone(),
                     method: operation.method.clone(),

@@ -10,7 +10,7 @@ const WHOLE: &str = "spec/upstream/api.github.com-23.0.2.json.gz";
 #[test]
 fn the_whole_description_generates_every_operation() {
     let bytes = std::fs::read(root().join(WHOLE)).expect("the upstream description is in spec/upstream");
-    let json = codegen::pin::gunzip_if_needed(WHOLE, &bytes).unwrap_or_else(|d| panic!("{d}"));
+    let json = codegen::spec::pin::gunzip_if_needed(WHOLE, &bytes).unwrap_or_else(|d| panic!("{d}"));
     let source = codegen::SourceFile::new(WHOLE, String::from_utf8(json).expect("UTF-8"));
     let output = codegen::generate(&source, &codegen::Settings::default()).unwrap_or_else(|d| panic!("{d}"));
 

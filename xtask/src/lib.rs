@@ -4,6 +4,7 @@
 
 pub mod files;
 pub mod pin;
+pub mod plan;
 pub mod regen;
 pub mod swap;
 
@@ -23,7 +24,7 @@ pub const PROVENANCE: &str = "spec/provenance.yaml";
 pub const OPERATIONS: &str = "spec/operations.txt";
 /// Where upstream descriptions are kept, relative to the workspace root.
 pub const UPSTREAM_DIR: &str = "spec/upstream";
-/// The codegen configuration of the pinned spec (see `codegen::config`), relative to the
+/// The codegen configuration of the pinned spec (see `codegen::spec::config`), relative to the
 /// workspace root.
 pub const CODEGEN_CONFIG: &str = "spec/codegen.yaml";
 /// The generated crates, relative to the workspace root.

@@ -31,14 +31,14 @@ pub fn run(root: &Path, options: &PinOptions) -> Result<()> {
     let operations_path = options.operations.clone().unwrap_or_else(|| root.join(OPERATIONS));
     let operations_display = relative_display(root, &operations_path);
     let operations_text = read_text(&operations_path)?;
-    let operations = codegen::pin::parse_operation_list(&operations_display, &operations_text).map_err(|d| anyhow::anyhow!("{d}"))?;
+    let operations = codegen::spec::pin::parse_operation_list(&operations_display, &operations_text).map_err(|d| anyhow::anyhow!("{d}"))?;
 
-    let names = codegen::pin::PinNames {
+    let names = codegen::spec::pin::PinNames {
         upstream: upstream_rel.clone(),
         operations: operations_display,
         subset: PINNED_SPEC.to_owned(),
     };
-    let pinned = codegen::pin::pin(&names, &from_bytes, &operations).map_err(|d| anyhow::anyhow!("{d}"))?;
+    let pinned = codegen::spec::pin::pin(&names, &from_bytes, &operations).map_err(|d| anyhow::anyhow!("{d}"))?;
 
     // Everything checked: now write. The upstream copy first, so the provenance never names a
     // file that is not there.

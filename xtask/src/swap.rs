@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use crate::files::write_atomic;
-use crate::regen::Plan;
+use crate::plan::Plan;
 
 /// The sibling folder where the new tree is built.
 pub fn staging_dir(out: &Path) -> PathBuf {

@@ -15,7 +15,7 @@
 //! - `minLength`, `maxLength` and `pattern` on a string without `format`: typify's string
 //!   newtypes count `chars()` and match with `regress`, as the validators do;
 //! - `maxItems`, `minItems`, `uniqueItems`, `maxProperties`, `minProperties`: only on named
-//!   schemas, whose types are the validating newtypes of `constrained.rs` (normalize names every
+//!   schemas, whose types are the validating newtypes of `models::constrained` (normalize names every
 //!   such container);
 //! - integer formats `int32` and `int64` (the Rust type's range is the format's), number format
 //!   `double`, string formats the validators do not check; annotations (`description`, `example`, `default`, `x-...`...).
@@ -31,7 +31,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
-use crate::ir::ref_name;
+use crate::spec::openapi::ref_name;
 
 /// Keywords that describe a schema without constraining its values.
 const ANNOTATIONS: [&str; 10] = ["description", "title", "example", "examples", "default", "deprecated", "readOnly", "writeOnly", "externalDocs", "xml"];

@@ -28,7 +28,8 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::ir::{Api, Operation, ParameterLocation};
+use crate::ir::{Api, Operation, Parameter, ParameterLocation};
+use crate::spec::openapi::template_parameters;
 
 /// The static part of the server crate, emitted as `src/runtime.rs` with the header line.
 pub const RUNTIME: &str = include_str!("../../templates/server_runtime.rs");
@@ -145,9 +146,9 @@ pub(crate) fn ident(name: &str) -> Ident {
 /// The request-struct fields of an operation's parameters, in the order the struct lists
 /// them (path parameters in template order, then query and header parameters by name), with
 /// unique Rust names.
-pub(crate) fn parameter_fields(operation: &Operation) -> Vec<(&crate::ir::Parameter, Ident)> {
-    let template = crate::validate::template_parameters(&operation.path);
-    let mut ordered: Vec<&crate::ir::Parameter> = operation
+pub(crate) fn parameter_fields(operation: &Operation) -> Vec<(&Parameter, Ident)> {
+    let template = template_parameters(&operation.path);
+    let mut ordered: Vec<&Parameter> = operation
         .parameters
         .iter()
         .filter(|p| matches!(p.location, ParameterLocation::Path | ParameterLocation::Query | ParameterLocation::Header))

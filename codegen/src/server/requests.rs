@@ -18,8 +18,8 @@ use serde_json::Value;
 use super::routes::Route;
 use super::validation::Validators;
 use super::{operation_line, parameter_fields, type_ident};
-use crate::ir::{Operation, ParameterLocation, is_json, ref_name};
-use crate::rust_types;
+use crate::ir::{Operation, ParameterLocation, rust_types};
+use crate::spec::openapi::{is_json, ref_name};
 
 /// The `requests.rs` file: the runtime items the parsers use, then every operation's items.
 pub fn file<'a>(imports: &BTreeSet<&'static str>, items: impl Iterator<Item = &'a TokenStream>) -> TokenStream {

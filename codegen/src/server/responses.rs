@@ -8,10 +8,8 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::{ident, method_ident, operation_line, type_ident};
-use crate::client::{BodyKind, body_kind};
-use crate::ir::{Api, Operation, Response};
-use crate::normalize::{fn_name, status_reason};
-use crate::rust_types;
+use crate::ir::{Api, BodyKind, Operation, Response, body_kind, rust_types};
+use crate::spec::naming::{fn_name, status_reason};
 
 /// The `responses.rs` file.
 pub fn file<'a>(api: &Api, items: impl Iterator<Item = &'a TokenStream>) -> TokenStream {

@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
 use codegen::SourceFile;
-use codegen::validate::METHODS;
+use codegen::spec::openapi::METHODS;
 use progenitor_impl::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
 use serde_json::{Map, Value, json};
 
@@ -45,7 +45,7 @@ pub fn read_spec(path: &Path, display: &str) -> Result<SourceFile> {
     let bytes = std::fs::read(path).with_context(|| {
         format!("cannot read the spec {}: run the benchmarks from a checkout of the repository (the file is committed)", path.display())
     })?;
-    let bytes = codegen::pin::gunzip_if_needed(display, &bytes).map_err(|d| anyhow!("{d}"))?;
+    let bytes = codegen::spec::pin::gunzip_if_needed(display, &bytes).map_err(|d| anyhow!("{d}"))?;
     let text = String::from_utf8(bytes).with_context(|| format!("the spec {} is not UTF-8 text", path.display()))?;
     Ok(SourceFile::new(display, text))
 }
@@ -93,7 +93,7 @@ pub fn child_baseline(path: &Path, display: &str, exclude: &Path) -> Result<Valu
 /// progenitor-impl on `source` minus `excluded` operations: parse, generate, format.
 /// Returns the formatted code and the number of operations it was given.
 fn progenitor_alone(source: &SourceFile, excluded: &BTreeSet<String>) -> Result<(String, usize)> {
-    let tree = codegen::load::parse_tree(source).map_err(|d| anyhow!("{d}"))?;
+    let tree = codegen::spec::load::parse_tree(source).map_err(|d| anyhow!("{d}"))?;
     let tree = without_operations(&tree, excluded);
     let operations = operation_ids(&tree).len();
     let code = progenitor_on_tree(&source.name, &tree, &BTreeMap::new())?;
@@ -109,7 +109,7 @@ fn progenitor_on_tree(file: &str, tree: &Value, replacements: &BTreeMap<String, 
 }
 
 fn progenitor_tokens(file: &str, tree: &Value, replacements: &BTreeMap<String, String>) -> Result<proc_macro2::TokenStream> {
-    let openapi = codegen::load::parse_openapi(file, tree).map_err(|d| anyhow!("{d}"))?;
+    let openapi = codegen::spec::load::parse_openapi(file, tree).map_err(|d| anyhow!("{d}"))?;
     let mut settings = GenerationSettings::new();
     settings.with_interface(InterfaceStyle::Positional).with_tag(TagStyle::Merged);
     for (name, path) in replacements {
@@ -241,7 +241,7 @@ pub fn child_discover(path: &Path, display: &str, out: &Path) -> Result<Value> {
     let source = read_spec(path, display)?;
     let started = Instant::now();
     let output = codegen::generate(&source, &settings()).map_err(|d| anyhow!("codegen refused {display}:\n{d}"))?;
-    let tree = codegen::load::parse_tree(&source).map_err(|d| anyhow!("{d}"))?;
+    let tree = codegen::spec::load::parse_tree(&source).map_err(|d| anyhow!("{d}"))?;
     let all = operation_ids(&tree);
     let mut excluded: BTreeSet<String> = output.multi_status_operations.clone();
     let multi_status = excluded.len();
@@ -334,15 +334,15 @@ pub fn child_stages(path: &Path, display: &str) -> Result<Value> {
     let output = codegen::generate(&source, &settings()).map_err(fail)?;
     let total = started.elapsed();
 
-    let (tree, parse) = timed(|| codegen::load::parse_tree(&source));
+    let (tree, parse) = timed(|| codegen::spec::load::parse_tree(&source));
     let tree = tree.map_err(fail)?;
-    let (problems, validate) = timed(|| codegen::validate::check(display, &tree));
+    let (problems, validate) = timed(|| codegen::spec::validate::check(display, &tree));
     if !problems.is_empty() {
         bail!("{display} has problems; run `cargo xtask regen --spec {}` to see them", path.display());
     }
-    let (typed, typed_parse) = timed(|| codegen::load::parse_openapi(display, &tree));
+    let (typed, typed_parse) = timed(|| codegen::spec::load::parse_openapi(display, &tree));
     typed.map_err(fail)?;
-    let (normalized, normalize) = timed(|| codegen::normalize::normalize(display, &tree));
+    let (normalized, normalize) = timed(|| codegen::spec::normalize::normalize(display, &tree));
     let normalized = normalized.map_err(fail)?;
     let (api, ir) = timed(|| codegen::ir::build(&normalized));
 

@@ -1,13 +1,24 @@
 //! The intermediate representation: what each operation takes and returns, with every schema
-//! already named (see `normalize.rs`). The client, server and API-surface generators all read
+//! already named (see `spec::normalize`). The client, server and API-surface generators all read
 //! this, so they agree on names and on which statuses an operation documents.
+//!
+//! What two generators must agree on is decided here, never in one of them: which operations
+//! need a per-status enum ([`needs_multi_status`]), which lists are paged and which writes are
+//! sealed, with the names of the methods built on them ([`mod@annotate`]), and the Rust type of a
+//! schema at a use site ([`rust_types`]). [`configure`] applies the codegen configuration.
 
 use serde_json::Value;
 
 use crate::diagnostic::pointer;
-use crate::load::resolve;
-use crate::normalize::{Normalized, Origin, fn_name, sorted_statuses, type_name};
-use crate::validate::METHODS;
+use crate::spec::naming::{fn_name, type_name};
+use crate::spec::normalize::{Normalized, Origin};
+use crate::spec::openapi::{METHODS, deref, is_json, ref_name, sorted_statuses};
+
+pub mod annotate;
+pub mod configure;
+pub mod rust_types;
+
+pub use annotate::{annotate, pagination};
 
 /// The whole API.
 #[derive(Debug, Clone)]
@@ -61,11 +72,11 @@ pub struct Operation {
     /// Documented responses, by status (codes ascending, then ranges, then `default`).
     pub responses: Vec<Response>,
     /// How the operation's list is paged, when it is page-based with a `Link` header (see
-    /// [`annotate`]); the client then gets a method streaming every item.
+    /// [`annotate()`]); the client then gets a method streaming every item.
     pub pagination: Option<Pagination>,
     /// For an operation that writes a secret sealed for a public key (a body with
     /// `encrypted_value` and `key_id`): the operationId of the operation serving that key (see
-    /// [`annotate`]); the client then gets a method taking the plaintext.
+    /// [`annotate()`]); the client then gets a method taking the plaintext.
     pub sealed_with: Option<String>,
 }
 
@@ -178,7 +189,7 @@ pub struct Header {
     /// Its description.
     pub description: Option<String>,
     /// `None` when the spec declares the header; otherwise the file that added it (the codegen
-    /// configuration, see `config.rs`).
+    /// configuration, see `spec::config`).
     pub added_by: Option<String>,
 }
 
@@ -186,14 +197,6 @@ fn text(node: &Value, key: &str) -> Option<String> {
     node.get(key).and_then(Value::as_str).map(str::to_owned)
 }
 
-fn deref<'a>(tree: &'a Value, node: &'a Value) -> &'a Value {
-    match node.get("$ref").and_then(Value::as_str) {
-        Some(reference) => resolve(tree, reference).map_or(node, |target| deref(tree, target)),
-        None => node,
-    }
-}
-
-/// Builds the IR from a normalized (and validated) spec.
 pub fn build(spec: &Normalized) -> Api {
     let tree = &spec.tree;
     let mut operations = Vec::new();
@@ -326,129 +329,39 @@ fn operation(tree: &Value, path: &str, method: &str, item: &Value, op: &Value, i
     }
 }
 
-/// True for `application/json` and `+json` media types.
-pub fn is_json(media_type: &str) -> bool {
-    let essence = media_type.split(';').next().unwrap_or("").trim();
-    essence == "application/json" || essence.ends_with("+json")
+
+/// What a response carries, as the client generators compare responses: two responses of an
+/// operation with different kinds cannot share one Rust type.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum BodyKind {
+    /// No body.
+    None,
+    /// JSON of this schema (a named type, or a scalar's JSON).
+    Json(String),
+    /// Anything else, read as bytes.
+    Raw,
 }
 
-/// The named schema a `$ref` schema points to, if it is one.
-pub fn ref_name(schema: &Value) -> Option<&str> {
-    schema.get("$ref")?.as_str()?.strip_prefix("#/components/schemas/")
-}
-
-/// The query parameters of GitHub's page-based pagination.
-pub const PAGE_PARAMETERS: [&str; 2] = ["page", "per_page"];
-
-/// Fills in what the client builds on top of single operations, from the spec alone:
-///
-/// - [`Operation::pagination`] for every list that is page-based (optional integer `page` and
-///   `per_page` query parameters) and declares a `link` header on its `200` response, whose
-///   body is a named object with exactly one array property (the items); lists that do not fit
-///   are left alone. The codegen configuration (`config.rs`) runs first and may have declared
-///   the header, or named the items property, where the spec is silent.
-/// - [`Operation::sealed_with`] for every `PUT` whose body has `encrypted_value` and `key_id`,
-///   when the spec also has the `GET .../public-key` beside it that serves the key to seal with.
-pub fn annotate(api: &mut Api) {
-    for index in 0..api.operations.len() {
-        let operation = &api.operations[index];
-        let pagination = match &operation.pagination {
-            Some(configured) => Some(configured.clone()),
-            None => pagination(api, operation, None).ok(),
-        };
-        let sealed_with = sealing_key_operation(api, operation);
-        let operation = &mut api.operations[index];
-        operation.pagination = pagination;
-        operation.sealed_with = sealed_with;
+/// The kind of body of a response.
+pub fn body_kind(response: &Response) -> BodyKind {
+    match &response.body {
+        None => BodyKind::None,
+        Some(body) if is_json(&body.media_type) => match &body.schema {
+            Some(schema) => BodyKind::Json(ref_name(schema).map(str::to_owned).unwrap_or_else(|| schema.to_string())),
+            None => BodyKind::Raw,
+        },
+        Some(_) => BodyKind::Raw,
     }
 }
 
-/// How `operation` is paged, or why it is not: `items` names the body property holding the
-/// items when the spec's body does not make it obvious.
-pub fn pagination(api: &Api, operation: &Operation, items: Option<&str>) -> Result<Pagination, String> {
-    if crate::client::needs_multi_status(operation) {
-        return Err("its responses need a per-status enum, which the item stream does not handle".to_owned());
-    }
-    let optional_integer = |name: &str| {
-        operation.parameters.iter().any(|p| {
-            p.location == ParameterLocation::Query && p.name == name && !p.required && p.schema.get("type").and_then(Value::as_str) == Some("integer")
-        })
+/// True when `operation`'s responses need a per-status enum: progenitor 0.15 allows one success
+/// type and one error type per operation (`default` counts as both), so the client gets such
+/// operations' methods from its own multi-status generator, and the item stream leaves them out.
+pub fn needs_multi_status(operation: &Operation) -> bool {
+    let kinds = |keep: fn(&Response) -> bool| -> std::collections::BTreeSet<BodyKind> {
+        operation.responses.iter().filter(|r| keep(r)).map(body_kind).collect()
     };
-    if !PAGE_PARAMETERS.iter().all(|name| optional_integer(name)) {
-        return Err("it has no optional integer `page` and `per_page` query parameters, so it is not page-based".to_owned());
-    }
-    let Some(ok) = operation.responses.iter().find(|r| r.status == "200") else {
-        return Err("it documents no `200` response".to_owned());
-    };
-    if !ok.headers.iter().any(|h| h.name == "link") {
-        return Err("its `200` response declares no `Link` header".to_owned());
-    }
-    let Some(page_model) = ok.body.as_ref().filter(|b| is_json(&b.media_type)).and_then(|b| b.schema.as_ref()).and_then(ref_name) else {
-        return Err("its `200` response has no JSON body of a named schema".to_owned());
-    };
-    let Some(model) = api.models.iter().find(|m| m.name == page_model) else {
-        return Err(format!("its `200` body `{page_model}` is not a model"));
-    };
-    let arrays: Vec<(&String, &Value)> = model
-        .schema
-        .get("properties")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .filter(|(_, schema)| {
-            schema.get("type").and_then(Value::as_str) == Some("array") && schema.get("items").is_some() && schema.get("nullable") != Some(&Value::Bool(true))
-        })
-        .collect();
-    let names = || arrays.iter().map(|(name, _)| format!("`{name}`")).collect::<Vec<_>>().join(", ");
-    let (name, schema) = match (items, arrays.as_slice()) {
-        (Some(wanted), _) => *arrays
-            .iter()
-            .find(|(name, _)| name.as_str() == wanted)
-            .ok_or_else(|| format!("`{wanted}` is not an array property of its `200` body `{page_model}` (array properties: {})", if arrays.is_empty() { "none".to_owned() } else { names() }))?,
-        (None, [one]) => *one,
-        (None, []) => return Err(format!("its `200` body `{page_model}` has no array property to take the items from")),
-        (None, _) => return Err(format!("its `200` body `{page_model}` has several array properties ({}); name the one holding the items", names())),
-    };
-    let item_schema = schema["items"].clone();
-    let scalar = matches!(item_schema.get("type").and_then(Value::as_str), Some("string" | "integer" | "number" | "boolean"));
-    if ref_name(&item_schema).is_none() && !scalar {
-        return Err(format!("the items of `{page_model}.{name}` are an inline schema without a name"));
-    }
-    Ok(Pagination {
-        page_model: page_model.to_owned(),
-        items_property: name.clone(),
-        item_schema,
-    })
-}
-
-/// The operationId of the `GET .../public-key` operation serving the key that `operation`'s
-/// `encrypted_value` must be sealed for, when `operation` is such a secret write: a `PUT` to
-/// `.../{name}` with only path parameters and a body with string `encrypted_value` and `key_id`,
-/// beside a `GET .../public-key` (whose path parameters it has) answering `200` with a named
-/// object with string `key` and `key_id`.
-fn sealing_key_operation(api: &Api, operation: &Operation) -> Option<String> {
-    let model_of = |schema: Option<&Value>| schema.and_then(ref_name).and_then(|name| api.models.iter().find(|m| m.name == name));
-    let has_strings = |model: &Model, names: [&str; 2]| {
-        names.iter().all(|name| model.schema["properties"][*name]["type"].as_str() == Some("string"))
-    };
-    if operation.method != "PUT" || operation.parameters.iter().any(|p| p.location != ParameterLocation::Path) {
-        return None;
-    }
-    let body = model_of(operation.body.as_ref().filter(|b| is_json(&b.media_type)).map(|b| &b.schema))?;
-    if !has_strings(body, ["encrypted_value", "key_id"]) {
-        return None;
-    }
-    let (parent, last) = operation.path.rsplit_once('/')?;
-    if !(last.starts_with('{') && last.ends_with('}')) {
-        return None;
-    }
-    let key_path = format!("{parent}/public-key");
-    let key_operation = api.operations.iter().find(|o| o.method == "GET" && o.path == key_path)?;
-    let shares_parameters = key_operation.parameters.iter().all(|p| {
-        p.location == ParameterLocation::Path && operation.parameters.iter().any(|q| q.name == p.name)
-    });
-    let ok = key_operation.responses.iter().find(|r| r.status == "200")?;
-    let key = model_of(ok.body.as_ref().filter(|b| is_json(&b.media_type)).and_then(|b| b.schema.as_ref()))?;
-    let required = |name: &str| key.schema["required"].as_array().is_some_and(|r| r.iter().any(|v| v == name));
-    (shares_parameters && has_strings(key, ["key", "key_id"]) && required("key") && required("key_id")).then(|| key_operation.id.clone())
+    let success = kinds(|r| r.is_success() || r.status == "default");
+    let error = kinds(|r| r.status.starts_with('4') || r.status.starts_with('5') || r.status == "default");
+    success.len() > 1 || error.len() > 1
 }

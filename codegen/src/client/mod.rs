@@ -19,13 +19,15 @@ use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, 
 use quote::quote;
 use serde_json::Value;
 
+pub mod conveniences;
+pub mod multi_status;
+
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::guard::catch_panic;
-use crate::ir::{Api, Operation, ref_name};
-use crate::load::parse_openapi;
-use crate::multi_status;
-use crate::normalize::Normalized;
-use crate::validate::METHODS;
+use crate::ir::{Api, needs_multi_status};
+use crate::output::guard::catch_panic;
+use crate::spec::load::parse_openapi;
+use crate::spec::normalize::Normalized;
+use crate::spec::openapi::METHODS;
 
 /// Generated client code.
 pub struct ClientCode {
@@ -36,58 +38,24 @@ pub struct ClientCode {
     /// operationIds handled by `multi_status`, sorted.
     pub multi_status_operations: BTreeSet<String>,
     /// Item streams and plaintext secret writes (`conveniences.rs`).
-    pub conveniences: crate::conveniences::Conveniences,
+    pub conveniences: conveniences::Conveniences,
 }
 
 /// The client's hand-written runtime: `(module name, source)`, emitted as
 /// `src/runtime/<module>.rs` with the header line. `sealing` only when a spec has secret writes.
 pub const RUNTIME: [(&str, &str); 4] = [
-    ("builder", include_str!("../templates/client/builder.rs")),
-    ("error", include_str!("../templates/client/error.rs")),
-    ("pagination", include_str!("../templates/client/pagination.rs")),
-    ("retry", include_str!("../templates/client/retry.rs")),
+    ("builder", include_str!("../../templates/client/builder.rs")),
+    ("error", include_str!("../../templates/client/error.rs")),
+    ("pagination", include_str!("../../templates/client/pagination.rs")),
+    ("retry", include_str!("../../templates/client/retry.rs")),
 ];
 
 /// How the multi-status methods read bodies GitHub sends that progenitor's reader refuses,
 /// for clients with such methods.
-pub const RESPONSES_RUNTIME: (&str, &str) = ("responses", include_str!("../templates/client/responses.rs"));
+pub const RESPONSES_RUNTIME: (&str, &str) = ("responses", include_str!("../../templates/client/responses.rs"));
 
 /// The sealing runtime (`SecretValue`, `seal_secret`...), for specs with secret writes.
-pub const SEALING_RUNTIME: (&str, &str) = ("sealing", include_str!("../templates/client/sealing.rs"));
-
-/// What a response carries, as progenitor compares responses.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum BodyKind {
-    /// No body.
-    None,
-    /// JSON of this schema (a named type, or a scalar's JSON).
-    Json(String),
-    /// Anything else, read as bytes.
-    Raw,
-}
-
-/// The kind of body of a response.
-pub fn body_kind(response: &crate::ir::Response) -> BodyKind {
-    match &response.body {
-        None => BodyKind::None,
-        Some(body) if crate::ir::is_json(&body.media_type) => match &body.schema {
-            Some(schema) => BodyKind::Json(ref_name(schema).map(str::to_owned).unwrap_or_else(|| schema.to_string())),
-            None => BodyKind::Raw,
-        },
-        Some(_) => BodyKind::Raw,
-    }
-}
-
-/// True when progenitor 0.15 cannot generate `operation`: it allows one success type and one
-/// error type per operation (`default` counts as both).
-pub fn needs_multi_status(operation: &Operation) -> bool {
-    let kinds = |keep: fn(&crate::ir::Response) -> bool| -> BTreeSet<BodyKind> {
-        operation.responses.iter().filter(|r| keep(r)).map(body_kind).collect()
-    };
-    let success = kinds(|r| r.is_success() || r.status == "default");
-    let error = kinds(|r| r.status.starts_with('4') || r.status.starts_with('5') || r.status == "default");
-    success.len() > 1 || error.len() > 1
-}
+pub const SEALING_RUNTIME: (&str, &str) = ("sealing", include_str!("../../templates/client/sealing.rs"));
 
 /// Generates the client for `api`, whose models live in the crate `models_crate`.
 pub fn generate(file: &str, spec: &Normalized, api: &Api, models_crate: &str) -> Result<ClientCode, Diagnostics> {
@@ -142,7 +110,7 @@ pub fn generate(file: &str, spec: &Normalized, api: &Api, models_crate: &str) ->
     }
 
     let multi_status = multi_status::generate(api, &multi_status_operations, models_crate);
-    let conveniences = crate::conveniences::generate(api, models_crate);
+    let conveniences = conveniences::generate(api, models_crate);
     Ok(ClientCode {
         progenitor,
         multi_status,

@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, pointer};
+use crate::spec::openapi::{METHODS, operation_at, resolve};
 
 /// An input file held in memory: the name is only used to say where a problem is.
 #[derive(Debug, Clone)]
@@ -318,7 +319,7 @@ fn node_kind(tokens: &[String]) -> Option<Kind> {
     let t: Vec<&str> = tokens.iter().map(String::as_str).collect();
     Some(match t.as_slice() {
         ["paths", _] => Kind::PathItem,
-        ["paths", _, method] if crate::validate::METHODS.contains(method) => Kind::Operation,
+        ["paths", _, method] if METHODS.contains(method) => Kind::Operation,
         [.., "parameters", index] if index.parse::<usize>().is_ok() => Kind::Parameter,
         ["components", "parameters", _] => Kind::Parameter,
         [.., "requestBody"] | ["components", "requestBodies", _] => Kind::RequestBody,
@@ -330,33 +331,6 @@ fn node_kind(tokens: &[String]) -> Option<Kind> {
         [.., "allOf" | "anyOf" | "oneOf", index] if index.parse::<usize>().is_ok() => Kind::Schema,
         _ => return None,
     })
-}
-
-/// The operationId of the operation that contains the node at `tokens`, if any.
-pub fn operation_at(tree: &Value, tokens: &[String]) -> Option<String> {
-    match tokens {
-        [paths, path, method, ..] if paths == "paths" => tree
-            .get("paths")?
-            .get(path)?
-            .get(method)?
-            .get("operationId")?
-            .as_str()
-            .map(str::to_owned),
-        _ => None,
-    }
-}
-
-/// Looks a local `#/...` reference up in the tree.
-pub fn resolve<'a>(tree: &'a Value, reference: &str) -> Option<&'a Value> {
-    let mut node = tree;
-    for token in pointer::split(reference)? {
-        node = match node {
-            Value::Object(map) => map.get(&token)?,
-            Value::Array(items) => items.get(token.parse::<usize>().ok()?)?,
-            _ => return None,
-        };
-    }
-    Some(node)
 }
 
 #[cfg(test)]

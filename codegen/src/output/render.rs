@@ -1,5 +1,5 @@
 //! Turning token streams into the files of the generated crates: formatting with
-//! prettyplease, the one-line header, crate manifests and `lib.rs` files.
+//! prettyplease, and the one-line header every file starts with.
 
 use proc_macro2::TokenStream;
 

@@ -6,11 +6,12 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use typify::{TypeSpace, TypeSpaceSettings};
 
-use crate::constrained;
+mod constrained;
+mod json_schema;
+
 use crate::diagnostic::{Diagnostic, Diagnostics, pointer};
-use crate::guard::catch_panic;
-use crate::json_schema;
-use crate::normalize::{Normalized, is_constrained_container};
+use crate::output::guard::catch_panic;
+use crate::spec::normalize::{Normalized, Origin, is_constrained_container};
 
 /// Generated model code.
 pub struct Models {
@@ -166,8 +167,8 @@ fn typify_problem(file: &str, _spec: &Normalized, message: &str) -> Diagnostic {
 /// The JSON pointer, in the user's spec, of the schema now named `name`.
 pub fn original_pointer(spec: &Normalized, name: &str) -> String {
     match spec.origins.get(name) {
-        Some(crate::normalize::Origin::Component(original)) => pointer::join(["components", "schemas", original]),
-        Some(crate::normalize::Origin::Inline(at)) => at.clone(),
+        Some(Origin::Component(original)) => pointer::join(["components", "schemas", original]),
+        Some(Origin::Inline(at)) => at.clone(),
         None => pointer::join(["components", "schemas", name]),
     }
 }

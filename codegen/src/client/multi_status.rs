@@ -12,10 +12,9 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::client::{BodyKind, body_kind};
-use crate::ir::{Api, Operation, Parameter, ParameterLocation, Response};
-use crate::normalize::status_reason;
-use crate::rust_types;
+use crate::ir::{Api, BodyKind, Operation, Parameter, ParameterLocation, Response, body_kind, rust_types};
+use crate::spec::naming::{fn_name, status_reason};
+use crate::spec::openapi::{ref_name, template_parameters};
 
 /// Methods and enums for the operations listed in `operation_ids`.
 pub fn generate(api: &Api, operation_ids: &BTreeSet<String>, models_crate: &str) -> TokenStream {
@@ -87,7 +86,7 @@ fn response_enum(name: &str, what: &str, operation: &Operation, responses: &[&Re
 /// Whether `response`'s body is a named object type without properties (`empty-object`),
 /// which GitHub may send as no body or `null`: typify makes it an empty struct with `Default`.
 fn is_empty_object(api: &Api, response: &Response) -> bool {
-    let Some(name) = response.body.as_ref().and_then(|b| b.schema.as_ref()).and_then(crate::ir::ref_name) else { return false };
+    let Some(name) = response.body.as_ref().and_then(|b| b.schema.as_ref()).and_then(ref_name) else { return false };
     let Some(model) = api.models.iter().find(|m| m.name == name) else { return false };
     let schema = &model.schema;
     let no_properties = schema.get("properties").is_none_or(|p| p.as_object().is_some_and(|p| p.is_empty()));
@@ -157,7 +156,7 @@ pub fn single_error_type(operation: &Operation, models_crate: &str) -> TokenStre
 /// A method's parameters in argument order, as progenitor orders them: path parameters in
 /// template order, then query parameters by name.
 pub fn method_parameters(operation: &Operation) -> (Vec<&Parameter>, Vec<&Parameter>) {
-    let template = crate::validate::template_parameters(&operation.path);
+    let template = template_parameters(&operation.path);
     let mut path_params: Vec<_> = operation.parameters.iter().filter(|p| p.location == ParameterLocation::Path).collect();
     path_params.sort_by_key(|p| template.iter().position(|t| *t == p.name));
     let mut query_params: Vec<_> = operation.parameters.iter().filter(|p| p.location == ParameterLocation::Query).collect();
@@ -177,7 +176,7 @@ pub fn url_expression(operation: &Operation) -> TokenStream {
         format_string.push_str(&rest[..start]);
         format_string.push_str("{}");
         let name = &rest[start + 1..start + len];
-        let ident = format_ident!("{}", crate::normalize::fn_name(name));
+        let ident = format_ident!("{}", fn_name(name));
         let is_str = path_params
             .iter()
             .find(|p| p.name == name)

@@ -12,9 +12,7 @@ use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, pointer};
-use crate::load::resolve;
-
-const HTTP_METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+use crate::spec::openapi::{METHODS, resolve};
 
 /// One line of the operations list: an operationId and where it must be found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,7 +49,7 @@ pub fn parse_operation_list(file: &str, text: &str) -> Result<Vec<PinnedOperatio
             ));
             continue;
         };
-        if !HTTP_METHODS.contains(&method.to_ascii_lowercase().as_str()) || !path.starts_with('/') {
+        if !METHODS.contains(&method.to_ascii_lowercase().as_str()) || !path.starts_with('/') {
             problems.push(Diagnostic::new(
                 file,
                 format!(":{line}"),
@@ -271,7 +269,7 @@ fn index_operations(upstream: &Value) -> BTreeMap<&str, (String, String)> {
         return index;
     };
     for (path, item) in paths {
-        for method in HTTP_METHODS {
+        for method in METHODS {
             if let Some(id) = item.get(method).and_then(|op| op.get("operationId")).and_then(Value::as_str) {
                 index.insert(id, (path.clone(), method.to_owned()));
             }

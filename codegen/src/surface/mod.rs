@@ -2,14 +2,21 @@
 //! responses) and every model (fields with types and constraints). It is snapshot-tested, so
 //! a change to the pinned spec shows up in review as a diff that reads like a changelog.
 //! Descriptions are left out on purpose: they change often and say nothing about types.
+//! [`changelog()`] compares two surfaces.
+
+pub mod changelog;
+
+pub use changelog::changelog;
 
 use std::fmt::Write;
 
 use serde_json::Value;
 
-use crate::ir::{Api, Model, Operation, ref_name};
-use crate::normalize::Origin;
-use crate::rust_types::describe;
+use crate::ir::annotate::{plaintext_method, stream_method};
+use crate::ir::rust_types::describe;
+use crate::ir::{Api, Model, Operation};
+use crate::spec::normalize::Origin;
+use crate::spec::openapi::{is_json, ref_name};
 
 /// Constraint keywords shown next to a type, in this order.
 const CONSTRAINTS: [&str; 14] = [
@@ -52,7 +59,7 @@ pub fn render_operation(api: &Api, operation: &Operation, multi_status: bool) ->
         let body = match &r.body {
             None => "no body".to_owned(),
             Some(b) => match &b.schema {
-                Some(schema) if crate::ir::is_json(&b.media_type) => describe(schema),
+                Some(schema) if is_json(&b.media_type) => describe(schema),
                 Some(schema) => format!("{} ({})", describe(schema), b.media_type),
                 None => format!("bytes ({})", b.media_type),
             },
@@ -79,7 +86,7 @@ pub fn render_operation(api: &Api, operation: &Operation, multi_status: bool) ->
 /// line each, appended to its entry.
 fn render_conveniences(api: &Api, operation: &Operation) -> String {
     let mut out = String::new();
-    if let (Some(name), Some(pagination)) = (crate::conveniences::stream_method(api, operation), &operation.pagination) {
+    if let (Some(name), Some(pagination)) = (stream_method(api, operation), &operation.pagination) {
         let _ = writeln!(
             out,
             "  stream: Client::{name} -> {} (the `{}` of each page, following Link rel=\"next\")",
@@ -87,7 +94,7 @@ fn render_conveniences(api: &Api, operation: &Operation) -> String {
             pagination.items_property
         );
     }
-    if let (Some(name), Some(key)) = (crate::conveniences::plaintext_method(api, operation), &operation.sealed_with) {
+    if let (Some(name), Some(key)) = (plaintext_method(api, operation), &operation.sealed_with) {
         let _ = writeln!(out, "  sealed: Client::{name} (plaintext sealed for the key from {key})");
     }
     out
@@ -149,66 +156,4 @@ fn constraints(schema: &Value) -> String {
         }
     }
     out
-}
-
-/// A changelog between two surfaces: which operations and models were added, removed or
-/// changed, each change shown as the lines that differ (with one line of context).
-pub fn changelog(old: &str, new: &str) -> String {
-    let old_blocks = blocks(old);
-    let new_blocks = blocks(new);
-    let mut out = String::new();
-    for (key, new_block) in &new_blocks {
-        match old_blocks.get(key) {
-            None => {
-                let _ = writeln!(out, "added {}", first_line(new_block));
-            }
-            Some(old_block) if old_block != new_block => {
-                let _ = writeln!(out, "changed {}", first_line(new_block));
-                let diff = similar::TextDiff::from_lines(old_block.as_str(), new_block.as_str());
-                for group in diff.grouped_ops(1) {
-                    for op in group {
-                        for change in diff.iter_changes(&op) {
-                            let sign = match change.tag() {
-                                similar::ChangeTag::Delete => '-',
-                                similar::ChangeTag::Insert => '+',
-                                similar::ChangeTag::Equal => ' ',
-                            };
-                            let _ = write!(out, "{sign} {}", change.value());
-                        }
-                    }
-                }
-            }
-            Some(_) => {}
-        }
-    }
-    for (key, old_block) in &old_blocks {
-        if !new_blocks.contains_key(key) {
-            let _ = writeln!(out, "removed {}", first_line(old_block));
-        }
-    }
-    if out.is_empty() {
-        out.push_str("no changes\n");
-    }
-    out
-}
-
-/// The surface's blocks (separated by blank lines), keyed by kind and name.
-fn blocks(surface: &str) -> std::collections::BTreeMap<String, String> {
-    let mut out = std::collections::BTreeMap::new();
-    for block in surface.split("\n\n") {
-        let first = first_line(block);
-        let mut words = first.split_whitespace();
-        if let (Some(kind @ ("operation" | "model")), Some(name)) = (words.next(), words.next()) {
-            let mut text = block.trim_end_matches('\n').to_owned();
-            text.push('\n');
-            // Operations first, then models.
-            let order = if kind == "operation" { 0 } else { 1 };
-            out.insert(format!("{order} {name}"), text);
-        }
-    }
-    out
-}
-
-fn first_line(block: &str) -> &str {
-    block.lines().next().unwrap_or("")
 }

@@ -12,10 +12,11 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::ir::{Api, Operation, Pagination, ParameterLocation, ref_name};
-use crate::multi_status::{method_parameters, single_error_type, url_expression};
-use crate::normalize::fn_name;
-use crate::rust_types;
+use super::multi_status::{method_parameters, single_error_type, url_expression};
+use crate::ir::annotate::{plaintext_method, sealing_key_of, stream_method};
+use crate::ir::{Api, Operation, Pagination, ParameterLocation, rust_types};
+use crate::spec::naming::fn_name;
+use crate::spec::openapi::ref_name;
 
 /// The generated `conveniences.rs` of the client, and whether it needs the sealing runtime.
 pub struct Conveniences {
@@ -23,28 +24,6 @@ pub struct Conveniences {
     pub tokens: TokenStream,
     /// Whether any secret-writing method was generated.
     pub uses_sealing: bool,
-}
-
-/// The name of the item-stream method of `operation`, when it gets one: it is paginated, and
-/// the name is not already an operation's method.
-pub fn stream_method(api: &Api, operation: &Operation) -> Option<String> {
-    operation.pagination.as_ref()?;
-    free_name(api, format!("{}_stream", operation.fn_name))
-}
-
-/// The name of the plaintext secret-writing method of `operation`, when it gets one.
-pub fn plaintext_method(api: &Api, operation: &Operation) -> Option<String> {
-    key_operation(api, operation)?;
-    free_name(api, format!("{}_with_plaintext", operation.fn_name))
-}
-
-fn free_name(api: &Api, name: String) -> Option<String> {
-    (!api.operations.iter().any(|o| o.fn_name == name)).then_some(name)
-}
-
-fn key_operation<'a>(api: &'a Api, operation: &Operation) -> Option<&'a Operation> {
-    let id = operation.sealed_with.as_ref()?;
-    api.operations.iter().find(|o| &o.id == id)
 }
 
 /// The model type named by `key_operation`'s `200` body.
@@ -62,7 +41,7 @@ pub fn generate(api: &Api, models_crate: &str) -> Conveniences {
         if let (Some(name), Some(pagination)) = (stream_method(api, operation), &operation.pagination) {
             methods.push(stream(operation, pagination, &name, models_crate));
         }
-        let key = key_operation(api, operation).and_then(|key_operation| Some((key_operation, key_model(key_operation)?)));
+        let key = sealing_key_of(api, operation).and_then(|key_operation| Some((key_operation, key_model(key_operation)?)));
         if let (Some(name), Some((key_operation, model))) = (plaintext_method(api, operation), key) {
             methods.push(plaintext(api, operation, key_operation, &name, models_crate));
             keys.insert(model.to_owned());

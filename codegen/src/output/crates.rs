@@ -1,6 +1,6 @@
 //! The generated crates' manifests and `lib.rs` files.
 
-use crate::render::Header;
+use crate::output::render::Header;
 
 /// Names of the generated crates.
 #[derive(Debug, Clone)]

@@ -9,10 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, pointer};
-use crate::load::resolve;
-
-/// HTTP methods an OpenAPI 3.0 path item may hold, in the order the spec lists them.
-pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+use crate::spec::openapi::{METHODS, is_json, is_supported_request_media_type, operation_at, resolve, template_parameters};
 
 /// Every problem found in `tree`; empty when the spec is fit for generation.
 pub fn check(file: &str, tree: &Value) -> Vec<Diagnostic> {
@@ -66,13 +63,6 @@ pub fn check(file: &str, tree: &Value) -> Vec<Diagnostic> {
     check_all_of(file, tree, tree, &mut Vec::new(), &mut problems);
     check_operations(file, tree, &mut problems);
     problems
-}
-
-/// Media types a request body may use; responses may use any (they are read as bytes).
-pub fn is_supported_request_media_type(media_type: &str) -> bool {
-    let essence = media_type.split(';').next().unwrap_or("").trim();
-    crate::ir::is_json(essence)
-        || matches!(essence, "application/octet-stream" | "text/plain" | "application/x-www-form-urlencoded")
 }
 
 /// `allOf` means "all of these at once": members that declare different types (a string that
@@ -236,7 +226,7 @@ fn check_refs(file: &str, root: &Value, node: &Value, at: &mut Vec<String>, prob
 }
 
 fn with_operation(root: &Value, at: &[String], diagnostic: Diagnostic) -> Diagnostic {
-    match crate::load::operation_at(root, at) {
+    match operation_at(root, at) {
         Some(id) => diagnostic.in_operation(id),
         None => diagnostic,
     }
@@ -300,7 +290,7 @@ fn check_request_body(file: &str, tree: &Value, here: &str, operation: &Value, i
             )
             .in_operation(id),
         );
-    } else if supported.len() > 1 && !supported.iter().any(|m| crate::ir::is_json(m)) {
+    } else if supported.len() > 1 && !supported.iter().any(|m| is_json(m)) {
         problems.push(
             Diagnostic::new(
                 file,
@@ -331,18 +321,6 @@ fn check_responses(file: &str, here: &str, operation: &Value, id: &str, problems
             );
         }
     }
-}
-
-/// The `{name}` placeholders of a path template, in order.
-pub fn template_parameters(path: &str) -> Vec<String> {
-    let mut names = Vec::new();
-    let mut rest = path;
-    while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else { break };
-        names.push(rest[start + 1..start + len].to_owned());
-        rest = &rest[start + len + 1..];
-    }
-    names
 }
 
 fn check_path_parameters(file: &str, tree: &Value, path: &str, item: &Value, method: &str, id: &str, problems: &mut Vec<Diagnostic>) {

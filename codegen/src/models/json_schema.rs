@@ -4,6 +4,8 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::spec::naming::type_name;
+
 /// Keys that carry over unchanged (their values converted recursively where they hold schemas).
 const PLAIN_KEYS: [&str; 19] = [
     "description", "default", "enum", "format", "pattern", "minLength", "maxLength",
@@ -105,8 +107,8 @@ fn variant_names_collide(schema: &Map<String, Value>) -> bool {
         names.sort();
         names.windows(2).any(|w| w[0] == w[1])
     };
-    let first = |t: &str| crate::normalize::type_name(t);
-    let second = |t: &str| crate::normalize::type_name(&t.replace(|c: char| c == '_' || !c.is_alphanumeric(), "X"));
+    let first = |t: &str| type_name(t);
+    let second = |t: &str| type_name(&t.replace(|c: char| c == '_' || !c.is_alphanumeric(), "X"));
     texts.len() == values.len() && !matches!(texts.as_slice(), ["+1", "-1"] | ["-1", "+1"]) && collide(&first) && collide(&second)
 }
 

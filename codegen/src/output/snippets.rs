@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::render::item_source;
+use crate::output::render::item_source;
 
 /// Splits a models file into one excerpt per type: its definition and every `impl` for it.
 /// Items that are not about one type (helper modules) go under `"(support)"`.

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::ir::ref_name;
+use crate::spec::openapi::ref_name;
 
 /// The owned Rust type for `schema`, with named types taken from the crate `models_crate`.
 pub fn owned(schema: &Value, models_crate: &str) -> TokenStream {

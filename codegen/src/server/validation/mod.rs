@@ -1,0 +1,323 @@
+//! Validators generated from the schemas: one function per named schema reachable from an
+//! operation's parameters or body, each checking one `serde_json::Value` and recording every
+//! violation (not only the first) with the path where it sits, so that a `422` lists them all.
+//!
+//! Inline sub-schemas become nested blocks of their parent's function; `$ref`s become calls.
+//! The checks follow JSON Schema semantics as OpenAPI 3.0 defines them: `type` (with
+//! `nullable`), `required`, `properties`, `additionalProperties`, `minProperties` and
+//! `maxProperties`, `items`, `minItems`, `maxItems`, `uniqueItems`, `enum`, `minLength`,
+//! `maxLength`, `pattern` (ECMAScript regular expressions, via `regress`, like the models),
+//! `minimum`, `maximum` and their exclusive forms, `multipleOf`, integer formats and the
+//! `date`, `date-time` and IP formats (those the models crate parses), `allOf`, `anyOf`,
+//! `oneOf`. `not`, `discriminator`, `readOnly`/`writeOnly` and other formats are not checked.
+//! Keywords that apply to one JSON type only apply when the value has that type, as in JSON
+//! Schema; `type` itself is what rejects other types.
+//!
+//! This module walks the schemas and writes the functions; the code of each keyword's check is
+//! in `scalars.rs` (strings, integers, numbers) and `containers.rs` (arrays, objects).
+
+mod containers;
+mod scalars;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote};
+use serde_json::{Map, Value};
+
+use crate::ir::{Api, Operation, Parameter, rust_types};
+use crate::spec::naming::{fn_name, type_name};
+use crate::spec::normalize::is_plain_scalar;
+use crate::spec::openapi::ref_name;
+
+/// The validators of an API, built up while the request parsers ask for them.
+pub struct Validators {
+    /// Named schemas of the models crate.
+    models: BTreeMap<String, Value>,
+    /// Schemas that need a function: named ones (by their name) and the few inline parameter
+    /// or body schemas normalization left in place (by a name derived from the operation).
+    roots: BTreeMap<String, Value>,
+    /// Function name of each root.
+    idents: BTreeMap<String, Ident>,
+    /// Which runtime helpers the generated code calls, for the `use` list.
+    helpers: BTreeSet<&'static str>,
+    uses_regress: bool,
+}
+
+/// The generated `validation.rs`.
+pub struct ValidationFile {
+    /// The whole file.
+    pub tokens: TokenStream,
+    /// Function name -> its code, for snapshots.
+    pub functions: BTreeMap<String, TokenStream>,
+    /// Whether a `pattern` is checked.
+    pub uses_regress: bool,
+}
+
+impl Validators {
+    /// An empty set of validators for the schemas of `api`.
+    pub fn new(api: &Api) -> Self {
+        Self {
+            models: api.models.iter().map(|m| (m.name.clone(), m.schema.clone())).collect(),
+            roots: BTreeMap::new(),
+            idents: BTreeMap::new(),
+            helpers: BTreeSet::new(),
+            uses_regress: false,
+        }
+    }
+
+    /// The named schema `name`, if the models crate has it.
+    pub fn model(&self, name: &str) -> Option<&Value> {
+        self.models.get(name)
+    }
+
+    /// The validator of a parameter, as a path from `requests.rs`; `None` when its schema is a
+    /// plain scalar, whose type the conversion from text already enforces.
+    pub fn parameter_check(&mut self, operation: &Operation, parameter: &Parameter) -> Option<TokenStream> {
+        if ref_name(&parameter.schema).is_none() && is_plain_scalar(&parameter.schema) {
+            return None;
+        }
+        let fallback = format!("{}{}Parameter", operation.type_base, type_name(&parameter.name));
+        Some(self.root(&parameter.schema, &fallback))
+    }
+
+    /// The validator of a request body schema, as a path from `requests.rs`.
+    pub fn body_check(&mut self, operation: &Operation, schema: &Value) -> TokenStream {
+        self.root(schema, &format!("{}Body", operation.type_base))
+    }
+
+    /// Registers `schema` (a `$ref`, or an inline schema named `fallback`) as needing a function.
+    fn root(&mut self, schema: &Value, fallback: &str) -> TokenStream {
+        let (name, schema) = match ref_name(schema) {
+            Some(name) => (name.to_owned(), self.models.get(name).cloned().unwrap_or(Value::Bool(true))),
+            None => (fallback.to_owned(), schema.clone()),
+        };
+        let ident = self.ident_for(&name);
+        self.roots.entry(name).or_insert(schema);
+        quote! { validation::#ident }
+    }
+
+    fn ident_for(&mut self, name: &str) -> Ident {
+        if let Some(ident) = self.idents.get(name) {
+            return ident.clone();
+        }
+        let base = format!("validate_{}", fn_name(name));
+        let mut candidate = base.clone();
+        let mut n = 2;
+        while self.idents.values().any(|i| *i == candidate) {
+            candidate = format!("{base}_{n}");
+            n += 1;
+        }
+        let ident = format_ident!("{}", candidate);
+        self.idents.insert(name.to_owned(), ident.clone());
+        ident
+    }
+
+    /// Generates every registered function and those of the named schemas they reach.
+    pub fn file(mut self) -> ValidationFile {
+        let mut functions = BTreeMap::new();
+        let mut done: BTreeSet<String> = BTreeSet::new();
+        // A worklist: generating a function registers the named schemas it calls.
+        loop {
+            let pending: Vec<(String, Value)> =
+                self.roots.iter().filter(|(name, _)| !done.contains(*name)).map(|(n, s)| (n.clone(), s.clone())).collect();
+            if pending.is_empty() {
+                break;
+            }
+            for (name, schema) in pending {
+                done.insert(name.clone());
+                let ident = self.ident_for(&name);
+                let body = self.check(&schema);
+                let body = if body.is_empty() { quote! { let _ = (value, at, errors); } } else { body };
+                let doc = if self.models.contains_key(&name) {
+                    format!("Checks a value against the schema `{name}`, recording every violation in `errors`.")
+                } else {
+                    format!("Checks a value against the inline schema of `{name}`, recording every violation in `errors`.")
+                };
+                functions.insert(
+                    ident.to_string(),
+                    quote! {
+                        #[doc = #doc]
+                        pub(crate) fn #ident(value: &Value, at: &At<'_>, errors: &mut FieldErrors) {
+                            #body
+                        }
+                    },
+                );
+            }
+        }
+        let items: Vec<&TokenStream> = functions.values().collect();
+        let tokens = if items.is_empty() {
+            TokenStream::new()
+        } else {
+            let helpers = self.helpers.iter().map(|h| format_ident!("{}", h));
+            quote! {
+                use serde_json::Value;
+
+                use crate::runtime::{At, FieldErrors, #(#helpers),*};
+
+                #(#items)*
+            }
+        };
+        ValidationFile { tokens, functions, uses_regress: self.uses_regress }
+    }
+
+    /// Code checking `value` (a `&Value`) at `at` (a `&At`) against `schema`, recording into
+    /// `errors`. Empty when the schema accepts everything.
+    fn check(&mut self, schema: &Value) -> TokenStream {
+        let map = match schema {
+            Value::Object(map) => map,
+            Value::Bool(false) => return quote! { errors.invalid(at, "is not allowed"); },
+            _ => return TokenStream::new(),
+        };
+        if let Some(name) = ref_name(schema) {
+            let name = name.to_owned();
+            let target = self.models.get(&name).cloned().unwrap_or(Value::Bool(true));
+            let ident = self.ident_for(&name);
+            self.roots.entry(name).or_insert(target);
+            return quote! { #ident(value, at, errors); };
+        }
+        if map.contains_key("$ref") {
+            return TokenStream::new(); // not a schema reference; validation rejected such specs
+        }
+
+        let mut parts: Vec<TokenStream> = Vec::new();
+        let ty = map.get("type").and_then(Value::as_str);
+        let string_enum = enum_strings(map);
+        match ty {
+            Some("string") => parts.extend(self.string(map, true, string_enum.as_deref())),
+            Some("integer") => parts.push(self.integer(map)),
+            Some("number") => parts.extend(self.number(map, true)),
+            Some("boolean") => parts.push(quote! {
+                if !value.is_boolean() {
+                    errors.invalid(at, "must be a boolean");
+                }
+            }),
+            Some("array") => parts.extend(self.array(map, true)),
+            Some("object") => parts.extend(self.object(map, true)),
+            _ => {
+                // No type: each keyword applies to values of its own type only.
+                parts.extend(self.object(map, false));
+                parts.extend(self.array(map, false));
+                parts.extend(self.string(map, false, None));
+                parts.extend(self.number(map, false));
+            }
+        }
+        if ty != Some("string") || string_enum.is_none() {
+            parts.extend(self.enumeration(map));
+        }
+        // Each variant's code keeps its items (`static PATTERN`, `fn variant_0`) in blocks of
+        // its own, so the variants can simply follow one another.
+        if let Some(Value::Array(variants)) = map.get("allOf") {
+            for variant in variants {
+                let code = self.check(variant);
+                if !code.is_empty() {
+                    parts.push(code);
+                }
+            }
+        }
+        for (key, exactly_one) in [("anyOf", false), ("oneOf", true)] {
+            if let Some(Value::Array(variants)) = map.get(key) {
+                parts.extend(self.variants(variants, exactly_one));
+            }
+        }
+
+        let nullable = map.get("nullable") == Some(&Value::Bool(true));
+        if parts.is_empty() {
+            TokenStream::new()
+        } else if nullable {
+            quote! {
+                if !value.is_null() {
+                    #(#parts)*
+                }
+            }
+        } else {
+            quote! { #(#parts)* }
+        }
+    }
+
+    fn helper(&mut self, name: &'static str) -> Ident {
+        self.helpers.insert(name);
+        format_ident!("{}", name)
+    }
+    /// `enum` for schemas that are not typed strings (those are checked in `string`).
+    fn enumeration(&mut self, map: &Map<String, Value>) -> Option<TokenStream> {
+        let values = map.get("enum")?.as_array()?;
+        let mut conditions = Vec::new();
+        for v in values {
+            conditions.push(match v {
+                Value::String(s) => quote! { value.as_str() == Some(#s) },
+                Value::Bool(b) => quote! { value.as_bool() == Some(#b) },
+                Value::Null => quote! { value.is_null() },
+                Value::Number(n) => match n.as_i64() {
+                    Some(i) => {
+                        let helper = self.helper("integer");
+                        let i = signed(i128::from(i));
+                        quote! { #helper(value) == Some(#i) }
+                    }
+                    None => return None, // fractional enums: not checked
+                },
+                _ => return None, // object and array enums: not checked
+            });
+        }
+        if conditions.is_empty() {
+            return None;
+        }
+        let shown: Vec<String> = values.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)).collect();
+        let message = format!("must be one of: {}", shown.join(", "));
+        Some(quote! {
+            if !(#(#conditions)||*) {
+                errors.invalid(at, #message);
+            }
+        })
+    }
+
+    /// `anyOf` / `oneOf`: each variant is a small function; the value must pass one (exactly
+    /// one for `oneOf`). A variant that accepts everything makes the check moot.
+    fn variants(&mut self, variants: &[Value], exactly_one: bool) -> Option<TokenStream> {
+        let mut functions = Vec::new();
+        let mut names = Vec::new();
+        for (index, variant) in variants.iter().enumerate() {
+            let code = self.check(variant);
+            if code.is_empty() {
+                return None;
+            }
+            let name = format_ident!("variant_{}", index);
+            functions.push(quote! {
+                fn #name(value: &Value, at: &At<'_>, errors: &mut FieldErrors) { #code }
+            });
+            names.push(name);
+        }
+        if names.is_empty() {
+            return None;
+        }
+        let expected = variants.iter().map(rust_types::describe).collect::<Vec<_>>().join(", ");
+        let helper = self.helper("check_variants");
+        Some(quote! {
+            {
+                #(#functions)*
+                #helper(value, at, errors, &[#(#names),*], #exactly_one, #expected);
+            }
+        })
+    }
+}
+
+/// The values of a string `enum` (without `null`, which `nullable` covers).
+fn enum_strings(map: &Map<String, Value>) -> Option<Vec<String>> {
+    let values = map.get("enum")?.as_array()?;
+    let strings: Option<Vec<String>> = values.iter().filter(|v| !v.is_null()).map(|v| v.as_str().map(str::to_owned)).collect();
+    strings.filter(|s| !s.is_empty())
+}
+
+fn bound(map: &Map<String, Value>, key: &str) -> Option<u64> {
+    map.get(key).and_then(Value::as_u64)
+}
+
+fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 { one } else { many }
+}
+
+/// An integer literal; negative ones as `-` and a literal, which is how Rust parses them.
+fn signed(n: i128) -> TokenStream {
+    let literal = Literal::u128_unsuffixed(n.unsigned_abs());
+    if n < 0 { quote! { -#literal } } else { quote! { #literal } }
+}
