@@ -230,7 +230,7 @@ struct ServerCrate {
 impl Job<'_> {
     fn models_crate(&self) -> Result<ModelsCrate, Diagnostics> {
         let (header, names, api) = (self.header, self.names, self.api);
-        let models = models::generate(self.file, self.normalized)?;
+        let models = models::generate(self.file, self.normalized, api)?;
         // The largest file by far, and formatting it is the longest step of the slowest of the
         // three crates: it gets a second thread.
         let types_rs = header.rust_file_in_parallel("models", models.types.clone(), 2)?;
@@ -242,6 +242,8 @@ impl Job<'_> {
         files.insert("models/src/lib.rs".to_owned(), output::crates::models_lib(header, &api.title, &api.version, !models.constrained_names.is_empty()));
         files.insert("models/src/types.rs".to_owned(), types_rs);
         files.insert("models/src/constrained.rs".to_owned(), constrained_rs);
+        files.insert("models/src/support.rs".to_owned(), header.rust_source(models::SUPPORT));
+        files.insert("models/src/types/builder.rs".to_owned(), header.rust_source(&models.builders));
         Ok(ModelsCrate {
             files,
             type_count: models.type_names.len(),
@@ -259,7 +261,6 @@ impl Job<'_> {
         let needs = output::crates::ClientNeeds {
             sealing: uses_sealing,
             chrono: [&progenitor_rs, &multi_status_rs, &conveniences_rs].iter().any(|code| code.contains("chrono::")),
-            response_readers: multi_status_rs.contains("crate::runtime::read_"),
         };
         let mut files = BTreeMap::new();
         files.insert("client/Cargo.toml".to_owned(), output::crates::client_manifest(header, names, &api.title, needs));
@@ -269,7 +270,6 @@ impl Job<'_> {
         files.insert("client/src/conveniences.rs".to_owned(), conveniences_rs);
         let runtime: Vec<(&str, &str)> = client::RUNTIME
             .into_iter()
-            .chain(needs.response_readers.then_some(client::RESPONSES_RUNTIME))
             .chain(uses_sealing.then_some(client::SEALING_RUNTIME))
             .collect();
         let modules: Vec<&str> = runtime.iter().map(|(module, _)| *module).collect();

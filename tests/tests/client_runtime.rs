@@ -11,7 +11,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::{get, post, put};
 use github_client::types as models;
-use github_client::{BuildError, Client, ClientInfo, DEFAULT_API_VERSION, DEFAULT_USER_AGENT, Error, ErrorKind, GITHUB_MEDIA_TYPE, GitHubError, RetryPolicy};
+use github_client::{
+    BuildError, Client, ClientInfo, DEFAULT_API_VERSION, DEFAULT_USER_AGENT, Error, ErrorKind, GITHUB_MEDIA_TYPE, GitHubError, ResponseMismatch, RetryPolicy,
+};
 use serde_json::{Value, json};
 
 /// One scripted answer.
@@ -53,6 +55,7 @@ impl Script {
     async fn serve(&self, prefix: &str) -> String {
         let routes = axum::Router::new()
             .route("/orgs/{org}/dependabot/secrets/public-key", get(respond))
+            .route("/orgs/{org}/dependabot/secrets", get(respond))
             .route("/orgs/{org}/artifacts/metadata/storage-record", post(respond))
             .route("/repos/{owner}/{repo}/dependabot/secrets/{name}", put(respond))
             .with_state(self.clone());
@@ -390,4 +393,36 @@ async fn github_errors_come_from_documented_error_types_and_failures_without_a_r
     let error = client("http://127.0.0.1:1", RetryPolicy::disabled()).dependabot_get_org_public_key("o").await.unwrap_err();
     let error = GitHubError::from_error(error).await;
     assert_eq!((error.kind, error.status), (ErrorKind::Communication, None));
+}
+
+/// A response that really does not fit its type (a required date is `null` in the fourth secret
+/// of a page) is an error that says where: the operation, the status, the JSON path, and the
+/// body as received.
+#[tokio::test]
+async fn a_response_that_does_not_fit_names_the_operation_the_status_and_the_json_path() {
+    let mut secrets: Vec<Value> = (0..5)
+        .map(|i| json!({"name": format!("S{i}"), "created_at": "2024-01-01T00:00:00Z", "updated_at": "2024-01-01T00:00:00Z", "visibility": "all"}))
+        .collect();
+    secrets[3]["created_at"] = Value::Null;
+    let body = json!({"total_count": 5, "secrets": secrets});
+    let script = Script::new(vec![answer(200, &[], body.clone())]);
+    let base = script.serve("").await;
+    let error = client(&base, RetryPolicy::disabled()).dependabot_list_org_secrets("octo-org", None, None).await.unwrap_err();
+    let Error::InvalidResponsePayload(_, cause) = &error else { panic!("{error:?}") };
+    let mismatch = ResponseMismatch::of(cause).expect("the error carries the mismatch").clone();
+    assert_eq!((mismatch.operation_id, mismatch.status.as_u16(), mismatch.path.as_str()), ("dependabot/list-org-secrets", 200, "secrets[3].created_at"));
+    assert_eq!(mismatch.type_name, "DependabotListOrgSecretsResponse");
+    assert!(mismatch.message.starts_with("invalid type: null"), "{}", mismatch.message);
+    assert!(mismatch.message.contains("line 1 column"), "serde's place is kept too: {}", mismatch.message);
+    assert_eq!(serde_json::from_slice::<Value>(&mismatch.body).unwrap(), body, "the body is kept as received");
+
+    let github = GitHubError::from_error(error).await;
+    assert_eq!(github.kind, ErrorKind::InvalidResponse);
+    assert_eq!(github.status.map(|s| s.as_u16()), Some(200));
+    assert_eq!(github.mismatch, Some(mismatch));
+    let text = github.to_string();
+    assert!(
+        text.starts_with("the 200 response of `dependabot/list-org-secrets` does not fit `DependabotListOrgSecretsResponse` at `secrets[3].created_at`: invalid type: null"),
+        "{text}"
+    );
 }

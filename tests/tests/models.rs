@@ -1,9 +1,13 @@
-//! The models enforce the spec's constraints when values are built (`TryFrom`, `FromStr`) or
-//! deserialized: `pattern`, `minLength`/`maxLength`, `enum`, `maxItems`, `uniqueItems`,
-//! `maxProperties`, `additionalProperties: false`.
+//! The models enforce the spec's constraints when values are built (builders, `TryFrom`,
+//! `FromStr`) or deserialized: `pattern`, `minLength`/`maxLength`, `enum`, `maxItems`,
+//! `uniqueItems`, `maxProperties`, `additionalProperties: false` — except where that would
+//! make a response from tomorrow's GitHub unreadable: enums and objects that responses carry
+//! keep values and fields the spec does not list.
 
 use github_models::{
-    ArtifactDeploymentRecord, Metadata, OrganizationDependabotSecret, OrgsCreateArtifactDeploymentRecordRequestRuntimeRisks,
+    ArtifactDeploymentRecord, ArtifactDeploymentRecordRuntimeRisksItem, DependabotCreateOrUpdateOrgSecretRequest,
+    DependabotCreateOrUpdateOrgSecretRequestVisibility, DependabotListOrgSecretsResponse, EmptyObject, Metadata, OrganizationDependabotSecret,
+    OrganizationDependabotSecretVisibility, OrgsCreateArtifactDeploymentRecordRequest, OrgsCreateArtifactDeploymentRecordRequestRuntimeRisks,
     OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem as Risk, OrgsCreateArtifactDeploymentRecordRequestTags,
     OrgsSetClusterDeploymentRecordsRequest, Snapshot, SnapshotSha, SubjectDigest,
 };
@@ -43,8 +47,10 @@ fn array_constraints_are_checked_when_deserializing() {
         .unwrap_err()
         .to_string();
     assert!(error.contains("must be unique"), "{error}");
-    let error = serde_json::from_value::<ArtifactDeploymentRecord>(record(json!(["nope"]))).unwrap_err().to_string();
-    assert!(error.contains("unknown variant `nope`"), "{error}");
+    // A risk GitHub added after this spec: responses carry the enum, so the value is kept.
+    let record = serde_json::from_value::<ArtifactDeploymentRecord>(record(json!(["supply-chain"]))).unwrap();
+    let risks = record.runtime_risks.unwrap();
+    assert!(matches!(&risks[0], ArtifactDeploymentRecordRuntimeRisksItem::Unknown(value) if value.as_str() == "supply-chain"));
 
     // set-cluster-deployment-records accepts at most 1,000 deployments.
     let deployment = json!({"name": "n", "deployment_name": "d", "digest": DIGEST});
@@ -73,14 +79,89 @@ fn metadata_values_are_scalars_or_null() {
     assert!(serde_json::from_value::<Metadata>(json!({"a": {"nested": 1}})).is_err());
 }
 
-#[test]
-fn enums_reject_unknown_values_and_closed_objects_reject_unknown_fields() {
-    let secret = |visibility: &str| {
-        json!({"name": "S", "created_at": "2020-01-01T00:00:00Z", "updated_at": "2020-01-01T00:00:00Z", "visibility": visibility})
-    };
-    assert!(serde_json::from_value::<OrganizationDependabotSecret>(secret("selected")).is_ok());
-    assert!(serde_json::from_value::<OrganizationDependabotSecret>(secret("public")).is_err());
+fn secret(visibility: &str) -> serde_json::Value {
+    json!({"name": "S", "created_at": "2020-01-01T00:00:00Z", "updated_at": "2020-01-01T00:00:00Z", "visibility": visibility})
+}
 
+#[test]
+fn enums_that_responses_carry_keep_values_the_spec_does_not_list() {
+    let listed = serde_json::from_value::<OrganizationDependabotSecret>(secret("selected")).unwrap();
+    assert_eq!(listed.visibility, OrganizationDependabotSecretVisibility::Selected);
+
+    // One secret with a visibility GitHub added does not cost the whole page.
+    let sent = json!({"total_count": 2, "secrets": [secret("private"), secret("internal")]});
+    let page: DependabotListOrgSecretsResponse = serde_json::from_value(sent.clone()).unwrap();
+    let unknown = &page.secrets[1].visibility;
+    assert!(matches!(unknown, OrganizationDependabotSecretVisibility::Unknown(value) if value.as_str() == "internal"), "{unknown:?}");
+    assert_eq!(unknown.as_str(), "internal");
+    assert_eq!(unknown.to_string(), "internal");
+    // ... and it goes back out as it came.
+    assert_eq!(serde_json::to_value(&page).unwrap(), sent);
+    // A value that is not a string is still an error.
+    assert!(serde_json::from_value::<OrganizationDependabotSecret>(json!({"name": "S", "created_at": "x", "updated_at": "x", "visibility": 3})).is_err());
+}
+
+#[test]
+fn values_the_spec_does_not_list_cannot_be_built() {
+    // Building from text accepts listed values only, also for an enum that keeps unlisted ones.
+    let error = "internal".parse::<OrganizationDependabotSecretVisibility>().unwrap_err().to_string();
+    assert_eq!(error, "`internal` is not one of `all`, `private`, `selected`");
+    assert_eq!("all".parse::<OrganizationDependabotSecretVisibility>().unwrap(), OrganizationDependabotSecretVisibility::All);
+    // Requests stay strict: an enum only requests use refuses what the spec does not list.
+    assert!("internal".parse::<DependabotCreateOrUpdateOrgSecretRequestVisibility>().is_err());
+    let body = serde_json::from_value::<DependabotCreateOrUpdateOrgSecretRequest>(json!({"visibility": "internal"}));
+    assert!(body.unwrap_err().to_string().contains("unknown variant `internal`, expected one of `all`, `private`, `selected`"));
+}
+
+#[test]
+fn objects_that_responses_carry_ignore_fields_the_spec_does_not_declare() {
+    let mut extra = secret("all");
+    extra["added_by_github_tomorrow"] = json!({"nested": [1, 2]});
+    assert!(serde_json::from_value::<OrganizationDependabotSecret>(extra).is_ok());
+    // `empty-object` declares no fields at all (`additionalProperties: false`), and is a response.
+    assert!(serde_json::from_value::<EmptyObject>(json!({"id": 1})).is_ok());
+}
+
+#[test]
+fn builders_check_every_field_and_name_each_problem() {
+    let record = OrgsCreateArtifactDeploymentRecordRequest::builder()
+        .name("web")
+        .digest(DIGEST)
+        .status("deployed")
+        .logical_environment("prod")
+        .deployment_name("web-1")
+        .cluster("moda-1")
+        .build()
+        .unwrap();
+    assert_eq!(record.cluster.as_ref().map(|c| c.as_str()), Some("moda-1"));
+    assert!(record.return_records, "an unset field with a default gets it");
+    assert_eq!(serde_json::to_value(&record).unwrap()["status"], "deployed");
+
+    let error = OrgsCreateArtifactDeploymentRecordRequest::builder()
+        .name("web")
+        .digest(format!("sha256:{}", "z".repeat(64)).as_str())
+        .status("gone")
+        .cluster("c".repeat(129))
+        .build()
+        .unwrap_err();
+    assert_eq!(error.type_name(), "OrgsCreateArtifactDeploymentRecordRequest");
+    let problems: Vec<(&str, &str)> = error.problems().collect();
+    assert_eq!(
+        problems,
+        [
+            ("cluster", "longer than 128 characters"),
+            ("deployment_name", "is required"),
+            ("digest", "doesn't match pattern \"^sha256:[a-f0-9]{64}$\""),
+            ("logical_environment", "is required"),
+            ("status", "`gone` is not one of `deployed`, `decommissioned`"),
+        ],
+        "{error}"
+    );
+    assert!(error.to_string().starts_with("cannot build OrgsCreateArtifactDeploymentRecordRequest: cluster: longer than 128 characters; deployment_name: is required"), "{error}");
+}
+
+#[test]
+fn objects_only_requests_use_refuse_undeclared_fields() {
     let snapshot = json!({
         "version": 0, "sha": "ce587453ced02b1526dfb4cb910479d431683101", "ref": "refs/heads/main",
         "job": {"correlator": "c", "id": "1"}, "detector": {"name": "d", "version": "1", "url": "https://x"},

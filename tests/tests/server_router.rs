@@ -63,7 +63,7 @@ impl Api for Recorder {
         self.called();
         assert_eq!(request.body.visibility, github_models::DependabotCreateOrUpdateOrgSecretRequestVisibility::Selected);
         Ok(if request.secret_name == "NEW" {
-            responses::DependabotCreateOrUpdateOrgSecret::Created(github_models::EmptyObject {})
+            responses::DependabotCreateOrUpdateOrgSecret::Created(github_models::EmptyObject::default())
         } else {
             responses::DependabotCreateOrUpdateOrgSecret::NoContent
         })

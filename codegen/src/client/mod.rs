@@ -21,6 +21,7 @@ use serde_json::Value;
 
 pub mod conveniences;
 pub mod multi_status;
+mod readers;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::ir::{Api, needs_multi_status};
@@ -43,16 +44,13 @@ pub struct ClientCode {
 
 /// The client's hand-written runtime: `(module name, source)`, emitted as
 /// `src/runtime/<module>.rs` with the header line. `sealing` only when a spec has secret writes.
-pub const RUNTIME: [(&str, &str); 4] = [
+pub const RUNTIME: [(&str, &str); 5] = [
     ("builder", include_str!("../../templates/client/builder.rs")),
     ("error", include_str!("../../templates/client/error.rs")),
     ("pagination", include_str!("../../templates/client/pagination.rs")),
+    ("responses", include_str!("../../templates/client/responses.rs")),
     ("retry", include_str!("../../templates/client/retry.rs")),
 ];
-
-/// How the multi-status methods read bodies GitHub sends that progenitor's reader refuses,
-/// for clients with such methods.
-pub const RESPONSES_RUNTIME: (&str, &str) = ("responses", include_str!("../../templates/client/responses.rs"));
 
 /// The sealing runtime (`SecretValue`, `seal_secret`...), for specs with secret writes.
 pub const SEALING_RUNTIME: (&str, &str) = ("sealing", include_str!("../../templates/client/sealing.rs"));
@@ -108,6 +106,8 @@ pub fn generate(file: &str, spec: &Normalized, api: &Api, models_crate: &str) ->
     if progenitor.items.len() + 1 != before {
         return Err(progenitor_problem(file, "progenitor's `impl Client { fn new ... fn new_with_client ... }` was not found exactly once".to_owned()));
     }
+    // Bodies are read by the runtime's readers, whose errors say where a body does not fit.
+    readers::use_runtime_readers(&mut progenitor, api);
 
     let multi_status = multi_status::generate(api, &multi_status_operations, models_crate);
     let conveniences = conveniences::generate(api, models_crate);
@@ -142,7 +142,7 @@ mod tests {
     #[test]
     fn the_runtime_templates_are_rust() {
         // They are copied verbatim, so nothing else would notice a syntax error before a build.
-        for (module, source) in RUNTIME.into_iter().chain([RESPONSES_RUNTIME, SEALING_RUNTIME]) {
+        for (module, source) in RUNTIME.into_iter().chain([SEALING_RUNTIME]) {
             if let Err(error) = syn::parse_file(source) {
                 panic!("codegen/templates/client/{module}.rs does not parse: {error}");
             }

@@ -95,7 +95,8 @@ fn is_empty_object(api: &Api, response: &Response) -> bool {
 }
 
 /// A match arm turning `response` into `Ok(ResponseValue<Enum>)` or `Err(Error::ErrorResponse)`.
-fn arm(api: &Api, response: &Response, enum_ident: Option<&proc_macro2::Ident>, is_error: bool, error_type: &TokenStream, models_crate: &str) -> TokenStream {
+fn arm(api: &Api, operation: &Operation, response: &Response, enum_ident: Option<&proc_macro2::Ident>, is_error: bool, error_type: &TokenStream, models_crate: &str) -> TokenStream {
+    let operation_id = &operation.id;
     let pattern = match (response.code(), response.status.as_str()) {
         (Some(code), _) => quote! { #code },
         (None, "default") => quote! { _ },
@@ -123,9 +124,9 @@ fn arm(api: &Api, response: &Response, enum_ident: Option<&proc_macro2::Ident>, 
         BodyKind::None => quote! { ResponseValue::empty(response) },
         BodyKind::Raw => quote! { ResponseValue::stream(response) },
         BodyKind::Json(_) if is_empty_object(api, response) => {
-            quote! { crate::runtime::read_empty_object::<#ty, #error_type>(response).await? }
+            quote! { crate::runtime::read_empty_object::<#ty, #error_type>(response, #operation_id).await? }
         }
-        BodyKind::Json(_) => quote! { ResponseValue::<#ty>::from_response::<#error_type>(response).await? },
+        BodyKind::Json(_) => quote! { crate::runtime::read_json::<#ty, #error_type>(response, #operation_id).await? },
     };
     let Some(enum_ident) = enum_ident else {
         return quote! { #pattern => Err(Error::ErrorResponse(#read)), };
@@ -233,11 +234,11 @@ fn operation(api: &Api, operation: &Operation, models_crate: &str) -> (TokenStre
     });
     let json_body = body.as_ref().map(|_| quote! { .json(&body) });
 
-    let mut arms: Vec<TokenStream> = successes.iter().map(|r| arm(api, r, Some(&success_ident), false, &error_type, models_crate)).collect();
-    arms.extend(errors.iter().filter(|r| r.status != "default").map(|r| arm(api, r, error_enum.as_ref(), true, &error_type, models_crate)));
+    let mut arms: Vec<TokenStream> = successes.iter().map(|r| arm(api, operation, r, Some(&success_ident), false, &error_type, models_crate)).collect();
+    arms.extend(errors.iter().filter(|r| r.status != "default").map(|r| arm(api, operation, r, error_enum.as_ref(), true, &error_type, models_crate)));
     let default = errors.iter().find(|r| r.status == "default");
     match default {
-        Some(r) => arms.push(arm(api, r, error_enum.as_ref(), true, &error_type, models_crate)),
+        Some(r) => arms.push(arm(api, operation, r, error_enum.as_ref(), true, &error_type, models_crate)),
         None => arms.push(quote! { _ => Err(Error::UnexpectedResponse(response)), }),
     }
 

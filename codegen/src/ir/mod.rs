@@ -16,6 +16,7 @@ use crate::spec::openapi::{METHODS, deref, is_json, ref_name, sorted_statuses};
 
 pub mod annotate;
 pub mod configure;
+pub mod reach;
 pub mod rust_types;
 
 pub use annotate::{annotate, pagination};
@@ -42,6 +43,11 @@ pub struct Model {
     pub origin: Origin,
     /// The (normalized) OpenAPI schema.
     pub schema: Value,
+    /// Whether a response body can hold a value of this schema, so that clients read it: its
+    /// Rust type then keeps string values the spec does not list and ignores fields it does not
+    /// declare, because GitHub adds both without waiting for a new description (see
+    /// [`reach`]). A schema only requests use stays as strict as the spec.
+    pub read_by_clients: bool,
 }
 
 /// One operation.
@@ -197,6 +203,7 @@ fn text(node: &Value, key: &str) -> Option<String> {
     node.get(key).and_then(Value::as_str).map(str::to_owned)
 }
 
+/// Builds the IR from a normalized (and validated) spec.
 pub fn build(spec: &Normalized) -> Api {
     let tree = &spec.tree;
     let mut operations = Vec::new();
@@ -220,16 +227,19 @@ pub fn build(spec: &Normalized) -> Api {
                     name: name.clone(),
                     origin: spec.origins.get(name).cloned().unwrap_or_else(|| Origin::Component(name.clone())),
                     schema: schema.clone(),
+                    read_by_clients: false,
                 })
                 .collect()
         })
         .unwrap_or_default();
-    Api {
+    let mut api = Api {
         title: text(&tree["info"], "title").unwrap_or_default(),
         version: text(&tree["info"], "version").unwrap_or_default(),
         operations,
         models,
-    }
+    };
+    reach::mark_read_by_clients(&mut api);
+    api
 }
 
 fn operation(tree: &Value, path: &str, method: &str, item: &Value, op: &Value, id: &str) -> Operation {

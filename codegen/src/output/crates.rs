@@ -73,9 +73,6 @@ pub struct ClientNeeds {
     pub sealing: bool,
     /// Parameters with a `date-time` format, which progenitor spells as `chrono` types.
     pub chrono: bool,
-    /// The multi-status methods read bodies with `runtime/responses.rs`, which rebuilds a
-    /// response with `http`.
-    pub response_readers: bool,
 }
 
 /// `Cargo.toml` of the client crate.
@@ -87,15 +84,18 @@ pub fn client_manifest(header: &Header, names: &CrateNames, title: &str, needs: 
         r#"reqwest = { version = "0.13.4", default-features = false, features = ["json", "query", "rustls", "http2"] }"#.to_owned(),
         SERDE.to_owned(),
         SERDE_JSON.to_owned(),
+        // Where a response body does not fit its type (`runtime/responses.rs`).
+        r#"serde_path_to_error = "0.1.16""#.to_owned(),
+        // The body of a `ResponseMismatch`, as reqwest gives it.
+        r#"bytes = "1.6""#.to_owned(),
+        // The version reqwest 0.13 is built on, so `reqwest::Response: From<http::Response<_>>`
+        // (`runtime/responses.rs` rebuilds a response whose error body did not fit).
+        r#"http = "1.1""#.to_owned(),
         // Only the timer, for the waits between retries; reqwest brings the rest of tokio.
         r#"tokio = { version = "1.40", default-features = false, features = ["time"] }"#.to_owned(),
     ];
     if needs.chrono {
         deps.push(CHRONO.to_owned());
-    }
-    if needs.response_readers {
-        // The version reqwest 0.13 is built on, so `reqwest::Response: From<http::Response<_>>`.
-        deps.push(r#"http = "1.1""#.to_owned());
     }
     if needs.sealing {
         deps.push(r#"base64 = "0.22.1""#.to_owned());
@@ -136,15 +136,27 @@ pub fn models_lib(header: &Header, title: &str, version: &str, has_constrained: 
 //! Strings with a `pattern` or length bounds, enums, and arrays or maps with size or uniqueness
 //! constraints are newtypes that check the constraint when they are built (`TryFrom`,
 //! `FromStr`) or deserialized, so a value that breaks the spec cannot exist.
+//!
+//! The types are made to survive what GitHub changes without notice:
+//!
+//! - Structs and enums are `#[non_exhaustive]`: build a struct with its builder
+//!   (`Type::builder().field(..).build()?`, which names every missing or invalid field in a
+//!   [`BuildError`]), match an enum with a wildcard arm. A field or value added to the spec is
+//!   then an addition, not a breaking change.
+//! - Enums that responses carry keep values the spec does not list in `Unknown`
+//!   ([`UnknownValue`]) and send them back unchanged; structs that responses carry ignore
+//!   fields the spec does not declare. Types only requests use stay as strict as the spec.
 // The doc comments are GitHub's own descriptions, which mention URLs in prose.
 #![allow(rustdoc::bare_urls)]
 
 mod constrained;
+mod support;
 // typify writes `Default` by hand for enums whose schema names a default variant.
 #[allow(clippy::derivable_impls)]
 mod types;
 
-{reexport}pub use types::*;
+{reexport}pub use support::{{BuildError, UnknownValue}};
+pub use types::*;
 "#
     ))
 }
@@ -216,8 +228,8 @@ pub fn client_runtime_mod(header: &Header, modules: &[&str], streams: bool) -> S
     let exports: String = modules
         .iter()
         .map(|m| match *m {
-            // Helpers of the generated methods, not part of the client's API.
-            "responses" => format!("pub(crate) use {m}::*;\n"),
+            // Helpers of the generated methods, not part of the client's API, but for the mismatch.
+            "responses" => format!("pub(crate) use {m}::*;\npub use {m}::ResponseMismatch;\n"),
             _ => format!("pub use {m}::*;\n"),
         })
         .collect();

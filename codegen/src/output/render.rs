@@ -88,11 +88,19 @@ pub fn item_source(item: &syn::Item) -> String {
     })
 }
 
-/// Cuts `code` into at most `runs` runs of whole top-level items, of about the same number of
-/// items each. An item ends with a `;` or with a `{...}` group that no `;` follows (`struct S
-/// {..}`, `impl T {..}`, `mod m {..}`, but `const C: T = {..};` ends at the `;`). Leading inner
-/// attributes stay with the first item.
+/// Cuts `code` into at most `runs` runs of whole top-level items (see [`top_level_items`]), of
+/// about the same number of items each.
 fn split_items(code: TokenStream, runs: usize) -> Vec<TokenStream> {
+    let items = top_level_items(code);
+    let per_run = items.len().div_ceil(runs.max(1)).max(1);
+    items.chunks(per_run).map(|chunk| chunk.iter().flatten().cloned().collect()).collect()
+}
+
+/// The top-level items of `code`, each as its tokens, without parsing them. An item ends with a
+/// `;` or with a `{...}` group that no `;` follows (`struct S {..}`, `impl T {..}`, `mod m
+/// {..}`, but `const C: T = {..};` ends at the `;`). Leading inner attributes stay with the
+/// first item.
+pub fn top_level_items(code: TokenStream) -> Vec<Vec<proc_macro2::TokenTree>> {
     use proc_macro2::{Delimiter, TokenTree};
     let mut items: Vec<Vec<TokenTree>> = Vec::new();
     let mut current: Vec<TokenTree> = Vec::new();
@@ -111,8 +119,7 @@ fn split_items(code: TokenStream, runs: usize) -> Vec<TokenStream> {
     if !current.is_empty() {
         items.push(current);
     }
-    let per_run = items.len().div_ceil(runs.max(1)).max(1);
-    items.chunks(per_run).map(|chunk| chunk.iter().flatten().cloned().collect()).collect()
+    items
 }
 
 #[cfg(test)]

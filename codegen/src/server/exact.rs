@@ -20,6 +20,10 @@
 //! - integer formats `int32` and `int64` (the Rust type's range is the format's), number format
 //!   `double`, string formats the validators do not check; annotations (`description`, `example`, `default`, `x-...`...).
 //!
+//! A body that reaches a schema clients read disqualifies too: its type keeps enum values the
+//! spec does not list and ignores fields it does not declare ([`crate::ir::Model::read_by_clients`]),
+//! which the validators refuse in a request.
+//!
 //! Anything else disqualifies the body: `nullable` (serde reads a missing `Option` field as
 //! `None` even when it is required), numeric bounds and `multipleOf`, `date-time` and `date`
 //! (chrono's parser is not the validators'), `allOf`/`anyOf`/`oneOf`/`not`, non-string enums,
@@ -36,14 +40,24 @@ use crate::spec::openapi::ref_name;
 /// Keywords that describe a schema without constraining its values.
 const ANNOTATIONS: [&str; 10] = ["description", "title", "example", "examples", "default", "deprecated", "readOnly", "writeOnly", "externalDocs", "xml"];
 
+/// A named schema, and how the models crate types it.
+#[derive(Clone, Copy)]
+pub struct ModelType<'a> {
+    /// The schema.
+    pub schema: &'a Value,
+    /// Whether its type accepts more than the schema: clients read it, so its enums keep unlisted
+    /// values and its structs ignore undeclared fields.
+    pub lenient: bool,
+}
+
 /// Whether deserializing `schema`'s type from JSON accepts only what its validator accepts;
 /// `model` finds a named schema by its Rust name (the validators' own lookup).
-pub fn typed_is_exact<'a>(model: &'a dyn Fn(&str) -> Option<&'a Value>, schema: &'a Value) -> bool {
+pub fn typed_is_exact<'a>(model: &'a dyn Fn(&str) -> Option<ModelType<'a>>, schema: &'a Value) -> bool {
     Walk { model, seen: BTreeSet::new() }.exact(schema, false)
 }
 
 struct Walk<'a> {
-    model: &'a dyn Fn(&str) -> Option<&'a Value>,
+    model: &'a dyn Fn(&str) -> Option<ModelType<'a>>,
     /// Named schemas being checked: a cycle adds nothing new.
     seen: BTreeSet<&'a str>,
 }
@@ -54,7 +68,10 @@ impl<'a> Walk<'a> {
     fn exact(&mut self, schema: &'a Value, named: bool) -> bool {
         if let Some(name) = ref_name(schema) {
             let Some(target) = (self.model)(name) else { return false };
-            return !self.seen.insert(name) || self.exact(target, true);
+            if target.lenient {
+                return false;
+            }
+            return !self.seen.insert(name) || self.exact(target.schema, true);
         }
         let Value::Object(map) = schema else { return false };
         let allowed = |key: &str| ANNOTATIONS.contains(&key) || key.starts_with("x-");
@@ -158,10 +175,12 @@ mod tests {
             ("float", json!({"type": "number", "format": "float"})),
             ("dangling ref", json!({"$ref": "#/components/schemas/Missing"})),
         ];
-        let model = |name: &str| models.get(name);
+        let model = |name: &str| models.get(name).map(|schema| ModelType { schema, lenient: false });
         assert!(typed_is_exact(&model, &body));
         for (what, schema) in &refused {
             assert!(!typed_is_exact(&model, schema), "{what}");
         }
+        let read_by_clients = |name: &str| models.get(name).map(|schema| ModelType { schema, lenient: name == "Tags" });
+        assert!(!typed_is_exact(&read_by_clients, &body), "the body reaches a type that keeps unlisted values");
     }
 }

@@ -102,7 +102,7 @@ pub fn request(operation: &Operation, route: &Route, models_crate: &str, validat
             imports.insert("validation");
             let resource = ref_name(&body.schema).map_or_else(|| format!("{}Request", operation.type_base), str::to_owned);
             // The runtime deserializes such a body straight into its type first (see `exact.rs`).
-            let typed_first = super::exact::typed_is_exact(&|name| validators.model(name), &body.schema);
+            let typed_first = super::exact::typed_is_exact(&|name| validators.model_type(name), &body.schema);
             body_mode = quote! { BodyMode::Json { required: #required, typed_first: #typed_first } };
             let doc = format!("The JSON request body, validated against `{resource}` before the implementation is called.");
             fields.push(quote! {

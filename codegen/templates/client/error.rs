@@ -14,6 +14,7 @@ use reqwest::header::HeaderMap;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::responses::ResponseMismatch;
 use super::retry::{header_text, rate_limit_reset};
 
 /// The most bytes of an error body read to find GitHub's message.
@@ -42,6 +43,9 @@ pub struct GitHubError {
     pub rate_limit: RateLimit,
     /// The response's `retry-after`, in seconds: how long GitHub asks to wait.
     pub retry_after: Option<Duration>,
+    /// For a response body that does not fit its documented type: the operation, the status,
+    /// the JSON path of the value that did not fit, and the body.
+    pub mismatch: Option<ResponseMismatch>,
 }
 
 /// The kinds of [`GitHubError`].
@@ -128,9 +132,14 @@ impl GitHubError {
             }
             Error::CommunicationError(e) => Self::without_response(ErrorKind::Communication, e.status(), e.to_string()),
             Error::InvalidUpgrade(e) | Error::ResponseBodyError(e) => Self::without_response(ErrorKind::InvalidResponse, e.status(), e.to_string()),
-            Error::InvalidResponsePayload(_, e) => {
-                Self::without_response(ErrorKind::InvalidResponse, None, format!("the response body does not match the documented type: {e}"))
-            }
+            Error::InvalidResponsePayload(_, e) => match ResponseMismatch::of(&e) {
+                Some(mismatch) => Self {
+                    status: Some(mismatch.status),
+                    mismatch: Some(mismatch.clone()),
+                    ..Self::without_response(ErrorKind::InvalidResponse, None, mismatch.to_string())
+                },
+                None => Self::without_response(ErrorKind::InvalidResponse, None, format!("the response body does not match the documented type: {e}")),
+            },
             Error::InvalidRequest(message) => Self::without_response(ErrorKind::InvalidRequest, None, message),
             Error::Custom(message) => Self::without_response(ErrorKind::Other, None, message),
         }
@@ -155,6 +164,7 @@ impl GitHubError {
             errors: Vec::new(),
             rate_limit: RateLimit::default(),
             retry_after: None,
+            mismatch: None,
         }
     }
 
@@ -170,6 +180,7 @@ impl GitHubError {
             errors,
             rate_limit: RateLimit::from_headers(headers),
             retry_after: header_text(headers, "retry-after").and_then(|v| v.trim().parse().ok()).map(Duration::from_secs),
+            mismatch: None,
         }
     }
 }
@@ -204,6 +215,8 @@ impl fmt::Display for FieldError {
 impl fmt::Display for GitHubError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.status {
+            // A body that did not fit: the message says which response.
+            Some(_) if self.mismatch.is_some() => write!(f, "{}", self.message)?,
             Some(status) => write!(f, "GitHub answered {status}: {}", self.message)?,
             None => write!(f, "{}", self.message)?,
         }

@@ -147,7 +147,7 @@ Arguments:
                 let value = crate::runtime::read_empty_object::<
                     ::github_models::EmptyObject,
                     (),
-                >(response)
+                >(response, "dependabot/create-or-update-org-secret")
                     .await?;
                 let (status, headers) = (value.status(), value.headers().clone());
                 Ok(
@@ -221,7 +221,7 @@ Arguments:
                 let value = crate::runtime::read_empty_object::<
                     ::github_models::EmptyObject,
                     (),
-                >(response)
+                >(response, "dependabot/create-or-update-repo-secret")
                     .await?;
                 let (status, headers) = (value.status(), value.headers().clone());
                 Ok(
@@ -297,9 +297,10 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => {
-                let value = ResponseValue::<
+                let value = crate::runtime::read_json::<
                     ::github_models::OrgsSetClusterDeploymentRecordsResponse,
-                >::from_response::<::github_models::BasicError>(response)
+                    ::github_models::BasicError,
+                >(response, "orgs/set-cluster-deployment-records")
                     .await?;
                 let (status, headers) = (value.status(), value.headers().clone());
                 Ok(
@@ -311,9 +312,10 @@ Arguments:
                 )
             }
             207u16 => {
-                let value = ResponseValue::<
+                let value = crate::runtime::read_json::<
                     ::github_models::OrgsSetClusterDeploymentRecordsMultiStatusResponse,
-                >::from_response::<::github_models::BasicError>(response)
+                    ::github_models::BasicError,
+                >(response, "orgs/set-cluster-deployment-records")
                     .await?;
                 let (status, headers) = (value.status(), value.headers().clone());
                 Ok(

@@ -98,12 +98,30 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => {
+                crate::runtime::read_json(
+                        response,
+                        "orgs/create-artifact-deployment-record",
+                    )
+                    .await
+            }
             403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    crate::runtime::read_documented_error(
+                            response,
+                            ::std::convert::identity,
+                        )
+                        .await,
+                )
             }
             404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    crate::runtime::read_documented_error(
+                            response,
+                            ::std::convert::identity,
+                        )
+                        .await,
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -157,12 +175,30 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => {
+                crate::runtime::read_json(
+                        response,
+                        "orgs/create-artifact-storage-record",
+                    )
+                    .await
+            }
             403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    crate::runtime::read_documented_error(
+                            response,
+                            ::std::convert::identity,
+                        )
+                        .await,
+                )
             }
             404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    crate::runtime::read_documented_error(
+                            response,
+                            ::std::convert::identity,
+                        )
+                        .await,
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -213,7 +249,13 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => {
+                crate::runtime::read_json(
+                        response,
+                        "orgs/list-artifact-deployment-records",
+                    )
+                    .await
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -265,7 +307,10 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => {
+                crate::runtime::read_json(response, "orgs/list-artifact-storage-records")
+                    .await
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -322,7 +367,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => {
+                crate::runtime::read_json(response, "dependabot/list-org-secrets").await
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -370,7 +417,10 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => {
+                crate::runtime::read_json(response, "dependabot/get-org-public-key")
+                    .await
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -422,7 +472,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => {
+                crate::runtime::read_json(response, "dependabot/get-org-secret").await
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -522,7 +574,13 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => {
+                crate::runtime::read_json(
+                        response,
+                        "dependabot/list-selected-repos-for-org-secret",
+                    )
+                    .await
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -720,7 +778,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => {
+                crate::runtime::read_json(response, "dependabot/list-repo-secrets").await
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -771,7 +831,10 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => {
+                crate::runtime::read_json(response, "dependabot/get-repo-public-key")
+                    .await
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -823,7 +886,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => {
+                crate::runtime::read_json(response, "dependabot/get-repo-secret").await
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -924,7 +989,13 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            201u16 => ResponseValue::from_response(response).await,
+            201u16 => {
+                crate::runtime::read_json(
+                        response,
+                        "dependency-graph/create-repository-snapshot",
+                    )
+                    .await
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }

@@ -5,13 +5,25 @@
 //! Strings with a `pattern` or length bounds, enums, and arrays or maps with size or uniqueness
 //! constraints are newtypes that check the constraint when they are built (`TryFrom`,
 //! `FromStr`) or deserialized, so a value that breaks the spec cannot exist.
+//!
+//! The types are made to survive what GitHub changes without notice:
+//!
+//! - Structs and enums are `#[non_exhaustive]`: build a struct with its builder
+//!   (`Type::builder().field(..).build()?`, which names every missing or invalid field in a
+//!   [`BuildError`]), match an enum with a wildcard arm. A field or value added to the spec is
+//!   then an addition, not a breaking change.
+//! - Enums that responses carry keep values the spec does not list in `Unknown`
+//!   ([`UnknownValue`]) and send them back unchanged; structs that responses carry ignore
+//!   fields the spec does not declare. Types only requests use stay as strict as the spec.
 // The doc comments are GitHub's own descriptions, which mention URLs in prose.
 #![allow(rustdoc::bare_urls)]
 
 mod constrained;
+mod support;
 // typify writes `Default` by hand for enums whose schema names a default variant.
 #[allow(clippy::derivable_impls)]
 mod types;
 
 pub use constrained::*;
+pub use support::{BuildError, UnknownValue};
 pub use types::*;

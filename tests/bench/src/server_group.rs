@@ -53,7 +53,11 @@ impl Secrets {
 
 /// The work both servers do for `orgs/set-cluster-deployment-records` once the body is parsed.
 fn records_response(body: &OrgsSetClusterDeploymentRecordsRequest) -> OrgsSetClusterDeploymentRecordsResponse {
-    OrgsSetClusterDeploymentRecordsResponse { deployment_records: Vec::new(), total_count: body.deployments.len() as i64 }
+    // Only `total_count` is required, and an `i64` always converts: the builder cannot fail.
+    OrgsSetClusterDeploymentRecordsResponse::builder()
+        .total_count(body.deployments.len() as i64)
+        .build()
+        .expect("a response with only its required field builds")
 }
 
 /// The generated server's side: an `Api` implementation doing the same work as the baseline.

@@ -314,6 +314,8 @@ impl Api for MockGitHub {
             let id = match id {
                 Id::Integer(i) => *i,
                 Id::String(s) => s.parse().map_err(|_| unprocessable(format!("selected_repository_ids: `{s}` is not a repository id")))?,
+                // The enum is non-exhaustive: a kind of id a later spec adds is not one this mock knows.
+                other => return Err(unprocessable(format!("selected_repository_ids: `{other}` is not a repository id"))),
             };
             selected.insert(id);
         }

@@ -34,6 +34,8 @@ use crate::spec::openapi::ref_name;
 pub struct Validators {
     /// Named schemas of the models crate.
     models: BTreeMap<String, Value>,
+    /// The named schemas clients read (whose types accept more than the schema).
+    read_by_clients: BTreeSet<String>,
     /// Schemas that need a function: named ones (by their name) and the few inline parameter
     /// or body schemas normalization left in place (by a name derived from the operation).
     roots: BTreeMap<String, Value>,
@@ -59,6 +61,7 @@ impl Validators {
     pub fn new(api: &Api) -> Self {
         Self {
             models: api.models.iter().map(|m| (m.name.clone(), m.schema.clone())).collect(),
+            read_by_clients: api.models.iter().filter(|m| m.read_by_clients).map(|m| m.name.clone()).collect(),
             roots: BTreeMap::new(),
             idents: BTreeMap::new(),
             helpers: BTreeSet::new(),
@@ -69,6 +72,12 @@ impl Validators {
     /// The named schema `name`, if the models crate has it.
     pub fn model(&self, name: &str) -> Option<&Value> {
         self.models.get(name)
+    }
+
+    /// The named schema `name` and how the models crate types it.
+    pub fn model_type(&self, name: &str) -> Option<super::exact::ModelType<'_>> {
+        let schema = self.models.get(name)?;
+        Some(super::exact::ModelType { schema, lenient: self.read_by_clients.contains(name) })
     }
 
     /// The validator of a parameter, as a path from `requests.rs`; `None` when its schema is a

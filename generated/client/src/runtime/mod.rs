@@ -6,13 +6,14 @@
 mod builder;
 mod error;
 mod pagination;
-mod retry;
 mod responses;
+mod retry;
 mod sealing;
 
 pub use builder::*;
 pub use error::*;
 pub use pagination::*;
-pub use retry::*;
 pub(crate) use responses::*;
+pub use responses::ResponseMismatch;
+pub use retry::*;
 pub use sealing::*;

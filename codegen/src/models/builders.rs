@@ -1,0 +1,274 @@
+//! A builder for every struct the models crate declares: the way to make a value of a
+//! `#[non_exhaustive]` struct, and one that survives the spec adding optional fields.
+//!
+//! `Foo::builder()` gives a `builder::Foo` with one setter per field, taking anything that
+//! converts into the field's type (`&str` for a constrained string, a `Vec` for a constrained
+//! array); `.build()` gives the `Foo`, or a `BuildError` naming every required field that was
+//! not set and every value that did not convert (`cluster: longer than 128 characters`).
+//!
+//! Builders are written from the struct typify declared, so they follow its fields exactly:
+//! a required field must be set; an `Option` field is `None` unless set (also a required but
+//! nullable one, which is then sent as `null`); a field with a default (`#[serde(default)]` or
+//! `#[serde(default = "path")]`) gets that default, as deserialization would.
+//!
+//! The builders are one file, `types/builder.rs` (a child of the types module, so that it can
+//! call typify's private `defaults`), written as text in rustfmt's layout rather than as tokens
+//! for prettyplease: they are as regular as code gets, and formatting them would cost more than
+//! generating every other model. Neither are they in the per-type snapshots: they follow the
+//! structs, which are.
+
+use std::fmt::Write;
+
+/// How a field is filled when its setter was not called.
+enum Unset {
+    /// It must be set.
+    Required,
+    /// `None`.
+    None,
+    /// `Default::default()`.
+    Default,
+    /// The value of the function at this path (typify's `defaults::...`, relative to the types
+    /// module).
+    Function(String),
+}
+
+/// One field, as the builder sees it.
+struct Field {
+    name: String,
+    /// The type its setter converts into, as written from the builder module: the field's
+    /// type, without the `Option` of an optional field.
+    value_type: String,
+    unset: Unset,
+}
+
+/// The builders of `structs` (typify's, in their order): the text of `types/builder.rs`,
+/// without the header line. Structs without named fields get none.
+pub fn file(structs: &[&syn::ItemStruct]) -> String {
+    let mut out = String::from(
+        "//! Builders of the structs of this crate: `Type::builder()` returns `builder::Type`, with one\n\
+         //! setter per field (taking what converts into the field's type) and `build()`, which names\n\
+         //! every required field not set and every value that did not convert.\n\
+         use std::fmt::Display;\n\
+         \n\
+         use crate::support::{BuildProblems, Slot, slot};\n",
+    );
+    for item in structs {
+        if let Some(code) = builder(item) {
+            out.push_str(&code);
+        }
+    }
+    out
+}
+
+/// The builder of one struct, and its `builder()` constructor.
+fn builder(item: &syn::ItemStruct) -> Option<String> {
+    let syn::Fields::Named(named) = &item.fields else { return None };
+    let fields: Vec<Field> = named.named.iter().map(field).collect::<Option<_>>()?;
+    let name = item.ident.to_string();
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "impl super::{name} {{\n    /// A builder for a `{name}`, with every field unset.\n    pub fn builder() -> {name} {{\n        {name}::default()\n    }}\n}}\n\
+         /// Builds a [`{name}`](super::{name}): one setter per field, taking what converts into the field's type, then [`build`](Self::build).\n\
+         #[derive(Clone, Debug, Default)]\n#[must_use]\npub struct {name} {{\n"
+    );
+    for field in &fields {
+        let _ = writeln!(out, "    {}: Slot<{}>,", field.name, field.value_type);
+    }
+    let _ = writeln!(out, "}}\nimpl {name} {{");
+    for field in &fields {
+        let what = match field.unset {
+            Unset::Required => "required",
+            Unset::None => "`None` unless set",
+            Unset::Default | Unset::Function(_) => "its default unless set",
+        };
+        let _ = write!(
+            out,
+            "    /// Sets [`{name}::{field}`](super::{name}::{field}) ({what}).\n    pub fn {field}(mut self, value: impl TryInto<{ty}, Error: Display>) -> Self {{\n        self.{field} = slot(value);\n        self\n    }}\n",
+            field = field.name,
+            ty = field.value_type,
+        );
+    }
+    let _ = write!(
+        out,
+        "    /// The [`{name}`](super::{name}), or every required field not set and every value that did not convert.\n    pub fn build(self) -> Result<super::{name}, crate::BuildError> {{\n"
+    );
+    // `build`'s own locals must not shadow a field's.
+    let taken = |local: &str| fields.iter().any(|f| f.name == local);
+    let problems = if taken("problems") { "problems_" } else { "problems" };
+    let built = if taken("built") { "built_" } else { "built" };
+    let mutable = if fields.is_empty() { "" } else { "mut " };
+    let _ = writeln!(out, "        let {mutable}{problems} = BuildProblems::new(\"{name}\");");
+    for field in &fields {
+        let take = if matches!(field.unset, Unset::Required) { "required" } else { "optional" };
+        let _ = writeln!(out, "        let {0} = {problems}.{take}(\"{0}\", self.{0});", field.name);
+    }
+    let required: Vec<&str> = fields.iter().filter(|f| matches!(f.unset, Unset::Required)).map(|f| f.name.as_str()).collect();
+    let values: Vec<String> = fields
+        .iter()
+        .map(|f| match &f.unset {
+            Unset::Required | Unset::None => f.name.clone(),
+            Unset::Default => format!("{0}: {0}.unwrap_or_default()", f.name),
+            Unset::Function(path) => format!("{0}: {0}.unwrap_or_else(super::{path})", f.name),
+        })
+        .collect();
+    let construct = if values.is_empty() { format!("super::{name} {{}}") } else { format!("super::{name} {{ {} }}", values.join(", ")) };
+    if required.is_empty() {
+        let _ = writeln!(out, "        let {built} = Some({construct});");
+    } else {
+        let _ = writeln!(
+            out,
+            "        let {built} = match ({0},) {{\n            ({1},) => Some({construct}),\n            _ => None,\n        }};",
+            required.join(", "),
+            required.iter().map(|r| format!("Some({r})")).collect::<Vec<_>>().join(", "),
+        );
+    }
+    let _ = writeln!(out, "        {problems}.finish({built})\n    }}\n}}");
+    Some(out)
+}
+
+/// The builder's view of a struct field, from its type and serde attributes.
+fn field(field: &syn::Field) -> Option<Field> {
+    let name = field.ident.as_ref()?.to_string();
+    let mut default: Option<Unset> = None;
+    let mut flatten = false;
+    for attr in field.attrs.iter().filter(|attr| attr.path().is_ident("serde")) {
+        attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("default") {
+                default = Some(match meta.value() {
+                    Ok(value) => Unset::Function(value.parse::<syn::LitStr>()?.value()),
+                    Err(_) => Unset::Default,
+                });
+            } else if meta.path.is_ident("flatten") {
+                flatten = true;
+            } else if let Ok(value) = meta.value() {
+                // `rename = ".."`, `skip_serializing_if = ".."`, `deserialize_with = ".."`.
+                value.parse::<syn::LitStr>()?;
+            }
+            Ok(())
+        })
+        .ok()?;
+    }
+    let (value_type, unset) = match (default, option_inner(&field.ty)) {
+        (Some(unset), _) => (&field.ty, unset),
+        (None, _) if flatten => (&field.ty, Unset::Default),
+        // An `Option` field: `None` when unset (a required nullable one is sent as `null`).
+        (None, Some(inner)) => (inner, Unset::None),
+        (None, None) => (&field.ty, Unset::Required),
+    };
+    Some(Field { name, value_type: type_text(value_type)?, unset })
+}
+
+/// `T` for a type written `::std::option::Option<T>` (typify's spelling) or `Option<T>`.
+fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else { return None };
+    match arguments.args.first()? {
+        syn::GenericArgument::Type(inner) if arguments.args.len() == 1 => Some(inner),
+        _ => None,
+    }
+}
+
+/// `ty` as written from the builder module, a child of the types module: typify names the
+/// types module's own types without a path (`ManifestFile`), which there need `super::`. The
+/// shapes typify gives fields (paths with generic arguments, tuples, arrays, references) are
+/// written out; `None` for any other, which then gets no builder.
+fn type_text(ty: &syn::Type) -> Option<String> {
+    Some(match ty {
+        syn::Type::Path(path) if path.qself.is_none() => {
+            let mut out = String::new();
+            let first = path.path.segments.first()?.ident.to_string();
+            if path.path.leading_colon.is_some() {
+                out.push_str("::");
+            } else if !matches!(first.as_str(), "crate" | "super" | "self" | "Self") && !is_primitive(&first) {
+                out.push_str("super::");
+            }
+            for (index, segment) in path.path.segments.iter().enumerate() {
+                if index > 0 {
+                    out.push_str("::");
+                }
+                out.push_str(&segment.ident.to_string());
+                match &segment.arguments {
+                    syn::PathArguments::None => {}
+                    syn::PathArguments::AngleBracketed(arguments) => {
+                        let args: Vec<String> = arguments
+                            .args
+                            .iter()
+                            .map(|argument| match argument {
+                                syn::GenericArgument::Type(inner) => type_text(inner),
+                                syn::GenericArgument::Const(syn::Expr::Lit(literal)) => Some(quote::ToTokens::to_token_stream(literal).to_string()),
+                                _ => None,
+                            })
+                            .collect::<Option<_>>()?;
+                        out.push('<');
+                        out.push_str(&args.join(", "));
+                        out.push('>');
+                    }
+                    syn::PathArguments::Parenthesized(_) => return None,
+                }
+            }
+            out
+        }
+        syn::Type::Tuple(tuple) => {
+            let items: Vec<String> = tuple.elems.iter().map(type_text).collect::<Option<_>>()?;
+            if items.len() == 1 { format!("({},)", items[0]) } else { format!("({})", items.join(", ")) }
+        }
+        syn::Type::Array(array) => match &array.len {
+            syn::Expr::Lit(literal) => format!("[{}; {}]", type_text(&array.elem)?, quote::ToTokens::to_token_stream(literal)),
+            _ => return None,
+        },
+        syn::Type::Reference(reference) if reference.lifetime.is_none() => {
+            let mutable = if reference.mutability.is_some() { "mut " } else { "" };
+            format!("&{mutable}{}", type_text(&reference.elem)?)
+        }
+        _ => return None,
+    })
+}
+
+fn is_primitive(name: &str) -> bool {
+    matches!(
+        name,
+        "bool" | "char" | "str" | "f32" | "f64" | "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "u8" | "u16" | "u32" | "u64" | "u128" | "usize"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_required_optional_or_defaulted_as_typify_declared_them() {
+        let item: syn::ItemStruct = syn::parse_quote! {
+            pub struct Record {
+                pub name: Name,
+                #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+                pub cluster: ::std::option::Option<Cluster>,
+                #[serde(deserialize_with = "::std::option::Option::deserialize")]
+                pub license: ::std::option::Option<crate::License>,
+                #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+                pub tags: ::std::vec::Vec<::std::string::String>,
+                #[serde(default = "defaults::default_bool::<true>")]
+                pub return_records: bool,
+                pub pair: (i64, [u8; 4]),
+            }
+        };
+        let code = builder(&item).unwrap();
+        for expected in [
+            "    name: Slot<super::Name>,\n",
+            "    cluster: Slot<super::Cluster>,\n",
+            "    license: Slot<crate::License>,\n",
+            "    tags: Slot<::std::vec::Vec<::std::string::String>>,\n",
+            "    pair: Slot<(i64, [u8; 4])>,\n",
+            "    pub fn cluster(mut self, value: impl TryInto<super::Cluster, Error: Display>) -> Self {\n",
+            "        let built = match (name, pair,) {\n            (Some(name), Some(pair),) => Some(super::Record { name, cluster, license, tags: tags.unwrap_or_default(), return_records: return_records.unwrap_or_else(super::defaults::default_bool::<true>), pair }),\n",
+        ] {
+            assert!(code.contains(expected), "missing {expected:?} in:\n{code}");
+        }
+        // The text is Rust.
+        syn::parse_file(&code).unwrap();
+    }
+}

@@ -1,0 +1,199 @@
+//! String enums, written by us in place of typify's: the same names, variants, documentation
+//! and wire values, plus what typify cannot give them.
+//!
+//! - An enum that responses carry ([`crate::ir::Model::read_by_clients`]) is *open*: a value
+//!   the description does not list deserializes into `Unknown(UnknownValue)` and serializes back
+//!   unchanged, so a response with a value GitHub added yesterday still parses. `UnknownValue`
+//!   has no public constructor: a request cannot carry an unlisted value by accident.
+//! - Every enum is `#[non_exhaustive]` (typify's attribute, kept), so a value added to the spec
+//!   is a new variant, not a breaking change; `FromStr`/`TryFrom` accept listed values only and
+//!   say which those are.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// A typify enum whose variants are all unit variants, each standing for one string.
+pub struct StringEnum {
+    /// The enum as typify declared it.
+    pub item: syn::ItemEnum,
+    /// (variant, wire value), in declaration order.
+    pub values: Vec<(syn::Ident, String)>,
+}
+
+impl StringEnum {
+    /// Whether `item` is a string enum: every variant a unit variant, named by its ident or by
+    /// `#[serde(rename = "...")]`, and no serde attribute on the enum itself (`untagged`,
+    /// `tag`... are other shapes).
+    pub fn recognize(item: &syn::ItemEnum) -> bool {
+        !item.attrs.iter().any(|attr| attr.path().is_ident("serde")) && !item.variants.is_empty() && values(item).is_some()
+    }
+
+    /// The string enum `item` (which [`StringEnum::recognize`] accepted).
+    pub fn new(item: syn::ItemEnum) -> Self {
+        let values = values(&item).unwrap_or_default();
+        Self { item, values }
+    }
+
+    /// The enum and its impls; `open` adds the `Unknown` variant.
+    pub fn generate(&self, open: bool) -> TokenStream {
+        let name = &self.item.ident;
+        let docs = self.item.attrs.iter().filter(|attr| attr.path().is_ident("doc"));
+        // typify's other attributes (`#[non_exhaustive]`), but not its derives: serde is ours.
+        let attrs = self.item.attrs.iter().filter(|attr| !attr.path().is_ident("doc") && !attr.path().is_ident("derive"));
+        let variants = self.item.variants.iter().zip(&self.values).map(|(variant, (_, text))| {
+            let ident = &variant.ident;
+            let docs: Vec<&syn::Attribute> = variant.attrs.iter().filter(|attr| attr.path().is_ident("doc")).collect();
+            // The wire value, where the spec gives the variant no description.
+            let value_doc = docs.is_empty().then(|| {
+                let text = format!("`{text}`");
+                quote! { #[doc = #text] }
+            });
+            quote! { #(#docs)* #value_doc #ident, }
+        });
+        let idents: Vec<&syn::Ident> = self.values.iter().map(|(ident, _)| ident).collect();
+        let texts: Vec<&String> = self.values.iter().map(|(_, text)| text).collect();
+        let listed = texts.iter().map(|text| format!("`{text}`")).collect::<Vec<_>>().join(", ");
+        let not_listed = format!("`{{value}}` is not one of {listed}");
+        let unknown_ident = format_ident!("Unknown");
+        let (open_doc, unknown_variant, unknown_str, unknown_read) = if open {
+            (
+                quote! {
+                    #[doc = ""]
+                    #[doc = "Responses carry this enum, and GitHub adds values without waiting for a new description: a value not listed here comes back as [`Self::Unknown`], which serializes as it came."]
+                },
+                quote! {
+                    #[doc = "A value the API description does not list, kept as received."]
+                    #unknown_ident(crate::UnknownValue),
+                },
+                quote! { Self::#unknown_ident(value) => value.as_str(), },
+                quote! { _ => Ok(Self::#unknown_ident(text.into_unknown())), },
+            )
+        } else {
+            let expected = texts.iter().map(|text| quote! { #text });
+            (
+                quote! {},
+                quote! {},
+                quote! {},
+                quote! { other => Err(::serde::de::Error::unknown_variant(other, &[#(#expected),*])), },
+            )
+        };
+        quote! {
+            #(#docs)*
+            #open_doc
+            #(#attrs)*
+            #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+            pub enum #name {
+                #(#variants)*
+                #unknown_variant
+            }
+
+            impl #name {
+                /// The value as it is sent and received.
+                pub fn as_str(&self) -> &str {
+                    match self {
+                        #(Self::#idents => #texts,)*
+                        #unknown_str
+                    }
+                }
+            }
+
+            impl ::std::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+
+            impl ::std::str::FromStr for #name {
+                type Err = self::error::ConversionError;
+                fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+                    match value {
+                        #(#texts => Ok(Self::#idents),)*
+                        _ => Err(format!(#not_listed).into()),
+                    }
+                }
+            }
+
+            impl ::std::convert::TryFrom<&str> for #name {
+                type Error = self::error::ConversionError;
+                fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+                    value.parse()
+                }
+            }
+
+            impl ::std::convert::TryFrom<&::std::string::String> for #name {
+                type Error = self::error::ConversionError;
+                fn try_from(value: &::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
+                    value.parse()
+                }
+            }
+
+            impl ::std::convert::TryFrom<::std::string::String> for #name {
+                type Error = self::error::ConversionError;
+                fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
+                    value.parse()
+                }
+            }
+
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    let text = crate::support::Text::deserialize(deserializer)?;
+                    match text.as_str() {
+                        #(#texts => Ok(Self::#idents),)*
+                        #unknown_read
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Each variant's wire value, if every variant is a unit variant named by its ident or by
+/// `#[serde(rename = "...")]` alone.
+fn values(item: &syn::ItemEnum) -> Option<Vec<(syn::Ident, String)>> {
+    let mut values = Vec::new();
+    for variant in &item.variants {
+        if !matches!(variant.fields, syn::Fields::Unit) || variant.discriminant.is_some() {
+            return None;
+        }
+        let mut value = variant.ident.to_string();
+        for attr in variant.attrs.iter().filter(|attr| attr.path().is_ident("serde")) {
+            let mut renamed = None;
+            attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("rename") {
+                    renamed = Some(meta.value()?.parse::<syn::LitStr>()?.value());
+                    Ok(())
+                } else {
+                    Err(meta.error("not a rename"))
+                }
+            })
+            .ok()?;
+            value = renamed?;
+        }
+        values.push((variant.ident.clone(), value));
+    }
+    Some(values)
+}
+
+/// Whether `item` is one of the impls typify writes for a string enum, which [`StringEnum`]
+/// writes itself: `Display`, `FromStr` and `TryFrom` for one of `enums`.
+pub fn is_replaced_impl(item: &[proc_macro2::TokenTree], enums: &std::collections::BTreeSet<String>) -> bool {
+    use proc_macro2::TokenTree;
+    let Some(TokenTree::Ident(first)) = item.first() else { return false };
+    if first != "impl" {
+        return false;
+    }
+    // `impl <trait path> for <Type> { ... }`: the trait's last name and the type's name.
+    let Some(for_at) = item.iter().position(|t| matches!(t, TokenTree::Ident(i) if i == "for")) else { return false };
+    let Some(TokenTree::Ident(self_type)) = item.get(for_at + 1) else { return false };
+    let trait_name = item[1..for_at].iter().rev().find_map(|t| match t {
+        TokenTree::Ident(i) if ["Display", "FromStr", "TryFrom"].iter().any(|name| i == name) => Some(i.to_string()),
+        _ => None,
+    });
+    trait_name.is_some() && enums.contains(&self_type.to_string())
+}

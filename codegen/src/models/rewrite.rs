@@ -1,0 +1,217 @@
+//! typify's output, item by item, made into types that survive spec changes:
+//!
+//! - every string enum is written by [`super::enums`] (open, with `Unknown`, when clients read
+//!   it), in place of typify's enum and its `Display`, `FromStr` and `TryFrom` impls;
+//! - a struct or enum clients read loses `#[serde(deny_unknown_fields)]`: a response with a
+//!   field the description does not declare yet still parses (the server's validators still
+//!   refuse undeclared fields in requests, where the spec says so);
+//! - every struct gets a builder ([`super::builders`]), in the `builder` module (its own file).
+//!
+//! Only structs, enums and the impls of string enums are parsed; everything else passes through
+//! as tokens, so this costs little next to typify itself.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::{TokenStream, TokenTree};
+use quote::{ToTokens, quote};
+use typify::{TypeDetails, TypeSpace};
+
+use super::builders;
+use super::enums::{StringEnum, is_replaced_impl};
+use crate::output::render::top_level_items;
+
+/// typify's output, rewritten.
+pub struct Rewritten {
+    /// The types module, declaring the `builder` module.
+    pub types: TokenStream,
+    /// The `builder` module's text (`types/builder.rs`).
+    pub builders: String,
+}
+
+/// Rewrites typify's `types` as described above; `read` names the types clients read.
+pub fn rewrite(types: TokenStream, read: &BTreeSet<String>) -> Rewritten {
+    let items = top_level_items(types);
+    // The string enums first: their impls, which follow them, are replaced too.
+    let mut enums: BTreeSet<String> = BTreeSet::new();
+    let mut parsed: Vec<Parsed> = Vec::with_capacity(items.len());
+    for item in items {
+        let kept = match declared(&item) {
+            Some(("enum", name)) => match syn::parse2::<syn::ItemEnum>(item.iter().cloned().collect()) {
+                Ok(parsed) if StringEnum::recognize(&parsed) => {
+                    enums.insert(name);
+                    Parsed::Enum(StringEnum::new(parsed))
+                }
+                // Other enums (typify's untagged ones) only change where clients read them.
+                Ok(mut parsed) if read.contains(&name) => {
+                    allow_unknown_fields(&mut parsed.attrs);
+                    Parsed::Tokens(parsed.into_token_stream().into_iter().collect())
+                }
+                _ => Parsed::Tokens(item),
+            },
+            Some(("struct", _)) => match syn::parse2::<syn::ItemStruct>(item.iter().cloned().collect()) {
+                Ok(parsed) => Parsed::Struct(parsed),
+                Err(_) => Parsed::Tokens(item),
+            },
+            _ => Parsed::Tokens(item),
+        };
+        parsed.push(kept);
+    }
+    let mut out = TokenStream::new();
+    let mut structs: Vec<syn::ItemStruct> = Vec::new();
+    for item in parsed {
+        match item {
+            Parsed::Enum(string_enum) => {
+                let open = read.contains(&string_enum.item.ident.to_string());
+                out.extend(string_enum.generate(open));
+            }
+            Parsed::Struct(mut item) => {
+                if read.contains(&item.ident.to_string()) {
+                    allow_unknown_fields(&mut item.attrs);
+                }
+                item.to_tokens(&mut out);
+                structs.push(item);
+            }
+            Parsed::Tokens(item) if is_replaced_impl(&item, &enums) => {}
+            Parsed::Tokens(item) => out.extend(item),
+        }
+    }
+    out.extend(quote! {
+        pub mod builder;
+    });
+    let builders = builders::file(&structs.iter().collect::<Vec<_>>());
+    Rewritten { types: out, builders }
+}
+
+/// A top-level item, parsed when the rewrite changes it.
+enum Parsed {
+    Enum(StringEnum),
+    Struct(syn::ItemStruct),
+    Tokens(Vec<TokenTree>),
+}
+
+/// The keyword and name of a `struct` or `enum` item, read from its tokens: attributes
+/// (`#` and a bracket group) and the visibility come first.
+fn declared(item: &[TokenTree]) -> Option<(&'static str, String)> {
+    let mut tokens = item.iter().peekable();
+    while let Some(token) = tokens.next() {
+        match token {
+            TokenTree::Punct(p) if p.as_char() == '#' => {
+                tokens.next();
+            }
+            TokenTree::Ident(ident) if ident == "pub" => {
+                if matches!(tokens.peek(), Some(TokenTree::Group(g)) if g.delimiter() == proc_macro2::Delimiter::Parenthesis) {
+                    tokens.next();
+                }
+            }
+            TokenTree::Ident(ident) if ident == "struct" || ident == "enum" => {
+                let keyword = if ident == "struct" { "struct" } else { "enum" };
+                return match tokens.next() {
+                    Some(TokenTree::Ident(name)) => Some((keyword, name.to_string())),
+                    _ => None,
+                };
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Drops `deny_unknown_fields` from an item's `#[serde(...)]` attributes.
+fn allow_unknown_fields(attrs: &mut Vec<syn::Attribute>) {
+    attrs.retain_mut(|attr| {
+        if !attr.path().is_ident("serde") {
+            return true;
+        }
+        let Ok(list) = attr.meta.require_list() else { return true };
+        let Ok(nested) = list.parse_args_with(syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated) else { return true };
+        let kept: Vec<&syn::Meta> = nested.iter().filter(|meta| !meta.path().is_ident("deny_unknown_fields")).collect();
+        if kept.len() == nested.len() {
+            return true;
+        }
+        if kept.is_empty() {
+            return false;
+        }
+        *attr = syn::parse_quote! { #[serde(#(#kept),*)] };
+        true
+    });
+}
+
+/// The names of the types typify declared for `roots` and for everything they contain
+/// (properties, items, map values, variants, newtype contents), transitively.
+pub fn contained_types(type_space: &TypeSpace, roots: &BTreeSet<String>) -> BTreeSet<String> {
+    let named: std::collections::BTreeMap<String, typify::Type<'_>> = type_space
+        .iter_types()
+        .filter(|t| matches!(t.details(), TypeDetails::Struct(_) | TypeDetails::Enum(_) | TypeDetails::Newtype(_)))
+        .map(|t| (t.name(), t))
+        .collect();
+    let mut found: BTreeSet<String> = BTreeSet::new();
+    let mut pending: Vec<typify::TypeId> = Vec::new();
+    let mut seen_ids: BTreeSet<typify::TypeId> = BTreeSet::new();
+    let visit = |ty: &typify::Type<'_>, pending: &mut Vec<typify::TypeId>, found: &mut BTreeSet<String>| match ty.details() {
+        TypeDetails::Struct(details) => {
+            found.insert(ty.name());
+            pending.extend(details.properties().map(|(_, id)| id));
+        }
+        TypeDetails::Enum(details) => {
+            found.insert(ty.name());
+            for (_, variant) in details.variants() {
+                match variant {
+                    typify::TypeEnumVariant::Simple => {}
+                    typify::TypeEnumVariant::Tuple(ids) => pending.extend(ids),
+                    typify::TypeEnumVariant::Struct(properties) => pending.extend(properties.into_iter().map(|(_, id)| id)),
+                }
+            }
+        }
+        TypeDetails::Newtype(details) => {
+            found.insert(ty.name());
+            pending.push(details.inner());
+        }
+        TypeDetails::Option(id) | TypeDetails::Vec(id) | TypeDetails::Set(id) | TypeDetails::Box(id) | TypeDetails::Array(id, _) => pending.push(id),
+        TypeDetails::Map(key, value) => pending.extend([key, value]),
+        TypeDetails::Tuple(ids) => pending.extend(ids),
+        TypeDetails::Builtin(_) | TypeDetails::Unit | TypeDetails::String => {}
+    };
+    for root in roots {
+        if let Some(ty) = named.get(root) {
+            visit(ty, &mut pending, &mut found);
+        }
+    }
+    while let Some(id) = pending.pop() {
+        if !seen_ids.insert(id.clone()) {
+            continue;
+        }
+        if let Ok(ty) = type_space.get_type(&id)
+            && !found.contains(&ty.name())
+        {
+            visit(&ty, &mut pending, &mut found);
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deny_unknown_fields_goes_and_other_serde_options_stay() {
+        let mut alone: syn::ItemStruct = syn::parse_quote! { #[derive(Debug)] #[serde(deny_unknown_fields)] pub struct A {} };
+        allow_unknown_fields(&mut alone.attrs);
+        assert_eq!(alone.to_token_stream().to_string(), "# [derive (Debug)] pub struct A { }");
+        let mut shared: syn::ItemStruct = syn::parse_quote! { #[serde(deny_unknown_fields, rename_all = "camelCase")] pub struct B {} };
+        allow_unknown_fields(&mut shared.attrs);
+        assert_eq!(shared.to_token_stream().to_string(), "# [serde (rename_all = \"camelCase\")] pub struct B { }");
+    }
+
+    #[test]
+    fn items_are_recognized_by_their_tokens() {
+        let items = top_level_items(quote! {
+            #[doc = "x"] #[derive(Debug)] pub struct S { pub a: i64 }
+            pub(crate) enum E { A }
+            impl S {}
+            pub mod m {}
+        });
+        let kinds: Vec<Option<(&str, String)>> = items.iter().map(|item| declared(item)).collect();
+        assert_eq!(kinds, [Some(("struct", "S".to_owned())), Some(("enum", "E".to_owned())), None, None]);
+    }
+}
