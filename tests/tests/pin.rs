@@ -44,7 +44,7 @@ fn scratch(operations: &str) -> tempfile::TempDir {
 fn pin_writes_the_subset_and_copies_the_upstream_file_in() {
     let dir = scratch("dependabot/get-org-public-key GET /orgs/{org}/dependabot/secrets/public-key\n");
     let from = root().join(xtask::UPSTREAM_DIR).join(UPSTREAM);
-    xtask::pin::run(dir.path(), &xtask::pin::PinOptions { from, operations: None }).unwrap();
+    xtask::pin::run(dir.path(), &xtask::pin::PinOptions { from, operations: None, into: None }).unwrap();
     let spec = fs::read_to_string(dir.path().join(xtask::PINNED_SPEC)).unwrap();
     assert!(spec.contains("operationId: dependabot/get-org-public-key"));
     assert!(spec.contains("  dependabot-public-key:"), "the referenced schema comes along");
@@ -57,7 +57,7 @@ fn pin_writes_the_subset_and_copies_the_upstream_file_in() {
 fn an_unknown_operation_is_named_and_nothing_is_written() {
     let dir = scratch("dependabot/get-org-public-key GET /orgs/{org}/dependabot/secrets/public-key\ndependabot/no-such-thing GET /nope\n");
     let from = root().join(xtask::UPSTREAM_DIR).join(UPSTREAM);
-    let error = xtask::pin::run(dir.path(), &xtask::pin::PinOptions { from, operations: None }).unwrap_err();
+    let error = xtask::pin::run(dir.path(), &xtask::pin::PinOptions { from, operations: None, into: None }).unwrap_err();
     let message = format!("{error:#}");
     assert!(message.contains("operationId `dependabot/no-such-thing` (spec/operations.txt line 2) is not in the upstream description"), "{message}");
     assert!(message.contains("help:"), "{message}");

@@ -256,6 +256,7 @@ async fn call(client: &github_client::Client, operation_id: &str, requests: &[Ex
             |s| match s {
                 SetCluster::Ok(b) => serde_json::to_value(b).unwrap(),
                 SetCluster::MultiStatus(b) => serde_json::to_value(b).unwrap(),
+                other => panic!("a status the spec does not document: {other:?}"),
             }
         )),
         "orgs/create-artifact-storage-record" => outcome!(client.orgs_create_artifact_storage_record(org, &body(requests, operation_id)), json),
@@ -268,6 +269,7 @@ async fn call(client: &github_client::Client, operation_id: &str, requests: &[Ex
             outcome!(client.dependabot_create_or_update_org_secret(org, secret, &body(requests, operation_id)), |v| enum_json(v, |s| match s {
                 OrgSecret::Created(b) => serde_json::to_value(b).unwrap(),
                 OrgSecret::NoContent => Value::Null,
+                other => panic!("a status the spec does not document: {other:?}"),
             }))
         }
         "dependabot/list-selected-repos-for-org-secret" => outcome!(client.dependabot_list_selected_repos_for_org_secret(org, secret, None, None), json),
@@ -280,6 +282,7 @@ async fn call(client: &github_client::Client, operation_id: &str, requests: &[Ex
                 |s| match s {
                     RepoSecret::Created(b) => serde_json::to_value(b).unwrap(),
                     RepoSecret::NoContent => Value::Null,
+                    other => panic!("a status the spec does not document: {other:?}"),
                 }
             ))
         }

@@ -29,3 +29,21 @@ pub const UPSTREAM_DIR: &str = "spec/upstream";
 pub const CODEGEN_CONFIG: &str = "spec/codegen.yaml";
 /// The generated crates, relative to the workspace root.
 pub const GENERATED: &str = "generated";
+
+/// The crates of the 22.0.0 pin (see `tests/compat/README.md`), relative to the workspace root.
+pub const COMPAT_GENERATED: &str = "tests/compat/generated";
+
+/// How `tests/compat/generated` is generated: the command in its headers, which
+/// `tests/tests/regen_check.rs` runs in memory to catch a stale tree.
+pub fn compat_regen_options() -> regen::RegenOptions {
+    let root = workspace_root();
+    let spec = "tests/compat/api.github.com.yaml";
+    regen::RegenOptions {
+        spec: root.join(spec),
+        spec_display: spec.to_owned(),
+        out: root.join(COMPAT_GENERATED),
+        command: format!("cargo xtask regen --spec {spec} --out {COMPAT_GENERATED} --crate-prefix github22 --config {CODEGEN_CONFIG}"),
+        crate_prefix: "github22".to_owned(),
+        config: Some(root.join(CODEGEN_CONFIG)),
+    }
+}

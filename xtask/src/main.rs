@@ -46,6 +46,9 @@ enum Command {
         /// The operations to pin, one `operationId METHOD /path` per line [default: spec/operations.txt].
         #[arg(long)]
         operations: Option<PathBuf>,
+        /// Write the subset and its provenance into this folder instead of spec/ (and do not copy the upstream file).
+        #[arg(long)]
+        into: Option<PathBuf>,
     },
     /// Run the benchmarks (`cargo run --release -p bench -- ARGS`; see BENCHMARKS.md and `cargo xtask bench --help`).
     #[command(disable_help_flag = true)]
@@ -103,7 +106,7 @@ fn main() -> ExitCode {
             let options = RegenOptions { spec, spec_display, out, command, crate_prefix, config };
             xtask::regen::run(&options, check, verbose)
         }
-        Command::Pin { from, operations } => xtask::pin::run(&root, &PinOptions { from, operations }),
+        Command::Pin { from, operations, into } => xtask::pin::run(&root, &PinOptions { from, operations, into }),
         Command::Bench { args } => bench(&root, &args),
     };
     match result {

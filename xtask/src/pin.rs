@@ -9,13 +9,17 @@ use anyhow::{Context, Result};
 use crate::files::{read_text, write_atomic};
 use crate::{OPERATIONS, PINNED_SPEC, PROVENANCE, UPSTREAM_DIR};
 
-/// Where `pin` reads from.
+/// Where `pin` reads from and writes to.
 #[derive(Debug, Clone)]
 pub struct PinOptions {
     /// The full description (`.json` or `.json.gz`).
     pub from: PathBuf,
     /// The operations list; default `spec/operations.txt`.
     pub operations: Option<PathBuf>,
+    /// Another folder for the subset and its provenance (`api.github.com.yaml`,
+    /// `provenance.yaml`), for a pin that is not the project's (the 22.0.0 pin the
+    /// forward-compatibility test builds on); the upstream file is then not copied.
+    pub into: Option<PathBuf>,
 }
 
 /// Pins into the workspace at `root`.
@@ -27,7 +31,18 @@ pub fn run(root: &Path, options: &PinOptions) -> Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .context("--from must name a file")?;
-    let upstream_rel = format!("{UPSTREAM_DIR}/{file_name}");
+    let upstream_rel = match &options.into {
+        // Recorded as given, relative to the workspace: the file is not copied.
+        Some(_) => relative_display(root, &options.from),
+        None => format!("{UPSTREAM_DIR}/{file_name}"),
+    };
+    let (subset_rel, provenance_rel) = match &options.into {
+        Some(dir) => {
+            let dir = relative_display(root, dir);
+            (format!("{dir}/api.github.com.yaml"), format!("{dir}/provenance.yaml"))
+        }
+        None => (PINNED_SPEC.to_owned(), PROVENANCE.to_owned()),
+    };
     let operations_path = options.operations.clone().unwrap_or_else(|| root.join(OPERATIONS));
     let operations_display = relative_display(root, &operations_path);
     let operations_text = read_text(&operations_path)?;
@@ -36,7 +51,7 @@ pub fn run(root: &Path, options: &PinOptions) -> Result<()> {
     let names = codegen::spec::pin::PinNames {
         upstream: upstream_rel.clone(),
         operations: operations_display,
-        subset: PINNED_SPEC.to_owned(),
+        subset: subset_rel.clone(),
     };
     let pinned = codegen::spec::pin::pin(&names, &from_bytes, &operations).map_err(|d| anyhow::anyhow!("{d}"))?;
 
@@ -44,13 +59,13 @@ pub fn run(root: &Path, options: &PinOptions) -> Result<()> {
     // file that is not there.
     let upstream_target = root.join(&upstream_rel);
     let same_file = upstream_target.canonicalize().ok() == options.from.canonicalize().ok();
-    if !same_file {
+    if !same_file && options.into.is_none() {
         write_atomic(&upstream_target, &from_bytes)?;
     }
-    write_atomic(&root.join(PINNED_SPEC), pinned.spec_yaml.as_bytes())?;
-    write_atomic(&root.join(PROVENANCE), pinned.provenance_yaml.as_bytes())?;
+    write_atomic(&root.join(&subset_rel), pinned.spec_yaml.as_bytes())?;
+    write_atomic(&root.join(&provenance_rel), pinned.provenance_yaml.as_bytes())?;
     println!(
-        "pin: {} operations and {} components from {upstream_rel} into {PINNED_SPEC} ({} bytes); provenance in {PROVENANCE}",
+        "pin: {} operations and {} components from {upstream_rel} into {subset_rel} ({} bytes); provenance in {provenance_rel}",
         operations.len(),
         pinned.component_count,
         pinned.spec_yaml.len()

@@ -77,6 +77,8 @@ fn response_enum(name: &str, what: &str, operation: &Operation, responses: &[&Re
     quote! {
         #[doc = #doc]
         #[derive(Debug)]
+        // A status the spec adds later is then a new variant, not a breaking change.
+        #[non_exhaustive]
         pub enum #ident {
             #(#variants)*
         }

@@ -126,9 +126,14 @@ pub fn server_manifest(header: &Header, names: &CrateNames, title: &str, uses_re
 }
 
 /// `src/lib.rs` of the models crate. `has_constrained` says whether `constrained.rs` declares
-/// anything (a spec without constrained arrays or maps would otherwise get an unused re-export).
-pub fn models_lib(header: &Header, title: &str, version: &str, has_constrained: bool) -> String {
-    let reexport = if has_constrained { "pub use constrained::*;\n" } else { "" };
+/// anything (a spec without constrained arrays or maps would otherwise get an unused re-export);
+/// `uses_chrono`, whether date-times appear in the types (then `chrono` is re-exported, so that
+/// users build them with the crate's own version).
+pub fn models_lib(header: &Header, title: &str, version: &str, has_constrained: bool, uses_chrono: bool) -> String {
+    let mut reexport = if has_constrained { "pub use constrained::*;\n".to_owned() } else { String::new() };
+    if uses_chrono {
+        reexport.push_str("/// The date-time crate of the types' `date-time` fields, re-exported: `chrono::Utc::now()`.\npub use chrono;\n");
+    }
     header.rust_source(&format!(
         r#"//! Models for {title} {version}: one Rust type per named schema of the spec, shared by the
 //! generated client and server crates.

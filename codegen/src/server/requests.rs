@@ -169,6 +169,8 @@ pub fn request(operation: &Operation, route: &Route, models_crate: &str, validat
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
+        // A parameter the spec adds later is then a new field, not a breaking change.
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }

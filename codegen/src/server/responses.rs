@@ -148,6 +148,8 @@ pub fn response(operation: &Operation, models_crate: &str) -> TokenStream {
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
+        // A status the spec adds later is then a new variant, not a breaking change.
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
         }

@@ -5,6 +5,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 use crate::{ByteStream, Client, Error, ResponseValue};
 ///The documented success responses of `dependabot/create-or-update-org-secret`, one variant per status.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum DependabotCreateOrUpdateOrgSecretSuccess {
     ///`201`: Response when creating a secret
     Created(::github_models::EmptyObject),
@@ -13,6 +14,7 @@ pub enum DependabotCreateOrUpdateOrgSecretSuccess {
 }
 ///The documented success responses of `dependabot/create-or-update-repo-secret`, one variant per status.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum DependabotCreateOrUpdateRepoSecretSuccess {
     ///`201`: Response when creating a secret
     Created(::github_models::EmptyObject),
@@ -21,6 +23,7 @@ pub enum DependabotCreateOrUpdateRepoSecretSuccess {
 }
 ///The documented success responses of `orgs/set-cluster-deployment-records`, one variant per status.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum OrgsSetClusterDeploymentRecordsSuccess {
     ///`200`: Deployment records created or updated successfully.
     Ok(::github_models::OrgsSetClusterDeploymentRecordsResponse),

@@ -25,5 +25,7 @@ mod support;
 mod types;
 
 pub use constrained::*;
+/// The date-time crate of the types' `date-time` fields, re-exported: `chrono::Utc::now()`.
+pub use chrono;
 pub use support::{BuildError, UnknownValue};
 pub use types::*;

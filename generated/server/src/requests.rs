@@ -6,6 +6,7 @@ use crate::runtime::{
 use crate::validation;
 ///The inputs of `PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}` (`dependabot/add-selected-repo-to-org-secret`), validated against the spec: the argument of [`crate::Api::dependabot_add_selected_repo_to_org_secret`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DependabotAddSelectedRepoToOrgSecret {
     ///Path parameter `org`: The organization name. The name is not case sensitive.
     pub org: ::std::string::String,
@@ -38,6 +39,7 @@ impl FromRawRequest for DependabotAddSelectedRepoToOrgSecret {
 }
 ///The inputs of `PUT /orgs/{org}/dependabot/secrets/{secret_name}` (`dependabot/create-or-update-org-secret`), validated against the spec: the argument of [`crate::Api::dependabot_create_or_update_org_secret`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DependabotCreateOrUpdateOrgSecret {
     ///Path parameter `org`: The organization name. The name is not case sensitive.
     pub org: ::std::string::String,
@@ -73,6 +75,7 @@ impl FromRawRequest for DependabotCreateOrUpdateOrgSecret {
 }
 ///The inputs of `PUT /repos/{owner}/{repo}/dependabot/secrets/{secret_name}` (`dependabot/create-or-update-repo-secret`), validated against the spec: the argument of [`crate::Api::dependabot_create_or_update_repo_secret`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DependabotCreateOrUpdateRepoSecret {
     ///Path parameter `owner`: The account owner of the repository. The name is not case sensitive.
     pub owner: ::std::string::String,
@@ -117,6 +120,7 @@ impl FromRawRequest for DependabotCreateOrUpdateRepoSecret {
 }
 ///The inputs of `DELETE /orgs/{org}/dependabot/secrets/{secret_name}` (`dependabot/delete-org-secret`), validated against the spec: the argument of [`crate::Api::dependabot_delete_org_secret`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DependabotDeleteOrgSecret {
     ///Path parameter `org`: The organization name. The name is not case sensitive.
     pub org: ::std::string::String,
@@ -139,6 +143,7 @@ impl FromRawRequest for DependabotDeleteOrgSecret {
 }
 ///The inputs of `DELETE /repos/{owner}/{repo}/dependabot/secrets/{secret_name}` (`dependabot/delete-repo-secret`), validated against the spec: the argument of [`crate::Api::dependabot_delete_repo_secret`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DependabotDeleteRepoSecret {
     ///Path parameter `owner`: The account owner of the repository. The name is not case sensitive.
     pub owner: ::std::string::String,
@@ -167,6 +172,7 @@ impl FromRawRequest for DependabotDeleteRepoSecret {
 }
 ///The inputs of `GET /orgs/{org}/dependabot/secrets/public-key` (`dependabot/get-org-public-key`), validated against the spec: the argument of [`crate::Api::dependabot_get_org_public_key`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DependabotGetOrgPublicKey {
     ///Path parameter `org`: The organization name. The name is not case sensitive.
     pub org: ::std::string::String,
@@ -185,6 +191,7 @@ impl FromRawRequest for DependabotGetOrgPublicKey {
 }
 ///The inputs of `GET /orgs/{org}/dependabot/secrets/{secret_name}` (`dependabot/get-org-secret`), validated against the spec: the argument of [`crate::Api::dependabot_get_org_secret`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DependabotGetOrgSecret {
     ///Path parameter `org`: The organization name. The name is not case sensitive.
     pub org: ::std::string::String,
@@ -207,6 +214,7 @@ impl FromRawRequest for DependabotGetOrgSecret {
 }
 ///The inputs of `GET /repos/{owner}/{repo}/dependabot/secrets/public-key` (`dependabot/get-repo-public-key`), validated against the spec: the argument of [`crate::Api::dependabot_get_repo_public_key`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DependabotGetRepoPublicKey {
     ///Path parameter `owner`: The account owner of the repository. The name is not case sensitive.
     pub owner: ::std::string::String,
@@ -229,6 +237,7 @@ impl FromRawRequest for DependabotGetRepoPublicKey {
 }
 ///The inputs of `GET /repos/{owner}/{repo}/dependabot/secrets/{secret_name}` (`dependabot/get-repo-secret`), validated against the spec: the argument of [`crate::Api::dependabot_get_repo_secret`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DependabotGetRepoSecret {
     ///Path parameter `owner`: The account owner of the repository. The name is not case sensitive.
     pub owner: ::std::string::String,
@@ -257,6 +266,7 @@ impl FromRawRequest for DependabotGetRepoSecret {
 }
 ///The inputs of `GET /orgs/{org}/dependabot/secrets` (`dependabot/list-org-secrets`), validated against the spec: the argument of [`crate::Api::dependabot_list_org_secrets`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DependabotListOrgSecrets {
     ///Path parameter `org`: The organization name. The name is not case sensitive.
     pub org: ::std::string::String,
@@ -293,6 +303,7 @@ impl FromRawRequest for DependabotListOrgSecrets {
 }
 ///The inputs of `GET /repos/{owner}/{repo}/dependabot/secrets` (`dependabot/list-repo-secrets`), validated against the spec: the argument of [`crate::Api::dependabot_list_repo_secrets`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DependabotListRepoSecrets {
     ///Path parameter `owner`: The account owner of the repository. The name is not case sensitive.
     pub owner: ::std::string::String,
@@ -340,6 +351,7 @@ impl FromRawRequest for DependabotListRepoSecrets {
 }
 ///The inputs of `GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories` (`dependabot/list-selected-repos-for-org-secret`), validated against the spec: the argument of [`crate::Api::dependabot_list_selected_repos_for_org_secret`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DependabotListSelectedReposForOrgSecret {
     ///Path parameter `org`: The organization name. The name is not case sensitive.
     pub org: ::std::string::String,
@@ -387,6 +399,7 @@ impl FromRawRequest for DependabotListSelectedReposForOrgSecret {
 }
 ///The inputs of `DELETE /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}` (`dependabot/remove-selected-repo-from-org-secret`), validated against the spec: the argument of [`crate::Api::dependabot_remove_selected_repo_from_org_secret`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DependabotRemoveSelectedRepoFromOrgSecret {
     ///Path parameter `org`: The organization name. The name is not case sensitive.
     pub org: ::std::string::String,
@@ -419,6 +432,7 @@ impl FromRawRequest for DependabotRemoveSelectedRepoFromOrgSecret {
 }
 ///The inputs of `PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories` (`dependabot/set-selected-repos-for-org-secret`), validated against the spec: the argument of [`crate::Api::dependabot_set_selected_repos_for_org_secret`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DependabotSetSelectedReposForOrgSecret {
     ///Path parameter `org`: The organization name. The name is not case sensitive.
     pub org: ::std::string::String,
@@ -456,6 +470,7 @@ impl FromRawRequest for DependabotSetSelectedReposForOrgSecret {
 }
 ///The inputs of `POST /repos/{owner}/{repo}/dependency-graph/snapshots` (`dependency-graph/create-repository-snapshot`), validated against the spec: the argument of [`crate::Api::dependency_graph_create_repository_snapshot`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DependencyGraphCreateRepositorySnapshot {
     ///Path parameter `owner`: The account owner of the repository. The name is not case sensitive.
     pub owner: ::std::string::String,
@@ -485,6 +500,7 @@ impl FromRawRequest for DependencyGraphCreateRepositorySnapshot {
 }
 ///The inputs of `POST /orgs/{org}/artifacts/metadata/deployment-record` (`orgs/create-artifact-deployment-record`), validated against the spec: the argument of [`crate::Api::orgs_create_artifact_deployment_record`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OrgsCreateArtifactDeploymentRecord {
     ///Path parameter `org`: The organization name. The name is not case sensitive.
     pub org: ::std::string::String,
@@ -514,6 +530,7 @@ impl FromRawRequest for OrgsCreateArtifactDeploymentRecord {
 }
 ///The inputs of `POST /orgs/{org}/artifacts/metadata/storage-record` (`orgs/create-artifact-storage-record`), validated against the spec: the argument of [`crate::Api::orgs_create_artifact_storage_record`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OrgsCreateArtifactStorageRecord {
     ///Path parameter `org`: The organization name. The name is not case sensitive.
     pub org: ::std::string::String,
@@ -543,6 +560,7 @@ impl FromRawRequest for OrgsCreateArtifactStorageRecord {
 }
 ///The inputs of `GET /orgs/{org}/artifacts/{subject_digest}/metadata/deployment-records` (`orgs/list-artifact-deployment-records`), validated against the spec: the argument of [`crate::Api::orgs_list_artifact_deployment_records`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OrgsListArtifactDeploymentRecords {
     ///Path parameter `org`: The organization name. The name is not case sensitive.
     pub org: ::std::string::String,
@@ -569,6 +587,7 @@ impl FromRawRequest for OrgsListArtifactDeploymentRecords {
 }
 ///The inputs of `GET /orgs/{org}/artifacts/{subject_digest}/metadata/storage-records` (`orgs/list-artifact-storage-records`), validated against the spec: the argument of [`crate::Api::orgs_list_artifact_storage_records`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OrgsListArtifactStorageRecords {
     ///Path parameter `org`: The organization name. The name is not case sensitive.
     pub org: ::std::string::String,
@@ -599,6 +618,7 @@ impl FromRawRequest for OrgsListArtifactStorageRecords {
 }
 ///The inputs of `POST /orgs/{org}/artifacts/metadata/deployment-record/cluster/{cluster}` (`orgs/set-cluster-deployment-records`), validated against the spec: the argument of [`crate::Api::orgs_set_cluster_deployment_records`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OrgsSetClusterDeploymentRecords {
     ///Path parameter `org`: The organization name. The name is not case sensitive.
     pub org: ::std::string::String,

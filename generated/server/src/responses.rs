@@ -4,6 +4,7 @@ use axum::response::{IntoResponse, Response};
 use crate::runtime;
 ///The documented responses of `PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}` (`dependabot/add-selected-repo-to-org-secret`), one variant per status: what [`crate::Api::dependabot_add_selected_repo_to_org_secret`] returns. Anything the spec does not document is a [`crate::ServerError`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DependabotAddSelectedRepoToOrgSecret {
     ///`204`: No Content when repository was added to the selected list
     NoContent,
@@ -20,6 +21,7 @@ impl IntoResponse for DependabotAddSelectedRepoToOrgSecret {
 }
 ///The documented responses of `PUT /orgs/{org}/dependabot/secrets/{secret_name}` (`dependabot/create-or-update-org-secret`), one variant per status: what [`crate::Api::dependabot_create_or_update_org_secret`] returns. Anything the spec does not document is a [`crate::ServerError`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DependabotCreateOrUpdateOrgSecret {
     ///`201`: Response when creating a secret
     Created(::github_models::EmptyObject),
@@ -36,6 +38,7 @@ impl IntoResponse for DependabotCreateOrUpdateOrgSecret {
 }
 ///The documented responses of `PUT /repos/{owner}/{repo}/dependabot/secrets/{secret_name}` (`dependabot/create-or-update-repo-secret`), one variant per status: what [`crate::Api::dependabot_create_or_update_repo_secret`] returns. Anything the spec does not document is a [`crate::ServerError`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DependabotCreateOrUpdateRepoSecret {
     ///`201`: Response when creating a secret
     Created(::github_models::EmptyObject),
@@ -52,6 +55,7 @@ impl IntoResponse for DependabotCreateOrUpdateRepoSecret {
 }
 ///The documented responses of `DELETE /orgs/{org}/dependabot/secrets/{secret_name}` (`dependabot/delete-org-secret`), one variant per status: what [`crate::Api::dependabot_delete_org_secret`] returns. Anything the spec does not document is a [`crate::ServerError`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DependabotDeleteOrgSecret {
     ///`204`: Response
     NoContent,
@@ -65,6 +69,7 @@ impl IntoResponse for DependabotDeleteOrgSecret {
 }
 ///The documented responses of `DELETE /repos/{owner}/{repo}/dependabot/secrets/{secret_name}` (`dependabot/delete-repo-secret`), one variant per status: what [`crate::Api::dependabot_delete_repo_secret`] returns. Anything the spec does not document is a [`crate::ServerError`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DependabotDeleteRepoSecret {
     ///`204`: Response
     NoContent,
@@ -78,6 +83,7 @@ impl IntoResponse for DependabotDeleteRepoSecret {
 }
 ///The documented responses of `GET /orgs/{org}/dependabot/secrets/public-key` (`dependabot/get-org-public-key`), one variant per status: what [`crate::Api::dependabot_get_org_public_key`] returns. Anything the spec does not document is a [`crate::ServerError`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DependabotGetOrgPublicKey {
     ///`200`: Response
     Ok(::github_models::DependabotPublicKey),
@@ -91,6 +97,7 @@ impl IntoResponse for DependabotGetOrgPublicKey {
 }
 ///The documented responses of `GET /orgs/{org}/dependabot/secrets/{secret_name}` (`dependabot/get-org-secret`), one variant per status: what [`crate::Api::dependabot_get_org_secret`] returns. Anything the spec does not document is a [`crate::ServerError`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DependabotGetOrgSecret {
     ///`200`: Response
     Ok(::github_models::OrganizationDependabotSecret),
@@ -104,6 +111,7 @@ impl IntoResponse for DependabotGetOrgSecret {
 }
 ///The documented responses of `GET /repos/{owner}/{repo}/dependabot/secrets/public-key` (`dependabot/get-repo-public-key`), one variant per status: what [`crate::Api::dependabot_get_repo_public_key`] returns. Anything the spec does not document is a [`crate::ServerError`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DependabotGetRepoPublicKey {
     ///`200`: Response
     Ok(::github_models::DependabotPublicKey),
@@ -117,6 +125,7 @@ impl IntoResponse for DependabotGetRepoPublicKey {
 }
 ///The documented responses of `GET /repos/{owner}/{repo}/dependabot/secrets/{secret_name}` (`dependabot/get-repo-secret`), one variant per status: what [`crate::Api::dependabot_get_repo_secret`] returns. Anything the spec does not document is a [`crate::ServerError`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DependabotGetRepoSecret {
     ///`200`: Response
     Ok(::github_models::DependabotSecret),
@@ -130,6 +139,7 @@ impl IntoResponse for DependabotGetRepoSecret {
 }
 ///The documented responses of `GET /orgs/{org}/dependabot/secrets` (`dependabot/list-org-secrets`), one variant per status: what [`crate::Api::dependabot_list_org_secrets`] returns. Anything the spec does not document is a [`crate::ServerError`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DependabotListOrgSecrets {
     ///`200`: Response
     Ok {
@@ -152,6 +162,7 @@ impl IntoResponse for DependabotListOrgSecrets {
 }
 ///The documented responses of `GET /repos/{owner}/{repo}/dependabot/secrets` (`dependabot/list-repo-secrets`), one variant per status: what [`crate::Api::dependabot_list_repo_secrets`] returns. Anything the spec does not document is a [`crate::ServerError`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DependabotListRepoSecrets {
     ///`200`: Response
     Ok {
@@ -174,6 +185,7 @@ impl IntoResponse for DependabotListRepoSecrets {
 }
 ///The documented responses of `GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories` (`dependabot/list-selected-repos-for-org-secret`), one variant per status: what [`crate::Api::dependabot_list_selected_repos_for_org_secret`] returns. Anything the spec does not document is a [`crate::ServerError`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DependabotListSelectedReposForOrgSecret {
     ///`200`: Response
     Ok {
@@ -196,6 +208,7 @@ impl IntoResponse for DependabotListSelectedReposForOrgSecret {
 }
 ///The documented responses of `DELETE /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}` (`dependabot/remove-selected-repo-from-org-secret`), one variant per status: what [`crate::Api::dependabot_remove_selected_repo_from_org_secret`] returns. Anything the spec does not document is a [`crate::ServerError`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DependabotRemoveSelectedRepoFromOrgSecret {
     ///`204`: Response when repository was removed from the selected list
     NoContent,
@@ -212,6 +225,7 @@ impl IntoResponse for DependabotRemoveSelectedRepoFromOrgSecret {
 }
 ///The documented responses of `PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories` (`dependabot/set-selected-repos-for-org-secret`), one variant per status: what [`crate::Api::dependabot_set_selected_repos_for_org_secret`] returns. Anything the spec does not document is a [`crate::ServerError`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DependabotSetSelectedReposForOrgSecret {
     ///`204`: Response
     NoContent,
@@ -225,6 +239,7 @@ impl IntoResponse for DependabotSetSelectedReposForOrgSecret {
 }
 ///The documented responses of `POST /repos/{owner}/{repo}/dependency-graph/snapshots` (`dependency-graph/create-repository-snapshot`), one variant per status: what [`crate::Api::dependency_graph_create_repository_snapshot`] returns. Anything the spec does not document is a [`crate::ServerError`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DependencyGraphCreateRepositorySnapshot {
     ///`201`: Response
     Created(::github_models::DependencyGraphCreateRepositorySnapshotResponse),
@@ -238,6 +253,7 @@ impl IntoResponse for DependencyGraphCreateRepositorySnapshot {
 }
 ///The documented responses of `POST /orgs/{org}/artifacts/metadata/deployment-record` (`orgs/create-artifact-deployment-record`), one variant per status: what [`crate::Api::orgs_create_artifact_deployment_record`] returns. Anything the spec does not document is a [`crate::ServerError`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OrgsCreateArtifactDeploymentRecord {
     ///`200`: Artifact deployment record stored successfully.
     Ok(::github_models::OrgsCreateArtifactDeploymentRecordResponse),
@@ -257,6 +273,7 @@ impl IntoResponse for OrgsCreateArtifactDeploymentRecord {
 }
 ///The documented responses of `POST /orgs/{org}/artifacts/metadata/storage-record` (`orgs/create-artifact-storage-record`), one variant per status: what [`crate::Api::orgs_create_artifact_storage_record`] returns. Anything the spec does not document is a [`crate::ServerError`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OrgsCreateArtifactStorageRecord {
     ///`200`: Artifact metadata storage record stored successfully.
     Ok(::github_models::OrgsCreateArtifactStorageRecordResponse),
@@ -276,6 +293,7 @@ impl IntoResponse for OrgsCreateArtifactStorageRecord {
 }
 ///The documented responses of `GET /orgs/{org}/artifacts/{subject_digest}/metadata/deployment-records` (`orgs/list-artifact-deployment-records`), one variant per status: what [`crate::Api::orgs_list_artifact_deployment_records`] returns. Anything the spec does not document is a [`crate::ServerError`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OrgsListArtifactDeploymentRecords {
     ///`200`: Successful response
     Ok(::github_models::OrgsListArtifactDeploymentRecordsResponse),
@@ -289,6 +307,7 @@ impl IntoResponse for OrgsListArtifactDeploymentRecords {
 }
 ///The documented responses of `GET /orgs/{org}/artifacts/{subject_digest}/metadata/storage-records` (`orgs/list-artifact-storage-records`), one variant per status: what [`crate::Api::orgs_list_artifact_storage_records`] returns. Anything the spec does not document is a [`crate::ServerError`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OrgsListArtifactStorageRecords {
     ///`200`: Response
     Ok(::github_models::OrgsListArtifactStorageRecordsResponse),
@@ -302,6 +321,7 @@ impl IntoResponse for OrgsListArtifactStorageRecords {
 }
 ///The documented responses of `POST /orgs/{org}/artifacts/metadata/deployment-record/cluster/{cluster}` (`orgs/set-cluster-deployment-records`), one variant per status: what [`crate::Api::orgs_set_cluster_deployment_records`] returns. Anything the spec does not document is a [`crate::ServerError`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OrgsSetClusterDeploymentRecords {
     ///`200`: Deployment records created or updated successfully.
     Ok(::github_models::OrgsSetClusterDeploymentRecordsResponse),
