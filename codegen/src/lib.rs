@@ -33,7 +33,7 @@ mod server;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use diagnostic::{Diagnostic, Diagnostics};
-pub use output::crates::CrateNames;
+pub use output::crates::{CrateNames, CrateVersions};
 pub use spec::load::SourceFile;
 
 /// How to generate.
@@ -50,6 +50,8 @@ pub struct Settings {
     /// and validator formatted on its own, for snapshot tests. Off for regen: it parses and
     /// formats most of the generated code a second time.
     pub snapshot_views: bool,
+    /// The generated crates' versions (for the pinned spec, `spec/versions.yaml`).
+    pub versions: CrateVersions,
 }
 
 impl Default for Settings {
@@ -59,6 +61,7 @@ impl Default for Settings {
             command: "cargo xtask regen".to_owned(),
             config: None,
             snapshot_views: false,
+            versions: CrateVersions::default(),
         }
     }
 }
@@ -127,7 +130,7 @@ pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagno
         spec_name: spec.name.clone(),
         spec_sha256: spec::pin::sha256_hex(spec.text.as_bytes()),
     };
-    let job = Job { file, normalized: &normalized, api: &api, names: &names, header: &header, views: settings.snapshot_views };
+    let job = Job { file, normalized: &normalized, api: &api, names: &names, versions: &settings.versions, header: &header, views: settings.snapshot_views };
 
     let (models, client, server) = std::thread::scope(|scope| {
         let models = spawn(scope, "models", || job.models_crate());
@@ -157,6 +160,21 @@ pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagno
         multi_status_operations: client.multi_status_operations,
         views,
     })
+}
+
+/// What going from the spec of `old` to the spec of `new` means for the generated crates'
+/// versions and on the wire (see [`surface::semver`]): both outputs as [`generate`] made them,
+/// with the same settings.
+pub fn evolution(old: &Output, new: &Output) -> surface::semver::Verdict {
+    surface::semver::verdict(&old.api, &old.files, &new.api, &new.files)
+}
+
+/// [`evolution`] as a changelog a reviewer reads: the summary, then the API-surface changes of
+/// each operation and model with the verdict of each, then the generated code's API changes.
+pub fn evolution_changelog(old: &Output, new: &Output, names: &CrateNames) -> (surface::semver::Verdict, String) {
+    let verdict = evolution(old, new);
+    let text = surface::changelog::changelog_with_verdict(&old.surface, &new.surface, &verdict, [&names.models, &names.client, &names.server]);
+    (verdict, text)
 }
 
 /// The stack of each generator thread. typify, progenitor and syn recurse over the spec's and
@@ -200,6 +218,7 @@ struct Job<'a> {
     normalized: &'a spec::normalize::Normalized,
     api: &'a ir::Api,
     names: &'a CrateNames,
+    versions: &'a CrateVersions,
     header: &'a output::render::Header,
     /// Whether to produce the snapshot views too.
     views: bool,
@@ -238,7 +257,7 @@ impl Job<'_> {
         let uses_chrono = types_rs.contains("::chrono::");
         let uses_regress = types_rs.contains("::regress::");
         let mut files = BTreeMap::new();
-        files.insert("models/Cargo.toml".to_owned(), output::crates::models_manifest(header, names, &api.title, uses_chrono, uses_regress));
+        files.insert("models/Cargo.toml".to_owned(), output::crates::models_manifest(header, names, &self.versions.models, &api.title, uses_chrono, uses_regress));
         files.insert("models/src/lib.rs".to_owned(), output::crates::models_lib(header, &api.title, &api.version, !models.constrained_names.is_empty(), uses_chrono));
         files.insert("models/src/types.rs".to_owned(), types_rs);
         files.insert("models/src/constrained.rs".to_owned(), constrained_rs);
@@ -263,7 +282,7 @@ impl Job<'_> {
             chrono: [&progenitor_rs, &multi_status_rs, &conveniences_rs].iter().any(|code| code.contains("chrono::")),
         };
         let mut files = BTreeMap::new();
-        files.insert("client/Cargo.toml".to_owned(), output::crates::client_manifest(header, names, &api.title, needs));
+        files.insert("client/Cargo.toml".to_owned(), output::crates::client_manifest(header, names, &self.versions.client, &api.title, needs));
         files.insert("client/src/lib.rs".to_owned(), output::crates::client_lib(header, names, &api.title, &api.version, uses_sealing));
         files.insert("client/src/progenitor.rs".to_owned(), progenitor_rs);
         files.insert("client/src/multi_status.rs".to_owned(), multi_status_rs);
@@ -294,7 +313,7 @@ impl Job<'_> {
         // Parameters with a `date-time` (or `date`) format are `chrono` values, as in the client.
         let uses_chrono = requests_rs.contains("chrono::");
         let mut files = BTreeMap::new();
-        files.insert("server/Cargo.toml".to_owned(), output::crates::server_manifest(header, names, &api.title, server.uses_regress, uses_chrono));
+        files.insert("server/Cargo.toml".to_owned(), output::crates::server_manifest(header, names, &self.versions.server, &api.title, server.uses_regress, uses_chrono));
         files.insert("server/src/lib.rs".to_owned(), output::crates::server_lib(header, names, &api.title, &api.version, documentation_url));
         files.insert("server/src/api.rs".to_owned(), header.rust_file("server trait", server.api)?);
         files.insert("server/src/requests.rs".to_owned(), requests_rs);

@@ -133,7 +133,8 @@ async fn the_builder_sends_the_headers_github_asks_for() {
     assert_eq!(header(&headers, "accept"), Some("application/vnd.github+json"), "GitHub's media type replaces progenitor's application/json");
     assert_eq!(header(&headers, "x-github-api-version"), Some("2022-11-28"));
     assert_eq!(header(&headers, "user-agent"), Some(DEFAULT_USER_AGENT));
-    assert_eq!(DEFAULT_USER_AGENT, "github-client/0.1.0");
+    let versions = xtask::versions::read(&workspace_tests::root().join(xtask::VERSIONS), xtask::VERSIONS, &codegen::CrateNames::with_prefix("github")).unwrap();
+    assert_eq!(DEFAULT_USER_AGENT, format!("github-client/{}", versions.client), "the crate's version, from {}", xtask::VERSIONS);
     assert_eq!(header(&headers, "api-version"), None, "progenitor's document version is not sent as if it were GitHub's");
 
     // Multi-status methods go through the same hooks.

@@ -81,3 +81,27 @@ fn walk(dir: &std::path::Path) -> Vec<String> {
     out.sort();
     out
 }
+
+/// A bump of the pin bumps the generated crates' versions by its semver verdict: 22.0.0 to
+/// 23.0.2 breaks all three crates, so each goes from 0.1.0 to 0.2.0 (Cargo's rule below 1.0).
+#[test]
+fn a_bump_of_the_pin_bumps_the_crates_versions_by_its_verdict() {
+    let dir = scratch(&fs::read_to_string(root().join(xtask::OPERATIONS)).unwrap());
+    fs::copy(root().join(xtask::CODEGEN_CONFIG), dir.path().join(xtask::CODEGEN_CONFIG)).unwrap();
+    fs::write(dir.path().join(xtask::VERSIONS), "github-client: 0.1.0\ngithub-models: 0.1.0\ngithub-server: 0.1.0\n").unwrap();
+    let pin = |file: &str| {
+        let from = root().join(xtask::UPSTREAM_DIR).join(file);
+        xtask::pin::run(dir.path(), &xtask::pin::PinOptions { from, operations: None, into: None }).unwrap();
+    };
+    pin("api.github.com-22.0.0.json.gz");
+    let first = fs::read_to_string(dir.path().join(xtask::VERSIONS)).unwrap();
+    assert!(first.contains("github-models: 0.1.0"), "a first pin judges nothing: {first}");
+    pin("api.github.com-23.0.2.json.gz");
+    let versions = fs::read_to_string(dir.path().join(xtask::VERSIONS)).unwrap();
+    for name in ["github-models", "github-client", "github-server"] {
+        assert!(versions.contains(&format!("{name}: 0.2.0\n")), "{versions}");
+    }
+    // Pinning the same description again changes nothing.
+    pin("api.github.com-23.0.2.json.gz");
+    assert_eq!(fs::read_to_string(dir.path().join(xtask::VERSIONS)).unwrap(), versions);
+}

@@ -4,7 +4,7 @@
 
 use workspace_tests::{pinned_output, pinned_settings, root, snapshot_settings};
 
-fn surface_of_upstream(file: &str) -> String {
+fn output_of_upstream(file: &str) -> codegen::Output {
     let root = root();
     let operations_text = std::fs::read_to_string(root.join(xtask::OPERATIONS)).unwrap();
     let operations = codegen::spec::pin::parse_operation_list(xtask::OPERATIONS, &operations_text).unwrap();
@@ -16,7 +16,11 @@ fn surface_of_upstream(file: &str) -> String {
     };
     let pinned = codegen::spec::pin::pin(&names, &bytes, &operations).unwrap_or_else(|d| panic!("{d}"));
     let source = codegen::SourceFile::new(xtask::PINNED_SPEC, pinned.spec_yaml);
-    codegen::generate(&source, &pinned_settings()).unwrap_or_else(|d| panic!("{d}")).surface
+    codegen::generate(&source, &pinned_settings()).unwrap_or_else(|d| panic!("{d}"))
+}
+
+fn surface_of_upstream(file: &str) -> String {
+    output_of_upstream(file).surface
 }
 
 fn bump_diff() -> String {
@@ -63,4 +67,32 @@ fn the_bump_reads_as_a_changelog() {
     assert!(changelog.contains("added model BasicError (#/components/schemas/basic-error)\n"), "{changelog}");
     assert!(!changelog.contains("removed "), "nothing was removed upstream:\n{changelog}");
     snapshot_settings("spec_bump").bind(|| insta::assert_snapshot!("changelog_22.0.0_to_23.0.2", changelog));
+}
+
+/// The semver verdict of the bump: the changelog with a verdict on every change, snapshotted,
+/// and the facts a reviewer relies on asserted.
+#[test]
+fn the_bump_has_a_semver_verdict_on_every_change() {
+    use codegen::surface::semver::{Effect, Semver};
+    let old = output_of_upstream("api.github.com-22.0.0.json.gz");
+    let names = codegen::CrateNames::with_prefix("github");
+    let (verdict, text) = codegen::evolution_changelog(&old, pinned_output(), &names);
+    assert_eq!(verdict.semver, Semver::Major);
+    assert_eq!((verdict.crates.models, verdict.crates.client, verdict.crates.server), (Semver::Major, Semver::Major, Semver::Major));
+    let find = |rule: &str, at: &str| {
+        verdict.changes.iter().find(|c| c.rule == rule && c.at == at).unwrap_or_else(|| panic!("no {rule} at {at}:\n{text}"))
+    };
+    // The 207 makes set-cluster's client method return a per-status enum.
+    let multi_status = find("response-success-status-added", "207 response");
+    assert_eq!((multi_status.crates.client, multi_status.crates.server), (Semver::Major, Semver::Minor));
+    // A new optional response field: an addition, with `#[non_exhaustive]` structs.
+    assert_eq!(find("response-optional-property-added", "has_pull_requests").semver, Semver::Minor);
+    // A field that may now be null: old clients break on the wire.
+    assert_eq!(find("response-property-became-nullable", "license.url").wire.old_clients, Effect::Breaks);
+    // A relaxed limit: old servers refuse what new clients may send.
+    let sha = find("request-property-max-length-increased", "sha");
+    assert_eq!((sha.wire.old_clients, sha.wire.old_servers), (Effect::Compatible, Effect::Breaks));
+    // The generated code says so too: the error type of the artifact writes changed.
+    assert!(verdict.rust_api.iter().any(|c| c.krate == "client" && c.semver == Semver::Major && c.what.contains("orgs_create_artifact_deployment_record returns")), "{text}");
+    snapshot_settings("spec_bump").bind(|| insta::assert_snapshot!("verdict_22.0.0_to_23.0.2", text));
 }

@@ -2,11 +2,13 @@
 //! memory; this crate is the only place that reads the spec from disk and writes or checks the
 //! generated tree.
 
+pub mod changelog;
 pub mod files;
 pub mod pin;
 pub mod plan;
 pub mod regen;
 pub mod swap;
+pub mod versions;
 
 use std::path::PathBuf;
 
@@ -27,6 +29,8 @@ pub const UPSTREAM_DIR: &str = "spec/upstream";
 /// The codegen configuration of the pinned spec (see `codegen::spec::config`), relative to the
 /// workspace root.
 pub const CODEGEN_CONFIG: &str = "spec/codegen.yaml";
+/// The generated crates' versions, relative to the workspace root.
+pub const VERSIONS: &str = "spec/versions.yaml";
 /// The generated crates, relative to the workspace root.
 pub const GENERATED: &str = "generated";
 
@@ -45,5 +49,6 @@ pub fn compat_regen_options() -> regen::RegenOptions {
         command: format!("cargo xtask regen --spec {spec} --out {COMPAT_GENERATED} --crate-prefix github22 --config {CODEGEN_CONFIG}"),
         crate_prefix: "github22".to_owned(),
         config: Some(root.join(CODEGEN_CONFIG)),
+        versions: None,
     }
 }

@@ -50,6 +50,18 @@ enum Command {
         #[arg(long)]
         into: Option<PathBuf>,
     },
+    /// What a spec change means for the generated crates' semver and on the wire: the API-surface changelog with a verdict on every change.
+    Changelog {
+        /// The old spec: YAML, JSON or .gz; a full upstream description is cut down to spec/operations.txt [default: spec/api.github.com.yaml].
+        #[arg(long)]
+        from: Option<PathBuf>,
+        /// The new spec, likewise [default: spec/api.github.com.yaml].
+        #[arg(long)]
+        to: Option<PathBuf>,
+        /// Print the verdict as JSON (`semver`, and per change its `semver`, `wire` and `rule`).
+        #[arg(long)]
+        json: bool,
+    },
     /// Run the benchmarks (`cargo run --release -p bench -- ARGS`; see BENCHMARKS.md and `cargo xtask bench --help`).
     #[command(disable_help_flag = true)]
     Bench {
@@ -82,6 +94,7 @@ fn main() -> ExitCode {
             let mut command = "cargo xtask regen".to_owned();
             // The pinned spec's configuration by default; another spec's only when named.
             let default_config = spec.is_none().then(|| root.join(xtask::CODEGEN_CONFIG));
+            let default_versions = spec.is_none().then(|| root.join(xtask::VERSIONS));
             let (spec, spec_display) = match spec {
                 Some(path) => {
                     command.push_str(&format!(" --spec {}", path.display()));
@@ -103,10 +116,13 @@ fn main() -> ExitCode {
                 command.push_str(&format!(" --config {}", path.display()));
             }
             let config = config.or(default_config);
-            let options = RegenOptions { spec, spec_display, out, command, crate_prefix, config };
+            // The pinned crates' versions; another spec's crates are 0.1.0.
+            let versions = default_versions;
+            let options = RegenOptions { spec, spec_display, out, command, crate_prefix, config, versions };
             xtask::regen::run(&options, check, verbose)
         }
         Command::Pin { from, operations, into } => xtask::pin::run(&root, &PinOptions { from, operations, into }),
+        Command::Changelog { from, to, json } => xtask::changelog::run(&xtask::changelog::ChangelogOptions { from, to, json }),
         Command::Bench { args } => bench(&root, &args),
     };
     match result {

@@ -54,6 +54,8 @@ pub fn run(root: &Path, options: &PinOptions) -> Result<()> {
         subset: subset_rel.clone(),
     };
     let pinned = codegen::spec::pin::pin(&names, &from_bytes, &operations).map_err(|d| anyhow::anyhow!("{d}"))?;
+    // What the bump means for the generated crates, judged before anything is written.
+    let bump = if options.into.is_none() { crate::changelog::bump_for_pin(root, &pinned.spec_yaml)? } else { None };
 
     // Everything checked: now write. The upstream copy first, so the provenance never names a
     // file that is not there.
@@ -64,12 +66,19 @@ pub fn run(root: &Path, options: &PinOptions) -> Result<()> {
     }
     write_atomic(&root.join(&subset_rel), pinned.spec_yaml.as_bytes())?;
     write_atomic(&root.join(&provenance_rel), pinned.provenance_yaml.as_bytes())?;
+    if let Some(bump) = &bump {
+        write_atomic(&root.join(crate::VERSIONS), bump.versions_file.as_bytes())?;
+    }
     println!(
         "pin: {} operations and {} components from {upstream_rel} into {subset_rel} ({} bytes); provenance in {provenance_rel}",
         operations.len(),
         pinned.component_count,
         pinned.spec_yaml.len()
     );
+    if let Some(bump) = bump {
+        print!("{}", bump.summary);
+        println!("run `cargo xtask changelog --from <the old pin>` to see every change, then `cargo xtask regen`");
+    }
     Ok(())
 }
 

@@ -25,38 +25,55 @@ pub struct RegenOptions {
     pub crate_prefix: String,
     /// The codegen configuration file (`spec/codegen.yaml` for the pinned spec), if any.
     pub config: Option<PathBuf>,
+    /// The crates' versions (`spec/versions.yaml` for the pinned spec); 0.1.0 without one.
+    pub versions: Option<PathBuf>,
 }
 
 /// Runs the generator and compares its files with those under `options.out`.
 pub fn plan(options: &RegenOptions) -> Result<(codegen::Output, Plan)> {
     let text = read_spec(&options.spec, &options.spec_display)?;
     let source = codegen::SourceFile::new(&options.spec_display, text);
+    let names = codegen::CrateNames::with_prefix(&options.crate_prefix);
+    let versions = match &options.versions {
+        Some(path) => crate::versions::read(path, &display(path), &names)?,
+        None => codegen::CrateVersions::default(),
+    };
     let settings = codegen::Settings {
         crate_prefix: options.crate_prefix.clone(),
         command: options.command.clone(),
         config: options.config.as_deref().map(read_config).transpose()?,
         snapshot_views: false,
+        versions,
     };
     let output = codegen::generate(&source, &settings).map_err(|diagnostics| anyhow::anyhow!("{diagnostics}"))?;
     let plan = compare(&options.out, &output.files)?;
     Ok((output, plan))
 }
 
+/// A path as diagnostics name it: relative to the workspace root when it is inside it.
+fn display(path: &Path) -> String {
+    let root = crate::workspace_root();
+    path.strip_prefix(&root).unwrap_or(path).display().to_string()
+}
+
 /// Reads a codegen configuration file, named in diagnostics relative to the workspace root
 /// when it is inside it.
 pub fn read_config(path: &Path) -> Result<codegen::SourceFile> {
     let text = read_text(path).with_context(|| "pass an existing codegen configuration with --config".to_owned())?;
-    let root = crate::workspace_root();
-    let name = path.strip_prefix(&root).unwrap_or(path).display().to_string();
-    Ok(codegen::SourceFile::new(name, text))
+    Ok(codegen::SourceFile::new(display(path), text))
 }
 
 /// The settings `cargo xtask regen` uses for the pinned spec: the default crate names and
-/// command, and the configuration in [`crate::CODEGEN_CONFIG`].
+/// command, the configuration in [`crate::CODEGEN_CONFIG`] and the versions in
+/// [`crate::VERSIONS`].
 pub fn pinned_settings() -> Result<codegen::Settings> {
+    let root = crate::workspace_root();
+    let defaults = codegen::Settings::default();
+    let names = codegen::CrateNames::with_prefix(&defaults.crate_prefix);
     Ok(codegen::Settings {
-        config: Some(read_config(&crate::workspace_root().join(crate::CODEGEN_CONFIG))?),
-        ..codegen::Settings::default()
+        config: Some(read_config(&root.join(crate::CODEGEN_CONFIG))?),
+        versions: crate::versions::read(&root.join(crate::VERSIONS), crate::VERSIONS, &names)?,
+        ..defaults
     })
 }
 

@@ -13,14 +13,23 @@ use crate::spec::openapi::ref_name;
 
 /// Sets [`super::Model::read_by_clients`] on every model a response body reaches.
 pub(super) fn mark_read_by_clients(api: &mut Api) {
-    let schemas: std::collections::BTreeMap<&str, &Value> = api.models.iter().map(|m| (m.name.as_str(), &m.schema)).collect();
-    let mut reached: BTreeSet<String> = BTreeSet::new();
-    let mut pending: Vec<&Value> = api
+    let roots: Vec<&Value> = api
         .operations
         .iter()
         .flat_map(|operation| &operation.responses)
         .filter_map(|response| response.body.as_ref()?.schema.as_ref())
         .collect();
+    let reached = models_reached(api, roots);
+    for model in &mut api.models {
+        model.read_by_clients = reached.contains(&model.name);
+    }
+}
+
+/// The names of the models that values of the schemas `roots` can hold, transitively.
+pub fn models_reached(api: &Api, roots: Vec<&Value>) -> BTreeSet<String> {
+    let schemas: std::collections::BTreeMap<&str, &Value> = api.models.iter().map(|m| (m.name.as_str(), &m.schema)).collect();
+    let mut reached: BTreeSet<String> = BTreeSet::new();
+    let mut pending = roots;
     while let Some(schema) = pending.pop() {
         if let Some(name) = ref_name(schema) {
             if reached.insert(name.to_owned())
@@ -32,9 +41,7 @@ pub(super) fn mark_read_by_clients(api: &mut Api) {
         }
         pending.extend(children(schema));
     }
-    for model in &mut api.models {
-        model.read_by_clients = reached.contains(&model.name);
-    }
+    reached
 }
 
 /// The sub-schemas of a schema whose values are part of its value.

@@ -29,6 +29,24 @@ impl CrateNames {
     }
 }
 
+/// The versions of the generated crates, written into their manifests: `cargo xtask pin` bumps
+/// them by the semver verdict of each bump of the pin (`spec/versions.yaml`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrateVersions {
+    /// The models crate's.
+    pub models: String,
+    /// The client crate's.
+    pub client: String,
+    /// The server crate's.
+    pub server: String,
+}
+
+impl Default for CrateVersions {
+    fn default() -> Self {
+        Self { models: "0.1.0".to_owned(), client: "0.1.0".to_owned(), server: "0.1.0".to_owned() }
+    }
+}
+
 /// Versions the generated code is written against; the workspace's Cargo.lock pins exact ones.
 const SERDE: &str = r#"serde = { version = "1.0.200", features = ["derive"] }"#;
 const SERDE_JSON: &str = r#"serde_json = "1.0.120""#;
@@ -36,12 +54,12 @@ const CHRONO: &str = r#"chrono = { version = "0.4.38", default-features = false,
 
 /// A generated crate's `Cargo.toml`: the same package fields for every crate, its own
 /// description and dependencies (written sorted, so the file does not depend on push order).
-fn manifest(header: &Header, name: &str, description: &str, mut deps: Vec<String>) -> String {
+fn manifest(header: &Header, name: &str, version: &str, description: &str, mut deps: Vec<String>) -> String {
     deps.sort();
     header.toml_file(&format!(
         r#"[package]
 name = "{name}"
-version = "0.1.0"
+version = "{version}"
 edition = "2024"
 rust-version = "1.88"
 description = "{description}"
@@ -55,7 +73,7 @@ publish = false
 }
 
 /// `Cargo.toml` of the models crate.
-pub fn models_manifest(header: &Header, names: &CrateNames, title: &str, uses_chrono: bool, uses_regress: bool) -> String {
+pub fn models_manifest(header: &Header, names: &CrateNames, version: &str, title: &str, uses_chrono: bool, uses_regress: bool) -> String {
     let mut deps = vec![SERDE.to_owned(), SERDE_JSON.to_owned()];
     if uses_chrono {
         deps.push(CHRONO.to_owned());
@@ -63,7 +81,7 @@ pub fn models_manifest(header: &Header, names: &CrateNames, title: &str, uses_ch
     if uses_regress {
         deps.push(r#"regress = "0.10.3""#.to_owned());
     }
-    manifest(header, &names.models, &format!("Serde models for {title}: one type per schema, with the spec's constraints enforced."), deps)
+    manifest(header, &names.models, version, &format!("Serde models for {title}: one type per schema, with the spec's constraints enforced."), deps)
 }
 
 /// What the client crate's code uses beyond its fixed dependencies.
@@ -76,7 +94,7 @@ pub struct ClientNeeds {
 }
 
 /// `Cargo.toml` of the client crate.
-pub fn client_manifest(header: &Header, names: &CrateNames, title: &str, needs: ClientNeeds) -> String {
+pub fn client_manifest(header: &Header, names: &CrateNames, version: &str, title: &str, needs: ClientNeeds) -> String {
     let mut deps = vec![
         format!(r#"{} = {{ path = "../models" }}"#, names.models),
         r#"futures-util = { version = "0.3.31", default-features = false }"#.to_owned(),
@@ -102,12 +120,12 @@ pub fn client_manifest(header: &Header, names: &CrateNames, title: &str, needs: 
         deps.push(r#"crypto_box = { version = "0.9.1", features = ["seal", "std"] }"#.to_owned());
         deps.push(r#"zeroize = "1.8.1""#.to_owned());
     }
-    manifest(header, &names.client, &format!("Async client (reqwest) for {title}."), deps)
+    manifest(header, &names.client, version, &format!("Async client (reqwest) for {title}."), deps)
 }
 
 /// `Cargo.toml` of the server crate. axum without default features: the crate needs only
 /// routing, JSON and query strings; an application adds `tokio`/`http1` to serve.
-pub fn server_manifest(header: &Header, names: &CrateNames, title: &str, uses_regress: bool, uses_chrono: bool) -> String {
+pub fn server_manifest(header: &Header, names: &CrateNames, version: &str, title: &str, uses_regress: bool, uses_chrono: bool) -> String {
     let mut deps = vec![
         r#"axum = { version = "0.8.4", default-features = false, features = ["json", "query"] }"#.to_owned(),
         format!(r#"{} = {{ path = "../models" }}"#, names.models),
@@ -122,7 +140,7 @@ pub fn server_manifest(header: &Header, names: &CrateNames, title: &str, uses_re
     if uses_chrono {
         deps.push(CHRONO.to_owned());
     }
-    manifest(header, &names.server, &format!("axum server for {title}: one trait method per operation, every request validated against the spec."), deps)
+    manifest(header, &names.server, version, &format!("axum server for {title}: one trait method per operation, every request validated against the spec."), deps)
 }
 
 /// `src/lib.rs` of the models crate. `has_constrained` says whether `constrained.rs` declares

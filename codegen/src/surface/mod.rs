@@ -5,6 +5,7 @@
 //! [`changelog()`] compares two surfaces.
 
 pub mod changelog;
+pub mod semver;
 
 pub use changelog::changelog;
 
