@@ -3,6 +3,7 @@
 //! generated tree.
 
 pub mod files;
+pub mod permissions;
 pub mod pin;
 pub mod plan;
 pub mod regen;
@@ -27,5 +28,10 @@ pub const UPSTREAM_DIR: &str = "spec/upstream";
 /// The codegen configuration of the pinned spec (see `codegen::spec::config`), relative to the
 /// workspace root.
 pub const CODEGEN_CONFIG: &str = "spec/codegen.yaml";
+/// The pinned permission requirements (written by `cargo xtask pin`, read by `regen`), relative
+/// to the workspace root.
+pub const PERMISSIONS: &str = "spec/permissions.yaml";
+/// The project's copy of GitHub's permission data files, relative to the workspace root.
+pub const PERMISSION_DATA: &str = "spec/upstream/github-docs";
 /// The generated crates, relative to the workspace root.
 pub const GENERATED: &str = "generated";

@@ -46,6 +46,9 @@ enum Command {
         /// The operations to pin, one `operationId METHOD /path` per line [default: spec/operations.txt].
         #[arg(long)]
         operations: Option<PathBuf>,
+        /// GitHub's permission data: rest-prog-access.json and an API-version folder with the two permission files [default: spec/upstream/github-docs].
+        #[arg(long)]
+        permissions_data: Option<PathBuf>,
     },
     /// Run the benchmarks (`cargo run --release -p bench -- ARGS`; see BENCHMARKS.md and `cargo xtask bench --help`).
     #[command(disable_help_flag = true)]
@@ -103,7 +106,7 @@ fn main() -> ExitCode {
             let options = RegenOptions { spec, spec_display, out, command, crate_prefix, config };
             xtask::regen::run(&options, check, verbose)
         }
-        Command::Pin { from, operations } => xtask::pin::run(&root, &PinOptions { from, operations }),
+        Command::Pin { from, operations, permissions_data } => xtask::pin::run(&root, &PinOptions { from, operations, permissions_data }),
         Command::Bench { args } => bench(&root, &args),
     };
     match result {

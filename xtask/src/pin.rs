@@ -1,13 +1,15 @@
-//! `cargo xtask pin --from <description> [--operations <file>]`: extract the pinned subset
-//! from a full upstream description. The upstream file is copied into `spec/upstream/` so the
-//! pin can be redone offline; nothing is written unless every operation was found.
+//! `cargo xtask pin --from <description> [--operations <file>] [--permissions-data <dir>]`:
+//! extract the pinned subset from a full upstream description, and pin who may call each
+//! operation (`spec/permissions.yaml`, see `permissions.rs`). The upstream files are copied into
+//! `spec/upstream/` so the pin can be redone offline; nothing is written unless every operation
+//! was found and its requirements are complete.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
 use crate::files::{read_text, write_atomic};
-use crate::{OPERATIONS, PINNED_SPEC, PROVENANCE, UPSTREAM_DIR};
+use crate::{OPERATIONS, PERMISSIONS, PINNED_SPEC, PROVENANCE, UPSTREAM_DIR};
 
 /// Where `pin` reads from.
 #[derive(Debug, Clone)]
@@ -16,6 +18,8 @@ pub struct PinOptions {
     pub from: PathBuf,
     /// The operations list; default `spec/operations.txt`.
     pub operations: Option<PathBuf>,
+    /// The folder of GitHub's permission data files; default `spec/upstream/github-docs`.
+    pub permissions_data: Option<PathBuf>,
 }
 
 /// Pins into the workspace at `root`.
@@ -39,6 +43,7 @@ pub fn run(root: &Path, options: &PinOptions) -> Result<()> {
         subset: PINNED_SPEC.to_owned(),
     };
     let pinned = codegen::spec::pin::pin(&names, &from_bytes, &operations).map_err(|d| anyhow::anyhow!("{d}"))?;
+    let requirements = crate::permissions::pin(root, options.permissions_data.as_deref(), &operations, &pinned.spec_yaml)?;
 
     // Everything checked: now write. The upstream copy first, so the provenance never names a
     // file that is not there.
@@ -47,14 +52,22 @@ pub fn run(root: &Path, options: &PinOptions) -> Result<()> {
     if !same_file {
         write_atomic(&upstream_target, &from_bytes)?;
     }
+    for (target, bytes) in &requirements.copies {
+        if std::fs::read(target).ok().as_ref() != Some(bytes) {
+            write_atomic(target, bytes)?;
+        }
+    }
     write_atomic(&root.join(PINNED_SPEC), pinned.spec_yaml.as_bytes())?;
-    write_atomic(&root.join(PROVENANCE), pinned.provenance_yaml.as_bytes())?;
+    write_atomic(&root.join(PERMISSIONS), requirements.pinned.yaml.as_bytes())?;
+    let provenance = format!("{}{}", pinned.provenance_yaml, requirements.pinned.provenance_yaml);
+    write_atomic(&root.join(PROVENANCE), provenance.as_bytes())?;
     println!(
         "pin: {} operations and {} components from {upstream_rel} into {PINNED_SPEC} ({} bytes); provenance in {PROVENANCE}",
         operations.len(),
         pinned.component_count,
         pinned.spec_yaml.len()
     );
+    println!("pin: the requirements of {} operations into {PERMISSIONS}", requirements.pinned.requirements.len());
     Ok(())
 }
 
