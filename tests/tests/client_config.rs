@@ -105,6 +105,7 @@ fn regen_with_a_broken_configuration_writes_nothing() {
         command: "cargo xtask regen".to_owned(),
         crate_prefix: "github".to_owned(),
         config: Some(config),
+        permissions: None,
     };
     let error = xtask::regen::run(&options, false, false).unwrap_err().to_string();
     assert!(error.contains("`nope` is not an operationId of spec/api.github.com.yaml"), "{error}");

@@ -16,6 +16,7 @@ fn options(out: &std::path::Path) -> RegenOptions {
         command: "cargo xtask regen --spec tests/fixtures/inventory.yaml --out <dir>".to_owned(),
         crate_prefix: "inventory".to_owned(),
         config: None,
+        permissions: None,
     }
 }
 

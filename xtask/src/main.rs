@@ -34,6 +34,9 @@ enum Command {
         /// The codegen configuration (YAML; see spec/codegen.yaml) [default: spec/codegen.yaml for the pinned spec, none with --spec].
         #[arg(long)]
         config: Option<PathBuf>,
+        /// The pinned permission requirements (see spec/permissions.yaml) [default: spec/permissions.yaml for the pinned spec, none with --spec].
+        #[arg(long)]
+        permissions: Option<PathBuf>,
         /// Show the full diff and the changed files.
         #[arg(short, long)]
         verbose: bool,
@@ -78,10 +81,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let root = workspace_root();
     let result = match cli.command {
-        Command::Regen { check, spec, out, crate_prefix, config, verbose } => {
+        Command::Regen { check, spec, out, crate_prefix, config, permissions, verbose } => {
             let mut command = "cargo xtask regen".to_owned();
             // The pinned spec's configuration by default; another spec's only when named.
             let default_config = spec.is_none().then(|| root.join(xtask::CODEGEN_CONFIG));
+            let default_permissions = spec.is_none().then(|| root.join(xtask::PERMISSIONS));
             let (spec, spec_display) = match spec {
                 Some(path) => {
                     command.push_str(&format!(" --spec {}", path.display()));
@@ -102,8 +106,12 @@ fn main() -> ExitCode {
             if let Some(path) = &config {
                 command.push_str(&format!(" --config {}", path.display()));
             }
+            if let Some(path) = &permissions {
+                command.push_str(&format!(" --permissions {}", path.display()));
+            }
             let config = config.or(default_config);
-            let options = RegenOptions { spec, spec_display, out, command, crate_prefix, config };
+            let permissions = permissions.or(default_permissions);
+            let options = RegenOptions { spec, spec_display, out, command, crate_prefix, config, permissions };
             xtask::regen::run(&options, check, verbose)
         }
         Command::Pin { from, operations, permissions_data } => xtask::pin::run(&root, &PinOptions { from, operations, permissions_data }),

@@ -25,6 +25,8 @@ pub struct RegenOptions {
     pub crate_prefix: String,
     /// The codegen configuration file (`spec/codegen.yaml` for the pinned spec), if any.
     pub config: Option<PathBuf>,
+    /// The pinned permission requirements (`spec/permissions.yaml` for the pinned spec), if any.
+    pub permissions: Option<PathBuf>,
 }
 
 /// Runs the generator and compares its files with those under `options.out`.
@@ -35,6 +37,7 @@ pub fn plan(options: &RegenOptions) -> Result<(codegen::Output, Plan)> {
         crate_prefix: options.crate_prefix.clone(),
         command: options.command.clone(),
         config: options.config.as_deref().map(read_config).transpose()?,
+        permissions: options.permissions.as_deref().map(read_permissions).transpose()?,
         snapshot_views: false,
     };
     let output = codegen::generate(&source, &settings).map_err(|diagnostics| anyhow::anyhow!("{diagnostics}"))?;
@@ -51,11 +54,22 @@ pub fn read_config(path: &Path) -> Result<codegen::SourceFile> {
     Ok(codegen::SourceFile::new(name, text))
 }
 
+/// Reads a pinned permissions file, named like [`read_config`] names the configuration.
+pub fn read_permissions(path: &Path) -> Result<codegen::SourceFile> {
+    let text = read_text(path).with_context(|| "pass an existing permissions file with --permissions, or re-pin (`cargo xtask pin`)".to_owned())?;
+    let root = crate::workspace_root();
+    let name = path.strip_prefix(&root).unwrap_or(path).display().to_string();
+    Ok(codegen::SourceFile::new(name, text))
+}
+
 /// The settings `cargo xtask regen` uses for the pinned spec: the default crate names and
-/// command, and the configuration in [`crate::CODEGEN_CONFIG`].
+/// command, the configuration in [`crate::CODEGEN_CONFIG`] and the requirements in
+/// [`crate::PERMISSIONS`].
 pub fn pinned_settings() -> Result<codegen::Settings> {
+    let root = crate::workspace_root();
     Ok(codegen::Settings {
-        config: Some(read_config(&crate::workspace_root().join(crate::CODEGEN_CONFIG))?),
+        config: Some(read_config(&root.join(crate::CODEGEN_CONFIG))?),
+        permissions: Some(read_permissions(&root.join(crate::PERMISSIONS))?),
         ..codegen::Settings::default()
     })
 }

@@ -31,11 +31,11 @@ fn the_binary_logs_requests_without_secrets_and_stops_on_ctrl_c() {
     log.read_line(&mut first).unwrap();
     let address = first.split("http://").nth(1).and_then(|rest| rest.split_whitespace().next()).unwrap().to_owned();
 
-    let key = exchange(&address, b"GET /orgs/octo-org/dependabot/secrets/public-key HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", Duration::from_secs(5));
+    let key = exchange(&address, b"GET /orgs/octo-org/dependabot/secrets/public-key HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\nConnection: close\r\n\r\n", Duration::from_secs(5));
     assert!(key.starts_with("HTTP/1.1 200"), "{key}");
     let secret = r#"{"encrypted_value":"TOP-SECRET-c2VjcmV0","key_id":"1","visibility":"all"}"#;
     let put = format!(
-        "PUT /orgs/octo-org/dependabot/secrets/S HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{secret}",
+        "PUT /orgs/octo-org/dependabot/secrets/S HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{secret}",
         secret.len()
     );
     let refused = exchange(&address, put.as_bytes(), Duration::from_secs(5));
@@ -86,7 +86,7 @@ fn a_client_that_never_finishes_its_body_gets_an_error() {
     let started = Instant::now();
     let answer = exchange(
         &address,
-        b"PUT /orgs/o/dependabot/secrets/S HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"vis",
+        b"PUT /orgs/o/dependabot/secrets/S HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"vis",
         Duration::from_secs(5),
     );
     let waited = started.elapsed();
@@ -100,7 +100,7 @@ fn the_body_limit_is_on_by_default() {
     let address = start_with_short_timeouts();
     let body = format!("{{\"visibility\": \"{}\"}}", "x".repeat(2 << 20));
     let request = format!(
-        "PUT /orgs/o/dependabot/secrets/S HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "PUT /orgs/o/dependabot/secrets/S HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
     let answer = exchange(&address, request.as_bytes(), Duration::from_secs(5));
