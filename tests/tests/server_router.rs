@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
-use github_server::{AllowEveryone, Anyone, Api, RequestContext, RouterConfig, ServerError, requests, responses};
+use github_server::{AllowEveryone, Anyone, Api, Principal, RequestContext, RouterConfig, ServerError, requests, responses};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -29,6 +29,9 @@ macro_rules! model {
 #[derive(Clone, Default)]
 struct Recorder {
     calls: Arc<AtomicUsize>,
+    /// What `dependabot_get_org_secret` found in its context: the request id and the
+    /// `user-agent` header.
+    contexts: Arc<std::sync::Mutex<Vec<(String, Option<String>)>>>,
 }
 
 impl Recorder {
@@ -97,8 +100,12 @@ impl Api for Recorder {
         Err(unused())
     }
 
-    async fn dependabot_get_org_secret(&self, _: RequestContext<Anyone>, request: requests::DependabotGetOrgSecret) -> Result<responses::DependabotGetOrgSecret, ServerError> {
+    async fn dependabot_get_org_secret(&self, context: RequestContext<Anyone>, request: requests::DependabotGetOrgSecret) -> Result<responses::DependabotGetOrgSecret, ServerError> {
         self.called();
+        assert_eq!(context.operation.operation_id, "dependabot/get-org-secret");
+        assert_eq!(context.caller.grants(), &github_server::Grants::everything(), "AllowEveryone's caller");
+        let agent = context.headers.get("user-agent").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        self.contexts.lock().unwrap().push((context.request_id.to_string(), agent));
         // The spec documents only 200; "no such secret" is the escape hatch.
         if request.secret_name != "NPM_TOKEN" {
             return Err(ServerError::not_found());
@@ -669,4 +676,15 @@ async fn hostile_input_gets_a_4xx_never_a_500() {
         assert!(answer.body["message"].is_string(), "{label}: {}", answer.body);
         assert_eq!(calls(&recorder), 0, "{label}");
     }
+}
+
+#[tokio::test]
+async fn every_method_receives_the_callers_context() {
+    let (router, recorder) = server();
+    let request = Request::builder().uri("/orgs/octo-org/dependabot/secrets/NPM_TOKEN").header("user-agent", "my-tool/1.0").body(Body::empty()).unwrap();
+    let response = router.oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let sent = response.headers()["x-github-request-id"].to_str().unwrap().to_owned();
+    let seen = recorder.contexts.lock().unwrap().clone();
+    assert_eq!(seen, [(sent, Some("my-tool/1.0".to_owned()))], "the id the method saw is the one sent back");
 }
