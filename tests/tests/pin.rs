@@ -84,6 +84,18 @@ fn an_operation_without_declared_classic_scopes_fails_the_pin_and_nothing_is_wri
 }
 
 #[test]
+fn an_operation_the_permission_data_does_not_cover_is_named_and_nothing_is_written() {
+    // `orgs/get` is in GitHub's description but not in the permission data of the project.
+    let dir = scratch("dependabot/get-org-public-key GET /orgs/{org}/dependabot/secrets/public-key\norgs/get GET /orgs/{org}\n");
+    let config = "classic_scopes:\n  - operations: [dependabot/get-org-public-key]\n    scopes: [admin:org]\n  - operations: [orgs/get]\n    scopes: []\n";
+    fs::write(dir.path().join(xtask::CODEGEN_CONFIG), config).unwrap();
+    let error = format!("{:#}", xtask::pin::run(dir.path(), &options()).unwrap_err());
+    assert!(error.contains("the permission data does not cover `orgs/get` (GET /orgs/{org}): it is not in rest-prog-access.json"), "{error}");
+    assert!(error.contains("help: add the operation's `progAccess`"), "{error}");
+    assert_eq!(walk(dir.path()), ["spec/codegen.yaml", "spec/operations.txt"], "nothing but the inputs may exist");
+}
+
+#[test]
 fn an_unknown_operation_is_named_and_nothing_is_written() {
     let dir = scratch("dependabot/get-org-public-key GET /orgs/{org}/dependabot/secrets/public-key\ndependabot/no-such-thing GET /nope\n");
     let error = xtask::pin::run(dir.path(), &options()).unwrap_err();
