@@ -271,6 +271,18 @@ pub fn parse_pinned(source: &SourceFile) -> Result<BTreeMap<String, Requirements
     let mut problems = Vec::new();
     let mut out = BTreeMap::new();
     for (operation, entry) in file.operations {
+        if entry.fine_grained.is_empty() {
+            // `pin` never writes this: the data names at least one set for every operation.
+            problems.push(
+                Diagnostic::new(
+                    &source.name,
+                    pointer::join(["operations", &operation, "fine_grained"]),
+                    "no permission set: every fine-grained token and app would be let in",
+                    help,
+                )
+                .in_operation(&operation),
+            );
+        }
         let mut sets = Vec::new();
         for (alternative, set) in entry.fine_grained.iter().enumerate() {
             let mut parsed = Vec::new();
@@ -361,7 +373,9 @@ mod tests {
         let text = "operations:\n  \"a/b\":\n    classic_scopes: []\n    fine_grained: [[\"contents=owner\"]]\n";
         let error = parse_pinned(&SourceFile::new("p.yaml", text)).unwrap_err().to_string();
         assert!(error.contains("p.yaml#/operations/a~1b/fine_grained/0/0"), "{error}");
-        let unknown = parse_pinned(&SourceFile::new("p.yaml", "operations:\n  a:\n    classic_scopes: []\n    fine_grained: []\n    apps: []\n")).unwrap_err().to_string();
+        let open = parse_pinned(&SourceFile::new("p.yaml", "operations:\n  a:\n    classic_scopes: []\n    fine_grained: []\n")).unwrap_err().to_string();
+        assert!(open.contains("p.yaml#/operations/a/fine_grained") && open.contains("every fine-grained token and app would be let in"), "{open}");
+        let unknown = parse_pinned(&SourceFile::new("p.yaml", "operations:\n  a:\n    classic_scopes: []\n    fine_grained: [[\"x=read\"]]\n    apps: []\n")).unwrap_err().to_string();
         assert!(unknown.contains("p.yaml#/operations/a"), "{unknown}");
         assert!(unknown.contains("unknown field `apps`"), "{unknown}");
     }
