@@ -8,8 +8,9 @@
 //!    together as [`Diagnostics`], then normalized so that every schema has a Rust name; also
 //!    the OpenAPI facts and naming rules that every later stage shares;
 //! 2. [`ir`]: the operations, with typed parameters, bodies and responses; the codegen
-//!    configuration adds what the spec leaves out (a `Link` header GitHub sends), then
-//!    `ir::annotate` marks paginated lists and secret writes;
+//!    configuration adds what the spec leaves out (a `Link` header GitHub sends), the pinned
+//!    permissions say who may call each operation, then `ir::annotate` marks paginated lists
+//!    and secret writes;
 //! 3. the generators, which read the IR and never one another: `models` (typify, plus
 //!    validating newtypes), `client` (progenitor, multi-status methods, conveniences, and the
 //!    hand-written runtime from `templates/client/`), `server` (the axum crate), and
@@ -46,6 +47,11 @@ pub struct Settings {
     /// The codegen configuration file (YAML, see [`spec::config`]), if any: for the pinned spec,
     /// `spec/codegen.yaml`, which `xtask` reads.
     pub config: Option<SourceFile>,
+    /// The pinned permission requirements (YAML written by `cargo xtask pin`, see
+    /// [`spec::permissions`]), if any: for the pinned spec, `spec/permissions.yaml`. With them,
+    /// every operation must be covered, the docs name who may call it and the server enforces
+    /// it; without them, the server only requires an authenticated caller.
+    pub permissions: Option<SourceFile>,
     /// Also produce [`SnapshotViews`] (`Output::views`): the code of each operation, model
     /// and validator formatted on its own, for snapshot tests. Off for regen: it parses and
     /// formats most of the generated code a second time.
@@ -60,6 +66,7 @@ impl Default for Settings {
             crate_prefix: "github".to_owned(),
             command: "cargo xtask regen".to_owned(),
             config: None,
+            permissions: None,
             snapshot_views: false,
             versions: CrateVersions::default(),
         }
@@ -122,6 +129,9 @@ pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagno
     let mut api = ir::build(&normalized);
     if let Some(config) = &settings.config {
         ir::configure::apply(config, file, &mut api)?;
+    }
+    if let Some(permissions) = &settings.permissions {
+        ir::permissions::attach(permissions, settings.config.as_ref(), file, &mut api)?;
     }
     ir::annotate(&mut api);
     let names = CrateNames::with_prefix(&settings.crate_prefix);
@@ -321,6 +331,8 @@ impl Job<'_> {
         files.insert("server/src/validation.rs".to_owned(), header.rust_file("server validators", server.validation)?);
         files.insert("server/src/router.rs".to_owned(), header.rust_file("server router", server.router)?);
         files.insert("server/src/runtime.rs".to_owned(), header.rust_source(server::RUNTIME));
+        files.insert("server/src/auth.rs".to_owned(), header.rust_source(server::AUTH));
+        files.insert("server/src/requirements.rs".to_owned(), header.rust_file("server requirements", server.requirements)?);
         Ok(ServerCrate {
             files,
             skipped: server.skipped,

@@ -41,11 +41,16 @@ pub struct RouterConfig {
     /// it is faster, and the answers are the same either way (a test compares them); off, every
     /// body goes through the validators first.
     pub typed_first: bool,
+    /// The values of `X-GitHub-Api-Version` served; a request naming another is answered with
+    /// `400`, as GitHub does (one without the header is served). By default
+    /// [`crate::DEFAULT_API_VERSIONS`].
+    pub api_versions: Vec<String>,
 }
 
 impl Default for RouterConfig {
     fn default() -> Self {
-        Self { body_limit: DEFAULT_BODY_LIMIT, typed_first: true }
+        let api_versions = crate::DEFAULT_API_VERSIONS.iter().map(|v| (*v).to_owned()).collect();
+        Self { body_limit: DEFAULT_BODY_LIMIT, typed_first: true, api_versions }
     }
 }
 
@@ -61,6 +66,13 @@ impl RouterConfig {
     #[must_use]
     pub fn with_typed_first(mut self, typed_first: bool) -> Self {
         self.typed_first = typed_first;
+        self
+    }
+
+    /// Sets [`RouterConfig::api_versions`].
+    #[must_use]
+    pub fn with_api_versions<V: Into<String>>(mut self, versions: impl IntoIterator<Item = V>) -> Self {
+        self.api_versions = versions.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -145,6 +157,11 @@ fn error_response(status: StatusCode, message: &str, errors: &[FieldError]) -> R
         documentation_url: crate::DOCUMENTATION_URL,
     };
     (status, Json(body)).into_response()
+}
+
+/// An error in GitHub's shape naming `documentation_url` (a refusal names the operation's page).
+pub(crate) fn error_response_with(status: StatusCode, message: &str, documentation_url: Option<&str>) -> Response {
+    (status, Json(ErrorBody { message, errors: &[], documentation_url })).into_response()
 }
 
 /// One entry of a `422 Validation Failed` response.
@@ -489,7 +506,7 @@ pub(crate) trait FromRawRequest: Sized {
 }
 
 /// Reads, checks and validates the input of an operation: `415`, `413`, `400` or `422` when
-/// something is wrong, in that order.
+/// something is wrong, in that order. The caller was admitted first (`crate::auth`).
 pub(crate) async fn read<I: FromRawRequest>(request: Request) -> Result<I, Rejection> {
     let typed_first = request.extensions().get::<RouterConfig>().is_none_or(|config| config.typed_first);
     let mut raw = RawRequest::read(request, I::BODY, typed_first).await?;
@@ -518,7 +535,7 @@ fn is_json(content_type: &HeaderValue) -> bool {
 /// The operation's path parameters from the route's (`matched`, in route order): each route
 /// parameter's value is cut into the operation's `pieces` for that segment. `None` when a
 /// value does not fit them (missing text, an empty parameter).
-fn operation_path(pieces: &[&[Piece]], matched: Vec<(String, String)>) -> Option<Vec<(String, String)>> {
+pub(crate) fn operation_path(pieces: &[&[Piece]], matched: Vec<(String, String)>) -> Option<Vec<(String, String)>> {
     if pieces.len() != matched.len() {
         return None;
     }
@@ -820,12 +837,12 @@ pub(crate) fn set_header<V: fmt::Display>(response: &mut Response, name: &'stati
 
 /// The answer for a path no operation serves.
 pub(crate) async fn not_found() -> Response {
-    error_response(StatusCode::NOT_FOUND, "Not Found", &[])
+    crate::auth::with_request_id(error_response(StatusCode::NOT_FOUND, "Not Found", &[]))
 }
 
 /// The answer for a known path with a method it does not serve; `allow` lists those it does.
 pub(crate) fn method_not_allowed(allow: &'static str) -> Response {
-    let mut response = error_response(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed", &[]);
+    let mut response = crate::auth::with_request_id(error_response(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed", &[]));
     if let Ok(value) = HeaderValue::from_str(allow) {
         response.headers_mut().insert(header::ALLOW, value);
     }

@@ -106,6 +106,7 @@ fn regen_with_a_broken_configuration_writes_nothing() {
         crate_prefix: "github".to_owned(),
         config: Some(config),
         versions: None,
+        permissions: None,
     };
     let error = xtask::regen::run(&options, false, false).unwrap_err().to_string();
     assert!(error.contains("`nope` is not an operationId of spec/api.github.com.yaml"), "{error}");

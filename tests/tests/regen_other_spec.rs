@@ -17,6 +17,7 @@ fn options(out: &std::path::Path) -> RegenOptions {
         crate_prefix: "inventory".to_owned(),
         config: None,
         versions: None,
+        permissions: None,
     }
 }
 

@@ -18,7 +18,7 @@ async fn start() -> (MockGitHub, Client, String) {
     let mock = MockGitHub::new(&base);
     let router = mock.clone().router();
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    (mock, Client::new(&base), base)
+    (mock, Client::builder().base_url(&base).token("test-token").build().unwrap(), base)
 }
 
 /// The status of an error the spec does not document (so the client cannot type it).
@@ -282,6 +282,7 @@ async fn the_mock_refuses_broken_input_like_github() {
     let http = reqwest::Client::new();
     let broken = http
         .put(format!("{base}/orgs/o/dependabot/secrets/S"))
+        .bearer_auth("test-token")
         .header("content-type", "application/json")
         .body("{\"visibility\": ")
         .send()
@@ -291,7 +292,7 @@ async fn the_mock_refuses_broken_input_like_github() {
     let error: Value = broken.json().await.unwrap();
     assert_eq!(error["message"], "Problems parsing JSON");
 
-    let bad_digest = http.get(format!("{base}/orgs/o/artifacts/sha256:nothex/metadata/deployment-records")).send().await.unwrap();
+    let bad_digest = http.get(format!("{base}/orgs/o/artifacts/sha256:nothex/metadata/deployment-records")).bearer_auth("test-token").send().await.unwrap();
     assert_eq!(bad_digest.status(), 422);
     let error: Value = bad_digest.json().await.unwrap();
     assert_eq!(error["message"], "Validation Failed");

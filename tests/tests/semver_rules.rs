@@ -313,6 +313,33 @@ fn generate(spec: &Value) -> codegen::Output {
     codegen::generate(&source, &codegen::Settings::default()).unwrap_or_else(|d| panic!("{d}"))
 }
 
+/// The requirements of the base spec's operations, as `cargo xtask pin` writes them; `get` is
+/// what `items/get` needs.
+fn permissions(get: &str) -> codegen::SourceFile {
+    let mut text = String::from("operations:\n");
+    for id in ["items/create", "items/delete", "items/get", "items/put"] {
+        let needs = if id == "items/get" { get } else { "contents=write" };
+        text.push_str(&format!("  \"{id}\":\n    classic_scopes: []\n    fine_grained: [[\"{needs}\"]]\n"));
+    }
+    codegen::SourceFile::new("permissions.yaml", text)
+}
+
+/// A requirement that changes: the one case that needs the pinned requirements.
+#[test]
+fn a_stricter_requirement_is_a_change_with_its_verdict() {
+    let generate = |get: &str| {
+        let source = codegen::SourceFile::new("items.yaml", serde_yaml::to_string(&base()).unwrap());
+        let settings = codegen::Settings { permissions: Some(permissions(get)), ..codegen::Settings::default() };
+        codegen::generate(&source, &settings).unwrap_or_else(|d| panic!("{d}"))
+    };
+    let verdict = codegen::evolution(&generate("contents=read"), &generate("contents=write"));
+    let lines: Vec<String> = verdict.changes.iter().map(|c| format!("{}: {}", c.subject, Verdict::change_line(c).trim_start())).collect();
+    assert_eq!(
+        lines,
+        ["operation items/get: [minor] operation-requirements-changed: permissions: fine-grained/app contents=read; classic (no scope named) -> fine-grained/app contents=write; classic (no scope named) (models none, client patch, server minor; old clients may break, old servers may break)"]
+    );
+}
+
 #[test]
 fn every_rule_has_a_one_change_case_and_the_verdicts_read_as_a_table() {
     let old = generate(&base());
@@ -338,6 +365,7 @@ fn every_rule_has_a_one_change_case_and_the_verdicts_read_as_a_table() {
         text.push('\n');
     }
     assert!(missing.is_empty(), "cases that do not produce their rule:\n{}", missing.join("\n"));
+    produced.insert("operation-requirements-changed".to_owned()); // a_stricter_requirement_is_a_change_with_its_verdict
     let unexercised: Vec<&str> = RULES.iter().map(|(id, ..)| *id).filter(|id| !produced.contains(*id)).collect();
     assert!(unexercised.is_empty(), "rules without a case: {unexercised:?}");
     let suffixes: Vec<&str> = SCHEMA_SUFFIXES.iter().map(|(suffix, ..)| *suffix).filter(|suffix| !produced.iter().any(|rule| rule.ends_with(suffix))).collect();

@@ -1,7 +1,8 @@
 //! Hostile input against the generated router, with the mock GitHub behind it: random methods,
-//! paths, query strings, headers and bodies (invalid UTF-8, deep nesting, huge numbers and
-//! strings, duplicate keys, truncated JSON, mutated valid bodies). For every request: no panic,
-//! no 5xx, and every error body is JSON in GitHub's shape.
+//! paths, query strings, headers (credentials and API versions among them) and bodies (invalid
+//! UTF-8, deep nesting, huge numbers and strings, duplicate keys, truncated JSON, mutated valid
+//! bodies). For every request: no panic, no 5xx, every error body is JSON in GitHub's shape, and
+//! a request without valid credentials never gets past authentication.
 //!
 //! The generator is seeded, so a failure names a reproducible case. `cargo test` runs
 //! `FUZZ_CASES` cases (default 20,000); a longer run: `FUZZ_CASES=200000 cargo test --release
@@ -10,7 +11,10 @@
 use axum::body::Body;
 use axum::http::Request;
 use http_body_util::BodyExt;
+use std::sync::Arc;
+
 use mock_github::MockGitHub;
+use mock_github::auth::MockAuth;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 use workspace_tests::Rng;
@@ -175,6 +179,18 @@ fn body(rng: &mut Rng, seeds: &[Value]) -> Vec<u8> {
     }
 }
 
+/// An `Authorization` header, and whether it carries a token the (open) mock accepts.
+fn authorization(rng: &mut Rng) -> (Option<Vec<u8>>, bool) {
+    match rng.below(10) {
+        0 => (None, false),
+        1 => (Some(rng.pick(&["Basic dXNlcjpwYXNz", "Bearer", "Bearer    ", "token", "ghp_no_scheme", ""]).as_bytes().to_vec()), false),
+        2 => (Some(b"Bearer \xff\xfe".to_vec()), false),
+        3 => (Some(format!("Bearer {}", "t".repeat(rng.below(20_000) + 1)).into_bytes()), true),
+        4 => (Some(b"token fuzz-token".to_vec()), true),
+        _ => (Some(b"Bearer fuzz-token".to_vec()), true),
+    }
+}
+
 fn content_type(rng: &mut Rng) -> Option<&'static str> {
     *rng.pick(&[
         Some("application/json"),
@@ -191,7 +207,8 @@ fn content_type(rng: &mut Rng) -> Option<&'static str> {
 async fn hostile_requests_never_crash_the_server_or_get_a_5xx() {
     let cases: u64 = std::env::var("FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(20_000);
     let seed: u64 = std::env::var("FUZZ_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(0x5eed_1234_abcd_0001);
-    let router = MockGitHub::new("http://127.0.0.1:1").router();
+    // Any token, and no rate limit: every case with a token reaches the checks after it.
+    let router = MockGitHub::new("http://127.0.0.1:1").with_auth(MockAuth::new(None, u64::MAX)).with_log(Arc::new(|_: &str| {})).router();
     let seeds = seeds();
     let mut statuses = std::collections::BTreeMap::new();
     for case in 0..cases {
@@ -206,6 +223,14 @@ async fn hostile_requests_never_crash_the_server_or_get_a_5xx() {
         if rng.chance(5) {
             builder = builder.header("content-length", "999999999999");
         }
+        let (credentials, authenticated) = authorization(&mut rng);
+        if let Some(value) = credentials {
+            builder = builder.header("authorization", value);
+        }
+        let version = rng.chance(5).then(|| *rng.pick(&["2022-11-28", "2026-03-10", "2020-01-01", "latest", ""]));
+        if let Some(version) = version {
+            builder = builder.header("x-github-api-version", version);
+        }
         let Ok(request) = builder.body(Body::from(body)) else {
             continue; // not even a valid HTTP request (e.g. an unparsable URI): nothing to send
         };
@@ -215,6 +240,12 @@ async fn hostile_requests_never_crash_the_server_or_get_a_5xx() {
         let bytes = response.into_body().collect().await.expect("the body streams").to_bytes();
         let context = format!("case {case} (FUZZ_SEED={seed}): {method} {uri} -> {status}");
         assert!(status < 500, "{context}: {}", String::from_utf8_lossy(&bytes));
+        if !authenticated {
+            // Refused at the door (401), or never an operation's (unknown route 404, 405), or
+            // a version no operation serves (400): nothing further was read.
+            let bad_version = version.is_some_and(|v| !["2022-11-28", "2026-03-10"].contains(&v));
+            assert!(matches!(status, 401 | 404 | 405) || (status == 400 && bad_version), "{context}: without valid credentials: {}", String::from_utf8_lossy(&bytes));
+        }
         // A response to HEAD has no body, by HTTP's rules.
         if status >= 400 && method != "HEAD" {
             let error: Value = serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{context}: error body is not JSON ({e})"));
@@ -235,5 +266,5 @@ async fn hostile_requests_never_crash_the_server_or_get_a_5xx() {
     }
     eprintln!("{cases} cases, statuses: {statuses:?}");
     assert!(statuses.keys().any(|s| (200..300).contains(s)), "some requests must get through: {statuses:?}");
-    assert!(statuses.contains_key(&422) && statuses.contains_key(&400), "{statuses:?}");
+    assert!(statuses.contains_key(&422) && statuses.contains_key(&400) && statuses.contains_key(&401), "{statuses:?}");
 }

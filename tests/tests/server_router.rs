@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
-use github_server::{Api, RouterConfig, ServerError, requests, responses};
+use github_server::{AllowEveryone, Anyone, Api, Principal, RequestContext, RouterConfig, ServerError, requests, responses};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -24,11 +24,17 @@ macro_rules! model {
     };
 }
 
+/// What `dependabot_get_org_secret` found in its context: the request id and the `user-agent`
+/// header.
+type SeenContext = (String, Option<String>);
+
 /// An implementation that answers from its input, so that the tests can see what reached it,
 /// and counts its calls, so that they can see what did not.
 #[derive(Clone, Default)]
 struct Recorder {
     calls: Arc<AtomicUsize>,
+    /// What each call of `dependabot_get_org_secret` found in its context.
+    contexts: Arc<std::sync::Mutex<Vec<SeenContext>>>,
 }
 
 impl Recorder {
@@ -42,8 +48,11 @@ fn unused() -> ServerError {
 }
 
 impl Api for Recorder {
+    type Caller = Anyone;
+
     async fn dependabot_add_selected_repo_to_org_secret(
         &self,
+        _: RequestContext<Anyone>,
         request: requests::DependabotAddSelectedRepoToOrgSecret,
     ) -> Result<responses::DependabotAddSelectedRepoToOrgSecret, ServerError> {
         self.called();
@@ -58,6 +67,7 @@ impl Api for Recorder {
 
     async fn dependabot_create_or_update_org_secret(
         &self,
+        _: RequestContext<Anyone>,
         request: requests::DependabotCreateOrUpdateOrgSecret,
     ) -> Result<responses::DependabotCreateOrUpdateOrgSecret, ServerError> {
         self.called();
@@ -71,29 +81,34 @@ impl Api for Recorder {
 
     async fn dependabot_create_or_update_repo_secret(
         &self,
+        _: RequestContext<Anyone>,
         _: requests::DependabotCreateOrUpdateRepoSecret,
     ) -> Result<responses::DependabotCreateOrUpdateRepoSecret, ServerError> {
         self.called();
         Ok(responses::DependabotCreateOrUpdateRepoSecret::NoContent)
     }
 
-    async fn dependabot_delete_org_secret(&self, _: requests::DependabotDeleteOrgSecret) -> Result<responses::DependabotDeleteOrgSecret, ServerError> {
+    async fn dependabot_delete_org_secret(&self, _: RequestContext<Anyone>, _: requests::DependabotDeleteOrgSecret) -> Result<responses::DependabotDeleteOrgSecret, ServerError> {
         self.called();
         Ok(responses::DependabotDeleteOrgSecret::NoContent)
     }
 
-    async fn dependabot_delete_repo_secret(&self, _: requests::DependabotDeleteRepoSecret) -> Result<responses::DependabotDeleteRepoSecret, ServerError> {
+    async fn dependabot_delete_repo_secret(&self, _: RequestContext<Anyone>, _: requests::DependabotDeleteRepoSecret) -> Result<responses::DependabotDeleteRepoSecret, ServerError> {
         self.called();
         Err(unused())
     }
 
-    async fn dependabot_get_org_public_key(&self, _: requests::DependabotGetOrgPublicKey) -> Result<responses::DependabotGetOrgPublicKey, ServerError> {
+    async fn dependabot_get_org_public_key(&self, _: RequestContext<Anyone>, _: requests::DependabotGetOrgPublicKey) -> Result<responses::DependabotGetOrgPublicKey, ServerError> {
         self.called();
         Err(unused())
     }
 
-    async fn dependabot_get_org_secret(&self, request: requests::DependabotGetOrgSecret) -> Result<responses::DependabotGetOrgSecret, ServerError> {
+    async fn dependabot_get_org_secret(&self, context: RequestContext<Anyone>, request: requests::DependabotGetOrgSecret) -> Result<responses::DependabotGetOrgSecret, ServerError> {
         self.called();
+        assert_eq!(context.operation.operation_id, "dependabot/get-org-secret");
+        assert_eq!(context.caller.grants(), &github_server::Grants::everything(), "AllowEveryone's caller");
+        let agent = context.headers.get("user-agent").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        self.contexts.lock().unwrap().push((context.request_id.to_string(), agent));
         // The spec documents only 200; "no such secret" is the escape hatch.
         if request.secret_name != "NPM_TOKEN" {
             return Err(ServerError::not_found());
@@ -106,17 +121,17 @@ impl Api for Recorder {
         })))
     }
 
-    async fn dependabot_get_repo_public_key(&self, _: requests::DependabotGetRepoPublicKey) -> Result<responses::DependabotGetRepoPublicKey, ServerError> {
+    async fn dependabot_get_repo_public_key(&self, _: RequestContext<Anyone>, _: requests::DependabotGetRepoPublicKey) -> Result<responses::DependabotGetRepoPublicKey, ServerError> {
         self.called();
         Err(unused())
     }
 
-    async fn dependabot_get_repo_secret(&self, _: requests::DependabotGetRepoSecret) -> Result<responses::DependabotGetRepoSecret, ServerError> {
+    async fn dependabot_get_repo_secret(&self, _: RequestContext<Anyone>, _: requests::DependabotGetRepoSecret) -> Result<responses::DependabotGetRepoSecret, ServerError> {
         self.called();
         Err(ServerError::internal("the secret store is down"))
     }
 
-    async fn dependabot_list_org_secrets(&self, request: requests::DependabotListOrgSecrets) -> Result<responses::DependabotListOrgSecrets, ServerError> {
+    async fn dependabot_list_org_secrets(&self, _: RequestContext<Anyone>, request: requests::DependabotListOrgSecrets) -> Result<responses::DependabotListOrgSecrets, ServerError> {
         self.called();
         // The link header tells the test which page and page size arrived.
         let next = format!(
@@ -131,7 +146,7 @@ impl Api for Recorder {
         })
     }
 
-    async fn dependabot_list_repo_secrets(&self, _: requests::DependabotListRepoSecrets) -> Result<responses::DependabotListRepoSecrets, ServerError> {
+    async fn dependabot_list_repo_secrets(&self, _: RequestContext<Anyone>, _: requests::DependabotListRepoSecrets) -> Result<responses::DependabotListRepoSecrets, ServerError> {
         self.called();
         Ok(responses::DependabotListRepoSecrets::Ok {
             body: model!({"total_count": 0, "secrets": []}),
@@ -141,6 +156,7 @@ impl Api for Recorder {
 
     async fn dependabot_list_selected_repos_for_org_secret(
         &self,
+        _: RequestContext<Anyone>,
         _: requests::DependabotListSelectedReposForOrgSecret,
     ) -> Result<responses::DependabotListSelectedReposForOrgSecret, ServerError> {
         self.called();
@@ -149,6 +165,7 @@ impl Api for Recorder {
 
     async fn dependabot_remove_selected_repo_from_org_secret(
         &self,
+        _: RequestContext<Anyone>,
         request: requests::DependabotRemoveSelectedRepoFromOrgSecret,
     ) -> Result<responses::DependabotRemoveSelectedRepoFromOrgSecret, ServerError> {
         self.called();
@@ -161,6 +178,7 @@ impl Api for Recorder {
 
     async fn dependabot_set_selected_repos_for_org_secret(
         &self,
+        _: RequestContext<Anyone>,
         _: requests::DependabotSetSelectedReposForOrgSecret,
     ) -> Result<responses::DependabotSetSelectedReposForOrgSecret, ServerError> {
         self.called();
@@ -169,6 +187,7 @@ impl Api for Recorder {
 
     async fn dependency_graph_create_repository_snapshot(
         &self,
+        _: RequestContext<Anyone>,
         request: requests::DependencyGraphCreateRepositorySnapshot,
     ) -> Result<responses::DependencyGraphCreateRepositorySnapshot, ServerError> {
         self.called();
@@ -182,6 +201,7 @@ impl Api for Recorder {
 
     async fn orgs_create_artifact_deployment_record(
         &self,
+        _: RequestContext<Anyone>,
         _: requests::OrgsCreateArtifactDeploymentRecord,
     ) -> Result<responses::OrgsCreateArtifactDeploymentRecord, ServerError> {
         self.called();
@@ -190,6 +210,7 @@ impl Api for Recorder {
 
     async fn orgs_create_artifact_storage_record(
         &self,
+        _: RequestContext<Anyone>,
         _: requests::OrgsCreateArtifactStorageRecord,
     ) -> Result<responses::OrgsCreateArtifactStorageRecord, ServerError> {
         self.called();
@@ -198,6 +219,7 @@ impl Api for Recorder {
 
     async fn orgs_list_artifact_deployment_records(
         &self,
+        _: RequestContext<Anyone>,
         request: requests::OrgsListArtifactDeploymentRecords,
     ) -> Result<responses::OrgsListArtifactDeploymentRecords, ServerError> {
         self.called();
@@ -211,6 +233,7 @@ impl Api for Recorder {
 
     async fn orgs_list_artifact_storage_records(
         &self,
+        _: RequestContext<Anyone>,
         _: requests::OrgsListArtifactStorageRecords,
     ) -> Result<responses::OrgsListArtifactStorageRecords, ServerError> {
         self.called();
@@ -219,6 +242,7 @@ impl Api for Recorder {
 
     async fn orgs_set_cluster_deployment_records(
         &self,
+        _: RequestContext<Anyone>,
         request: requests::OrgsSetClusterDeploymentRecords,
     ) -> Result<responses::OrgsSetClusterDeploymentRecords, ServerError> {
         self.called();
@@ -277,7 +301,7 @@ async fn send_json(router: Router, method: Method, uri: &str, body: &Value) -> A
 
 fn server() -> (Router, Recorder) {
     let recorder = Recorder::default();
-    (github_server::router(recorder.clone()), recorder)
+    (github_server::router(recorder.clone(), AllowEveryone), recorder)
 }
 
 fn calls(recorder: &Recorder) -> usize {
@@ -452,7 +476,7 @@ async fn a_body_over_the_limit_is_a_413() {
 
     // A smaller limit, set through the config.
     let recorder = Recorder::default();
-    let router = github_server::router_with_config(recorder.clone(), RouterConfig::default().with_body_limit(64));
+    let router = github_server::router_with_config(recorder.clone(), AllowEveryone, RouterConfig::default().with_body_limit(64));
     let answer = send_json(router.clone(), Method::PUT, SECRET, &secret_body()).await;
     assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
     let answer = send_json(router, Method::PUT, SECRET, &json!({"visibility": "selected"})).await;
@@ -655,4 +679,15 @@ async fn hostile_input_gets_a_4xx_never_a_500() {
         assert!(answer.body["message"].is_string(), "{label}: {}", answer.body);
         assert_eq!(calls(&recorder), 0, "{label}");
     }
+}
+
+#[tokio::test]
+async fn every_method_receives_the_callers_context() {
+    let (router, recorder) = server();
+    let request = Request::builder().uri("/orgs/octo-org/dependabot/secrets/NPM_TOKEN").header("user-agent", "my-tool/1.0").body(Body::empty()).unwrap();
+    let response = router.oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let sent = response.headers()["x-github-request-id"].to_str().unwrap().to_owned();
+    let seen = recorder.contexts.lock().unwrap().clone();
+    assert_eq!(seen, [(sent, Some("my-tool/1.0".to_owned()))], "the id the method saw is the one sent back");
 }

@@ -33,7 +33,12 @@ fn every_operation_has_a_trait_method_a_handler_and_a_route() {
         let code = &output.views.as_ref().unwrap().server_operation_code[&operation.id];
         let method = &operation.fn_name;
         assert!(code.contains(&format!("fn {method}(")), "{}: no trait method\n{code}", operation.id);
-        assert!(code.contains(&format!("async fn {method}<A: Api>")), "{}: no handler\n{code}", operation.id);
+        // However the formatter breaks the lines.
+        let compact: String = code.split_whitespace().collect();
+        assert!(compact.contains(&format!("asyncfn{method}<A:Api,U:Authenticator<Principal=A::Caller>")), "{}: no handler\n{code}", operation.id);
+        let requirements = method.to_ascii_uppercase();
+        assert!(code.contains(&format!("pub const {requirements}: Requirements")), "{}: no requirements\n{code}", operation.id);
+        assert!(code.contains(&format!("(&requirements::{requirements}, request)")), "{}: the caller is not admitted\n{code}", operation.id);
         assert!(router.contains(&format!("\"{}\"", operation.path)), "{}: no route for {}", operation.id, operation.path);
     }
 }

@@ -199,6 +199,7 @@ async fn every_request_example_passes_the_servers_validation() {
         let request = Request::builder()
             .method(example.method.as_str())
             .uri(path.as_str())
+            .header("authorization", "Bearer spec-examples")
             .header("content-type", "application/json")
             .body(Body::from(serde_json::to_vec(&example.value).unwrap()))
             .unwrap();

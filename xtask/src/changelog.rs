@@ -69,11 +69,29 @@ pub fn read_input(root: &Path, path: &Path) -> Result<Input> {
     Ok(Input { source: codegen::SourceFile::new(format!("{name}, cut to {OPERATIONS}"), pinned.spec_yaml), version })
 }
 
+/// The permission requirements of `input`, pinned from the project's permission data as `pin`
+/// would; `None` when the data does not cover its operations (another API than GitHub's).
+fn requirements_of(root: &Path, input: &Input) -> Option<codegen::SourceFile> {
+    let operations_text = read_text(&root.join(OPERATIONS)).ok()?;
+    let operations = codegen::spec::pin::parse_operation_list(OPERATIONS, &operations_text).ok()?;
+    let pinned = crate::permissions::pin(root, None, &operations, &input.source.text).ok()?;
+    Some(codegen::SourceFile::new(crate::PERMISSIONS, pinned.pinned.yaml))
+}
+
 /// Generates the crates of both inputs, with the pinned spec's settings, and judges the change.
+/// Who may call each operation is compared too, when the permission data covers both.
 pub fn judge(from: &Input, to: &Input) -> Result<(Verdict, String)> {
-    let settings = pinned_settings_at(&workspace_root())?;
-    let generate = |input: &Input| codegen::generate(&input.source, &settings).map_err(|d| anyhow!("cannot generate the crates of {}:\n{d}", input.source.name));
-    let (old, new) = (generate(from)?, generate(to)?);
+    let root = workspace_root();
+    let settings = pinned_settings_at(&root)?;
+    let (from_requirements, to_requirements) = match (requirements_of(&root, from), requirements_of(&root, to)) {
+        (Some(a), Some(b)) => (Some(a), Some(b)),
+        _ => (None, None),
+    };
+    let generate = |input: &Input, permissions: Option<codegen::SourceFile>| {
+        let settings = codegen::Settings { permissions, ..settings.clone() };
+        codegen::generate(&input.source, &settings).map_err(|d| anyhow!("cannot generate the crates of {}:\n{d}", input.source.name))
+    };
+    let (old, new) = (generate(from, from_requirements)?, generate(to, to_requirements)?);
     let names = codegen::CrateNames::with_prefix(&settings.crate_prefix);
     let (verdict, text) = codegen::evolution_changelog(&old, &new, &names);
     let title = format!("changelog: {} ({}) -> {} ({})\n", from.source.name, from.version, to.source.name, to.version);
@@ -137,7 +155,10 @@ pub fn bump_for_pin(root: &Path, new_subset: &str) -> Result<Option<Bump>> {
     let old = Input { source: codegen::SourceFile::new(PINNED_SPEC, read_text(&pinned)?), version: String::new() };
     let new = Input { source: codegen::SourceFile::new(format!("{PINNED_SPEC} (as pinned now)"), new_subset.to_owned()), version: String::new() };
     let settings = pinned_settings_at(root)?;
-    let generate = |input: &Input| codegen::generate(&input.source, &settings).map_err(|d| anyhow!("cannot generate the crates of {}:\n{d}", input.source.name));
+    let generate = |input: &Input| {
+        let settings = codegen::Settings { permissions: requirements_of(root, input), ..settings.clone() };
+        codegen::generate(&input.source, &settings).map_err(|d| anyhow!("cannot generate the crates of {}:\n{d}", input.source.name))
+    };
     let (old_output, new_output) = (generate(&old)?, generate(&new)?);
     let names = codegen::CrateNames::with_prefix(&settings.crate_prefix);
     let verdict = codegen::evolution(&old_output, &new_output);

@@ -4,6 +4,7 @@
 
 pub mod changelog;
 pub mod files;
+pub mod permissions;
 pub mod pin;
 pub mod plan;
 pub mod regen;
@@ -31,6 +32,11 @@ pub const UPSTREAM_DIR: &str = "spec/upstream";
 pub const CODEGEN_CONFIG: &str = "spec/codegen.yaml";
 /// The generated crates' versions, relative to the workspace root.
 pub const VERSIONS: &str = "spec/versions.yaml";
+/// The pinned permission requirements (written by `cargo xtask pin`, read by `regen`), relative
+/// to the workspace root.
+pub const PERMISSIONS: &str = "spec/permissions.yaml";
+/// The project's copy of GitHub's permission data files, relative to the workspace root.
+pub const PERMISSION_DATA: &str = "spec/upstream/github-docs";
 /// The generated crates, relative to the workspace root.
 pub const GENERATED: &str = "generated";
 
@@ -46,9 +52,10 @@ pub fn compat_regen_options() -> regen::RegenOptions {
         spec: root.join(spec),
         spec_display: spec.to_owned(),
         out: root.join(COMPAT_GENERATED),
-        command: format!("cargo xtask regen --spec {spec} --out {COMPAT_GENERATED} --crate-prefix github22 --config {CODEGEN_CONFIG}"),
+        command: format!("cargo xtask regen --spec {spec} --out {COMPAT_GENERATED} --crate-prefix github22 --config {CODEGEN_CONFIG} --permissions {PERMISSIONS}"),
         crate_prefix: "github22".to_owned(),
         config: Some(root.join(CODEGEN_CONFIG)),
+        permissions: Some(root.join(PERMISSIONS)),
         versions: None,
     }
 }

@@ -34,6 +34,9 @@ enum Command {
         /// The codegen configuration (YAML; see spec/codegen.yaml) [default: spec/codegen.yaml for the pinned spec, none with --spec].
         #[arg(long)]
         config: Option<PathBuf>,
+        /// The pinned permission requirements (see spec/permissions.yaml) [default: spec/permissions.yaml for the pinned spec, none with --spec].
+        #[arg(long)]
+        permissions: Option<PathBuf>,
         /// Show the full diff and the changed files.
         #[arg(short, long)]
         verbose: bool,
@@ -49,6 +52,9 @@ enum Command {
         /// Write the subset and its provenance into this folder instead of spec/ (and do not copy the upstream file).
         #[arg(long)]
         into: Option<PathBuf>,
+        /// GitHub's permission data: rest-prog-access.json and an API-version folder with the two permission files [default: spec/upstream/github-docs].
+        #[arg(long)]
+        permissions_data: Option<PathBuf>,
     },
     /// What a spec change means for the generated crates' semver and on the wire: the API-surface changelog with a verdict on every change.
     Changelog {
@@ -90,11 +96,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let root = workspace_root();
     let result = match cli.command {
-        Command::Regen { check, spec, out, crate_prefix, config, verbose } => {
+        Command::Regen { check, spec, out, crate_prefix, config, permissions, verbose } => {
             let mut command = "cargo xtask regen".to_owned();
             // The pinned spec's configuration by default; another spec's only when named.
             let default_config = spec.is_none().then(|| root.join(xtask::CODEGEN_CONFIG));
             let default_versions = spec.is_none().then(|| root.join(xtask::VERSIONS));
+            let default_permissions = spec.is_none().then(|| root.join(xtask::PERMISSIONS));
             let (spec, spec_display) = match spec {
                 Some(path) => {
                     command.push_str(&format!(" --spec {}", path.display()));
@@ -115,13 +122,17 @@ fn main() -> ExitCode {
             if let Some(path) = &config {
                 command.push_str(&format!(" --config {}", path.display()));
             }
+            if let Some(path) = &permissions {
+                command.push_str(&format!(" --permissions {}", path.display()));
+            }
             let config = config.or(default_config);
             // The pinned crates' versions; another spec's crates are 0.1.0.
             let versions = default_versions;
-            let options = RegenOptions { spec, spec_display, out, command, crate_prefix, config, versions };
+            let permissions = permissions.or(default_permissions);
+            let options = RegenOptions { spec, spec_display, out, command, crate_prefix, config, permissions, versions };
             xtask::regen::run(&options, check, verbose)
         }
-        Command::Pin { from, operations, into } => xtask::pin::run(&root, &PinOptions { from, operations, into }),
+        Command::Pin { from, operations, into, permissions_data } => xtask::pin::run(&root, &PinOptions { from, operations, into, permissions_data }),
         Command::Changelog { from, to, json } => xtask::changelog::run(&xtask::changelog::ChangelogOptions { from, to, json }),
         Command::Bench { args } => bench(&root, &args),
     };

@@ -1,13 +1,15 @@
-//! `cargo xtask pin --from <description> [--operations <file>]`: extract the pinned subset
-//! from a full upstream description. The upstream file is copied into `spec/upstream/` so the
-//! pin can be redone offline; nothing is written unless every operation was found.
+//! `cargo xtask pin --from <description> [--operations <file>] [--permissions-data <dir>]`:
+//! extract the pinned subset from a full upstream description, and pin who may call each
+//! operation (`spec/permissions.yaml`, see `permissions.rs`). The upstream files are copied into
+//! `spec/upstream/` so the pin can be redone offline; nothing is written unless every operation
+//! was found and its requirements are complete.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
 use crate::files::{read_text, write_atomic};
-use crate::{OPERATIONS, PINNED_SPEC, PROVENANCE, UPSTREAM_DIR};
+use crate::{OPERATIONS, PERMISSIONS, PINNED_SPEC, PROVENANCE, UPSTREAM_DIR};
 
 /// Where `pin` reads from and writes to.
 #[derive(Debug, Clone)]
@@ -20,6 +22,8 @@ pub struct PinOptions {
     /// `provenance.yaml`), for a pin that is not the project's (the 22.0.0 pin the
     /// forward-compatibility test builds on); the upstream file is then not copied.
     pub into: Option<PathBuf>,
+    /// The folder of GitHub's permission data files; default `spec/upstream/github-docs`.
+    pub permissions_data: Option<PathBuf>,
 }
 
 /// Pins into the workspace at `root`.
@@ -54,6 +58,11 @@ pub fn run(root: &Path, options: &PinOptions) -> Result<()> {
         subset: subset_rel.clone(),
     };
     let pinned = codegen::spec::pin::pin(&names, &from_bytes, &operations).map_err(|d| anyhow::anyhow!("{d}"))?;
+    // The permission requirements are the project's: a pin into another folder has none.
+    let requirements = match options.into {
+        None => Some(crate::permissions::pin(root, options.permissions_data.as_deref(), &operations, &pinned.spec_yaml)?),
+        Some(_) => None,
+    };
     // What the bump means for the generated crates, judged before anything is written.
     let bump = if options.into.is_none() { crate::changelog::bump_for_pin(root, &pinned.spec_yaml)? } else { None };
 
@@ -64,8 +73,22 @@ pub fn run(root: &Path, options: &PinOptions) -> Result<()> {
     if !same_file && options.into.is_none() {
         write_atomic(&upstream_target, &from_bytes)?;
     }
+    if let Some(requirements) = &requirements {
+        for (target, bytes) in &requirements.copies {
+            if std::fs::read(target).ok().as_ref() != Some(bytes) {
+                write_atomic(target, bytes)?;
+            }
+        }
+    }
     write_atomic(&root.join(&subset_rel), pinned.spec_yaml.as_bytes())?;
-    write_atomic(&root.join(&provenance_rel), pinned.provenance_yaml.as_bytes())?;
+    match &requirements {
+        Some(requirements) => {
+            write_atomic(&root.join(PERMISSIONS), requirements.pinned.yaml.as_bytes())?;
+            let provenance = format!("{}{}", pinned.provenance_yaml, requirements.pinned.provenance_yaml);
+            write_atomic(&root.join(&provenance_rel), provenance.as_bytes())?;
+        }
+        None => write_atomic(&root.join(&provenance_rel), pinned.provenance_yaml.as_bytes())?,
+    }
     if let Some(bump) = &bump {
         write_atomic(&root.join(crate::VERSIONS), bump.versions_file.as_bytes())?;
     }
@@ -75,6 +98,9 @@ pub fn run(root: &Path, options: &PinOptions) -> Result<()> {
         pinned.component_count,
         pinned.spec_yaml.len()
     );
+    if let Some(requirements) = &requirements {
+        println!("pin: the requirements of {} operations into {PERMISSIONS}", requirements.pinned.requirements.len());
+    }
     if let Some(bump) = bump {
         print!("{}", bump.summary);
         println!("run `cargo xtask changelog --from <the old pin>` to see every change, then `cargo xtask regen`");

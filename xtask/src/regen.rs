@@ -27,6 +27,8 @@ pub struct RegenOptions {
     pub config: Option<PathBuf>,
     /// The crates' versions (`spec/versions.yaml` for the pinned spec); 0.1.0 without one.
     pub versions: Option<PathBuf>,
+    /// The pinned permission requirements (`spec/permissions.yaml` for the pinned spec), if any.
+    pub permissions: Option<PathBuf>,
 }
 
 /// Runs the generator and compares its files with those under `options.out`.
@@ -42,6 +44,7 @@ pub fn plan(options: &RegenOptions) -> Result<(codegen::Output, Plan)> {
         crate_prefix: options.crate_prefix.clone(),
         command: options.command.clone(),
         config: options.config.as_deref().map(read_config).transpose()?,
+        permissions: options.permissions.as_deref().map(read_permissions).transpose()?,
         snapshot_views: false,
         versions,
     };
@@ -63,15 +66,24 @@ pub fn read_config(path: &Path) -> Result<codegen::SourceFile> {
     Ok(codegen::SourceFile::new(display(path), text))
 }
 
+/// Reads a pinned permissions file, named like [`read_config`] names the configuration.
+pub fn read_permissions(path: &Path) -> Result<codegen::SourceFile> {
+    let text = read_text(path).with_context(|| "pass an existing permissions file with --permissions, or re-pin (`cargo xtask pin`)".to_owned())?;
+    let root = crate::workspace_root();
+    let name = path.strip_prefix(&root).unwrap_or(path).display().to_string();
+    Ok(codegen::SourceFile::new(name, text))
+}
+
 /// The settings `cargo xtask regen` uses for the pinned spec: the default crate names and
-/// command, the configuration in [`crate::CODEGEN_CONFIG`] and the versions in
-/// [`crate::VERSIONS`].
+/// command, the configuration in [`crate::CODEGEN_CONFIG`], the requirements in
+/// [`crate::PERMISSIONS`] and the versions in [`crate::VERSIONS`].
 pub fn pinned_settings() -> Result<codegen::Settings> {
     let root = crate::workspace_root();
     let defaults = codegen::Settings::default();
     let names = codegen::CrateNames::with_prefix(&defaults.crate_prefix);
     Ok(codegen::Settings {
         config: Some(read_config(&root.join(crate::CODEGEN_CONFIG))?),
+        permissions: Some(read_permissions(&root.join(crate::PERMISSIONS))?),
         versions: crate::versions::read(&root.join(crate::VERSIONS), crate::VERSIONS, &names)?,
         ..defaults
     })

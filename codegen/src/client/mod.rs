@@ -76,6 +76,15 @@ pub fn generate(file: &str, spec: &Normalized, api: &Api, models_crate: &str) ->
             }
         }
         paths.retain(|_, item| METHODS.iter().any(|m| item.get(*m).is_some()));
+        // progenitor documents a method with the operation's description: who may call it goes
+        // there, after what it does.
+        for operation in &api.operations {
+            let Some(permissions) = crate::ir::permissions::doc_paragraph(operation) else { continue };
+            let Some(Value::Object(op)) = paths.get_mut(&operation.path).and_then(|item| item.get_mut(operation.method.to_ascii_lowercase())) else { continue };
+            let description = op.get("description").and_then(Value::as_str).map(str::trim_end).unwrap_or("");
+            let described = if description.is_empty() { permissions } else { format!("{description}\n\n{permissions}") };
+            op.insert("description".to_owned(), Value::String(described));
+        }
     }
     let openapi = parse_openapi(file, &tree)?;
 

@@ -251,6 +251,10 @@ fn operation(api: &Api, operation: &Operation, models_crate: &str) -> (TokenStre
         doc.push_str("\n\n");
         doc.push_str(description.trim());
     }
+    if let Some(permissions) = crate::ir::permissions::doc_paragraph(operation) {
+        doc.push_str("\n\n");
+        doc.push_str(&permissions);
+    }
     doc.push_str(&format!(
         "\n\nSends a `{}` request to `{}`. The success value tells which documented status came back: see [`{success_name}`].\n\nArguments:{argument_docs}",
         operation.method, operation.path

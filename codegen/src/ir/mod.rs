@@ -5,7 +5,8 @@
 //! What two generators must agree on is decided here, never in one of them: which operations
 //! need a per-status enum ([`needs_multi_status`]), which lists are paged and which writes are
 //! sealed, with the names of the methods built on them ([`mod@annotate`]), and the Rust type of a
-//! schema at a use site ([`rust_types`]). [`configure`] applies the codegen configuration.
+//! schema at a use site ([`rust_types`]). [`configure`] applies the codegen configuration;
+//! [`permissions`] attaches who may call each operation.
 
 use serde_json::Value;
 
@@ -16,6 +17,7 @@ use crate::spec::openapi::{METHODS, deref, is_json, ref_name, sorted_statuses};
 
 pub mod annotate;
 pub mod configure;
+pub mod permissions;
 pub mod reach;
 pub mod rust_types;
 
@@ -84,6 +86,9 @@ pub struct Operation {
     /// `encrypted_value` and `key_id`): the operationId of the operation serving that key (see
     /// [`annotate()`]); the client then gets a method taking the plaintext.
     pub sealed_with: Option<String>,
+    /// Who may call the operation, when the generator was given pinned requirements (see
+    /// [`permissions`]); `None` otherwise.
+    pub authorization: Option<permissions::Authorization>,
 }
 
 /// How a list operation is paged: GitHub's `page`/`per_page` query parameters, a `Link`
@@ -336,6 +341,7 @@ fn operation(tree: &Value, path: &str, method: &str, item: &Value, op: &Value, i
         responses,
         pagination: None,
         sealed_with: None,
+        authorization: None,
     }
 }
 

@@ -1,5 +1,6 @@
-//! The `Api` trait: one method per operation, taking the operation's validated inputs and
-//! returning its documented responses or a `ServerError`.
+//! The `Api` trait: one method per operation, taking the request's context (the authenticated
+//! caller, the headers, the request id) and the operation's validated inputs, and returning its
+//! documented responses or a `ServerError`.
 //!
 //! Methods are declared as `fn ... -> impl Future<Output = ...> + Send` rather than `async fn`
 //! so that the future is known to be `Send` (axum needs that to spawn it); implementations can
@@ -17,12 +18,14 @@ pub fn file<'a>(api: &Api, methods: impl Iterator<Item = &'a TokenStream>) -> To
         r#"The operations of {title} {version}, one method per operation: implement this and serve it with [`crate::router`].
 
 Each method is named after its operationId (`dependabot/get-org-secret` is `dependabot_get_org_secret`,
-as in the client) and takes one struct of the operation's inputs from [`crate::requests`]:
-path, query and header parameters (with the spec's defaults applied) and the body, typed with
-the models crate. The router has already checked them against the spec, so a method only sees
-valid input. It returns the operation's enum from [`crate::responses`], one variant per
-documented status, or a [`ServerError`] for anything the spec does not document (a `404` for
-a missing resource, a `500`...).
+as in the client) and takes the request's [`RequestContext`] (the caller the [`crate::Authenticator`]
+made, the headers, the request id, the operation's [`crate::Requirements`]) and one struct of the
+operation's inputs from [`crate::requests`]: path, query and header parameters (with the spec's
+defaults applied) and the body, typed with the models crate. By the time a method runs, the router
+has authenticated the caller, held it to the operation's requirements and checked the inputs
+against the spec, so a method only sees callers that may call it and valid input. It returns the
+operation's enum from [`crate::responses`], one variant per documented status, or a [`ServerError`]
+for anything the spec does not document (a `404` for a missing resource, a `500`...).
 
 Methods can be implemented with `async fn`; the future must be `Send`."#,
         title = api.title,
@@ -31,10 +34,14 @@ Methods can be implemented with `async fn`; the future must be `Send`."#,
     quote! {
         use std::future::Future;
 
-        use crate::{ServerError, requests, responses};
+        use crate::{Principal, RequestContext, ServerError, requests, responses};
 
         #[doc = #doc]
         pub trait Api: Send + Sync + 'static {
+            /// The caller every method receives in its context: the [`crate::Authenticator::Principal`]
+            /// of the authenticator the router is given.
+            type Caller: Principal;
+
             #(#methods)*
         }
     }
@@ -49,11 +56,14 @@ pub fn method(operation: &Operation) -> TokenStream {
         "\n\nServes {}. Returns a variant of [`responses::{ty}`], or a [`ServerError`] for anything the spec does not document.",
         operation_line(operation)
     ));
+    if let Some(permissions) = crate::ir::permissions::doc_paragraph(operation) {
+        doc.push_str(&format!("\n\n{permissions} The router has checked them (see [`crate::requirements::{}`]).", super::requirements::const_ident(operation)));
+    }
     if let Some(url) = &operation.docs_url {
         doc.push_str(&format!("\n\nReference: <{url}>"));
     }
     quote! {
         #[doc = #doc]
-        fn #method(&self, request: requests::#ty) -> impl Future<Output = Result<responses::#ty, ServerError>> + Send;
+        fn #method(&self, context: RequestContext<Self::Caller>, request: requests::#ty) -> impl Future<Output = Result<responses::#ty, ServerError>> + Send;
     }
 }

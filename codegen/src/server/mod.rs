@@ -8,8 +8,11 @@
 //! - `validation`: one validator per named schema reachable from an input, generated from
 //!   the schema (no run-time interpretation of the spec);
 //! - `router`: the handlers and the `router` function;
+//! - `requirements`: who may call each operation, as data the router checks;
 //! - the static runtime (errors, request reading, validator primitives) is the template
-//!   `codegen/templates/server_runtime.rs`, copied verbatim so that its comments survive.
+//!   `codegen/templates/server_runtime.rs`, and authentication and the checks against the
+//!   requirements are `codegen/templates/server_auth.rs`, both copied verbatim so that their
+//!   comments survive.
 //!
 //! Like the client, everything reads the IR, so names and statuses agree across crates, and
 //! every type comes from the models crate.
@@ -17,6 +20,7 @@
 mod api_trait;
 mod exact;
 mod requests;
+mod requirements;
 mod responses;
 mod router;
 mod routes;
@@ -34,6 +38,10 @@ use crate::spec::openapi::template_parameters;
 /// The static part of the server crate, emitted as `src/runtime.rs` with the header line.
 pub const RUNTIME: &str = include_str!("../../templates/server_runtime.rs");
 
+/// Authentication and authorization (the hook's traits, grants, the checks), emitted as
+/// `src/auth.rs` with the header line.
+pub const AUTH: &str = include_str!("../../templates/server_auth.rs");
+
 /// Generated server code, one token stream per source file, plus per-item views for snapshots.
 pub struct ServerCode {
     /// `src/api.rs`: the trait.
@@ -46,6 +54,8 @@ pub struct ServerCode {
     pub validation: TokenStream,
     /// `src/router.rs`: the handlers and the router.
     pub router: TokenStream,
+    /// `src/requirements.rs`: who may call each operation.
+    pub requirements: TokenStream,
     /// Whether a validator checks a `pattern` (the crate then depends on `regress`).
     pub uses_regress: bool,
     /// operationId -> the server code of that operation; empty unless asked for.
@@ -58,6 +68,7 @@ pub struct ServerCode {
 
 /// The items generated for one operation, kept apart for the per-operation snapshots.
 struct OperationItems {
+    requirements: TokenStream,
     trait_method: TokenStream,
     request: TokenStream,
     response: TokenStream,
@@ -83,6 +94,7 @@ pub fn generate(file: &str, api: &Api, models_crate: &str, views: bool) -> Resul
     let mut per_operation = Vec::new();
     for (operation, route) in api.operations.iter().filter_map(|o| Some((o, routes.get(&o.id)?))) {
         per_operation.push(OperationItems {
+            requirements: requirements::constant(operation),
             trait_method: api_trait::method(operation),
             request: requests::request(operation, route, models_crate, &mut validators, &mut request_imports),
             response: responses::response(operation, models_crate),
@@ -96,8 +108,9 @@ pub fn generate(file: &str, api: &Api, models_crate: &str, views: bool) -> Resul
         .zip(&per_operation)
         .filter(|_| views)
         .map(|(operation, items)| {
-            let OperationItems { trait_method, request, response, handler } = items;
+            let OperationItems { requirements, trait_method, request, response, handler } = items;
             let code = quote! {
+                #requirements
                 pub trait Api { #trait_method }
                 #request
                 #response
@@ -112,6 +125,7 @@ pub fn generate(file: &str, api: &Api, models_crate: &str, views: bool) -> Resul
         requests: requests::file(&request_imports, per_operation.iter().map(|items| &items.request)),
         responses: responses::file(api, per_operation.iter().map(|items| &items.response)),
         router: router::file(api, &routes, per_operation.iter().map(|items| &items.handler)),
+        requirements: requirements::file(api, per_operation.iter().map(|items| &items.requirements)),
         validation: validation.tokens,
         uses_regress: validation.uses_regress,
         operation_code,
@@ -267,6 +281,7 @@ paths:
     fn the_runtime_template_is_rust() {
         // It is copied verbatim, so nothing else would notice a syntax error before a build.
         syn::parse_file(RUNTIME).expect("codegen/templates/server_runtime.rs parses");
+        syn::parse_file(AUTH).expect("codegen/templates/server_auth.rs parses");
     }
 
     #[test]

@@ -1,5 +1,10 @@
 //! The handlers (one per operation) and the `router` function serving them at their paths.
 //!
+//! Each handler first admits the caller (`crate::auth`: API version, authentication, owner and
+//! repository, permissions: `400`, `401`, `404`, `403`), then reads and validates the input, then
+//! calls the trait; the headers of the admission (`X-GitHub-Request-Id`, the accepted
+//! permissions or scopes, the caller's own) go on whatever the answer is.
+//!
 //! OpenAPI path templates (`/orgs/{org}`) are already axum 0.8 route syntax. Each path's
 //! method router gets a fallback answering `405` in GitHub's error shape (with `Allow`), and
 //! the router a fallback answering `404`; the body limit is axum's `DefaultBodyLimit`, which
@@ -10,22 +15,30 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::requirements::const_ident;
 use super::routes::Route;
 use super::{method_ident, operation_line, type_ident};
 use crate::ir::{Api, Operation};
 
-/// The handler of `operation`: reads and validates the input, calls the trait, responds.
+/// The handler of `operation`: admits the caller, reads and validates the input, calls the
+/// trait, responds.
 pub fn handler(operation: &Operation) -> TokenStream {
     let method = method_ident(operation);
     let ty = type_ident(operation);
-    let doc = format!("Serves {}: validates the request, then calls [`Api::{method}`].", operation_line(operation));
+    let requirements = const_ident(operation);
+    let doc = format!("Serves {}: admits the caller, validates the request, then calls [`Api::{method}`].", operation_line(operation));
     quote! {
         #[doc = #doc]
-        async fn #method<A: Api>(State(api): State<Arc<A>>, request: Request) -> Response {
-            match read::<requests::#ty>(request).await {
-                Ok(input) => respond(api.#method(input).await),
+        async fn #method<A: Api, U: Authenticator<Principal = A::Caller>>(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
+            let (context, request, answer) = match served.admit::<requests::#ty>(&requirements::#requirements, request).await {
+                Ok(admitted) => admitted,
+                Err(refusal) => return refusal,
+            };
+            let response = match read::<requests::#ty>(request).await {
+                Ok(input) => respond(served.api.#method(context, input).await),
                 Err(rejection) => rejection.into_response(),
-            }
+            };
+            answer.finish(response)
         }
     }
 }
@@ -49,9 +62,9 @@ pub fn file<'a>(api: &Api, routes: &BTreeMap<String, Route>, handlers: impl Iter
             let handler = method_ident(operation);
             if index == 0 {
                 routing_functions.insert(verb.to_string());
-                chain = quote! { #verb(#handler::<A>) };
+                chain = quote! { #verb(#handler::<A, U>) };
             } else {
-                chain = quote! { #chain.#verb(#handler::<A>) };
+                chain = quote! { #chain.#verb(#handler::<A, U>) };
             }
         }
         let allow = operations.iter().map(|o| o.method.as_str()).collect::<Vec<_>>().join(", ");
@@ -62,7 +75,7 @@ pub fn file<'a>(api: &Api, routes: &BTreeMap<String, Route>, handlers: impl Iter
     let routes: Vec<TokenStream> = routes.collect();
     let routing_functions = routing_functions.iter().map(|f| format_ident!("{}", f));
     let router_doc = format!(
-        "The axum router serving every operation of {} with `api`, with the default [`RouterConfig`] (a body limit of [`crate::DEFAULT_BODY_LIMIT`] bytes).",
+        "The axum router serving every operation of {} with `api`, its callers authenticated by `authenticator`, with the default [`RouterConfig`] (a body limit of [`crate::DEFAULT_BODY_LIMIT`] bytes).\n\nThere is no default authenticator: to serve without authentication, pass [`crate::AllowEveryone`].",
         api.title
     );
     quote! {
@@ -73,29 +86,36 @@ pub fn file<'a>(api: &Api, routes: &BTreeMap<String, Route>, handlers: impl Iter
         use axum::response::{IntoResponse, Response};
         use axum::routing::{#(#routing_functions),*};
 
+        use crate::auth::Served;
         use crate::runtime::{method_not_allowed, not_found, read, respond};
-        use crate::{Api, RouterConfig, requests};
+        use crate::{Api, Authenticator, RouterConfig, requests, requirements};
 
         #[doc = #router_doc]
-        pub fn router<A: Api>(api: A) -> Router {
-            router_with_config(api, RouterConfig::default())
+        pub fn router<A: Api, U: Authenticator<Principal = A::Caller>>(api: A, authenticator: U) -> Router {
+            router_with_config(api, authenticator, RouterConfig::default())
         }
 
-        /// The axum router serving every operation with `api`, configured by `config`.
+        /// The axum router serving every operation with `api`, its callers authenticated by
+        /// `authenticator`, configured by `config`.
         ///
         /// Before an implementation method runs, its request has been checked in this order:
-        /// route and method (`404`, `405`), content type of a JSON body (`415`), body size
-        /// (`413`), JSON syntax (`400 Problems parsing JSON`), then every path, query and header
-        /// parameter and the body against the spec, all at once (`422 Validation Failed`,
-        /// listing each failing field). Every error body is JSON in GitHub's shape.
-        pub fn router_with_config<A: Api>(api: A, config: RouterConfig) -> Router {
+        /// route and method (`404`, `405`), the `X-GitHub-Api-Version` (`400`), the caller,
+        /// from the headers alone (`401` without or with refused credentials), the owner and
+        /// repository it may see (`404`), the permissions or scopes the operation requires
+        /// (`403`), then the content type of a JSON body (`415`), body size (`413`), JSON syntax
+        /// (`400 Problems parsing JSON`), then every path, query and header parameter and the
+        /// body against the spec, all at once (`422 Validation Failed`, listing each failing
+        /// field). Every error body is JSON in GitHub's shape, and every answer carries an
+        /// `X-GitHub-Request-Id`.
+        pub fn router_with_config<A: Api, U: Authenticator<Principal = A::Caller>>(api: A, authenticator: U, config: RouterConfig) -> Router {
+            let served = Served::new(api, authenticator, &config);
             Router::new()
                 #(#routes)*
                 .fallback(not_found)
                 .layer(DefaultBodyLimit::max(config.body_limit))
                 // `read` finds `typed_first` here.
                 .layer(::axum::Extension(config))
-                .with_state(Arc::new(api))
+                .with_state(Arc::new(served))
         }
 
         #(#handlers)*

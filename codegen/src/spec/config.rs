@@ -20,6 +20,20 @@
 //! is an error located in the file: an unknown operationId (with the closest one suggested), an
 //! operation that already declares the header (the entry is stale), one that is not page-based,
 //! or a body without a clear items array.
+//!
+//! Two more sections are about who may call each operation (see `spec::permissions`):
+//!
+//! ```yaml
+//! classic_scopes:             # what each description says classic tokens need, declared
+//!   - operations: [dependabot/list-org-secrets]
+//!     scopes: [admin:org]     # any one suffices; [] when the description names none
+//!     condition: if the repository is private   # optional, as the description words it
+//! permission_data_differences:   # where GitHub's docs data files disagree, acknowledged
+//!   - file: fpt-2026-03-10/fine-grained-pat-permissions.json
+//!     operations: [orgs/create-artifact-storage-record]
+//!     lacks: [contents]       # permissions rest-prog-access.json names and the file does not
+//!     why: the seeds and rest-prog-access.json accept Contents too
+//! ```
 
 use serde::Deserialize;
 
@@ -33,6 +47,43 @@ pub struct Config {
     /// List operations GitHub paginates with a `Link` header that the spec does not declare.
     #[serde(default)]
     pub paginated: Vec<Paginated>,
+    /// The classic OAuth scopes of each operation, as its description states them; `pin` and
+    /// `regen` check that the two agree (see `spec::permissions::classic`).
+    #[serde(default)]
+    pub classic_scopes: Vec<ClassicScopesEntry>,
+    /// Differences between GitHub's permission data files that `pin` accepts (see
+    /// `spec::permissions::data`); any other difference fails the pin.
+    #[serde(default)]
+    pub permission_data_differences: Vec<DataDifference>,
+}
+
+/// One `classic_scopes` entry: operations that need the same scopes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClassicScopesEntry {
+    /// The operationIds.
+    pub operations: Vec<String>,
+    /// The scopes, any one of which suffices; empty when the descriptions name none.
+    pub scopes: Vec<String>,
+    /// When the scopes apply, worded as in the description (`if the repository is private`).
+    #[serde(default)]
+    pub condition: Option<String>,
+}
+
+/// One `permission_data_differences` entry: a data file that leaves out permissions
+/// `rest-prog-access.json` names for some operations.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataDifference {
+    /// The data file, relative to the data folder
+    /// (`fpt-2026-03-10/fine-grained-pat-permissions.json`).
+    pub file: String,
+    /// The operationIds it concerns.
+    pub operations: Vec<String>,
+    /// The permission keys the file does not list for them.
+    pub lacks: Vec<String>,
+    /// Why the difference is accepted (required: it decides who may call).
+    pub why: String,
 }
 
 /// One `paginated` entry.
@@ -65,6 +116,16 @@ pub fn parse(source: &SourceFile) -> Result<Config, Diagnostics> {
         Diagnostics::one(Diagnostic::new(&source.name, pointer::join(&tokens), format!("the codegen configuration is not valid: {}", error.inner()), help))
     })?;
     let mut problems = Vec::new();
+    for (index, entry) in config.permission_data_differences.iter().enumerate() {
+        if entry.why.trim().is_empty() {
+            problems.push(Diagnostic::new(
+                &source.name,
+                pointer::join(["permission_data_differences", &index.to_string(), "why"]),
+                format!("the difference acknowledged for `{}` does not say why it is accepted", entry.file),
+                "say in one line which source is right and why",
+            ));
+        }
+    }
     for (index, entry) in config.paginated.iter().enumerate() {
         if entry.why.trim().is_empty() {
             problems.push(Diagnostic::new(

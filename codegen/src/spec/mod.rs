@@ -8,12 +8,15 @@
 //! - [`validate`]: every problem that would make a generator panic, reported together;
 //! - [`pin`]: the listed operations and their `$ref` closure, from a full description;
 //! - [`normalize`]: the spec rewritten so that every schema the generators see is named;
-//! - [`config`]: the codegen configuration file, parsed (the IR applies it).
+//! - [`config`]: the codegen configuration file, parsed (the IR applies it);
+//! - [`permissions`]: who may call each operation, pinned from GitHub's docs data and the
+//!   descriptions (`cargo xtask pin`), and the pinned file read back (`regen`).
 
 pub mod config;
 pub mod load;
 pub mod naming;
 pub mod normalize;
 pub mod openapi;
+pub mod permissions;
 pub mod pin;
 pub mod validate;

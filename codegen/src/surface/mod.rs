@@ -48,6 +48,9 @@ pub fn render_operation(api: &Api, operation: &Operation, multi_status: bool) ->
     let returns = if multi_status { format!(" -> {}Success", operation.type_base) } else { String::new() };
     let _ = writeln!(out, "  client: Client::{}{returns}", operation.fn_name);
     out.push_str(&render_conveniences(api, operation));
+    if let Some(authorization) = &operation.authorization {
+        let _ = writeln!(out, "  permissions: {}", crate::ir::permissions::surface_line(&authorization.requirements));
+    }
     for p in &operation.parameters {
         let required = if p.required { ", required" } else { "" };
         let _ = writeln!(out, "  param {} ({}{required}): {}{}", p.name, p.location.as_str(), describe(&p.schema), constraints(&p.schema));

@@ -1,7 +1,9 @@
 //! What went wrong with a request, as GitHub tells it: [`GitHubError`] gathers the status,
-//! GitHub's `message`, `documentation_url` and validation `errors`, and the rate-limit headers,
-//! from any error a client method returns (`progenitor_client::Error<E>`), including the raw
-//! response kept for statuses the description does not document.
+//! GitHub's `message`, `documentation_url` and validation `errors`, the rate-limit headers, and
+//! what the operation accepts when the token lacks it (`X-Accepted-GitHub-Permissions`,
+//! `X-Accepted-OAuth-Scopes`), from any error a client method returns
+//! (`progenitor_client::Error<E>`), including the raw response kept for statuses the description
+//! does not document.
 //!
 //! The generator copies this file verbatim from `codegen/templates/client/error.rs`.
 
@@ -46,6 +48,30 @@ pub struct GitHubError {
     /// For a response body that does not fit its documented type: the operation, the status,
     /// the JSON path of the value that did not fit, and the body.
     pub mismatch: Option<ResponseMismatch>,
+    /// What a fine-grained token or GitHub App would need (`X-Accepted-GitHub-Permissions`):
+    /// alternatives, any one of which would do, each a set of permissions needed together.
+    pub accepted_permissions: Vec<Vec<AcceptedPermission>>,
+    /// What a classic token would need (`X-Accepted-OAuth-Scopes`): any one of these scopes.
+    pub accepted_oauth_scopes: Vec<String>,
+    /// The scopes the (classic) token has (`X-OAuth-Scopes`), when the response says.
+    pub oauth_scopes: Option<Vec<String>>,
+}
+
+/// One permission an operation accepts, as `X-Accepted-GitHub-Permissions` names it:
+/// `organization_dependabot_secrets=write`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AcceptedPermission {
+    /// GitHub's permission key (`contents`, `organization_dependabot_secrets`).
+    pub name: String,
+    /// The access needed: `read`, `write` or `admin`.
+    pub access: String,
+}
+
+impl fmt::Display for AcceptedPermission {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}={}", self.name, self.access)
+    }
 }
 
 /// The kinds of [`GitHubError`].
@@ -155,6 +181,34 @@ impl GitHubError {
         }
     }
 
+    /// What the token lacks, in words, when GitHub refused it for a permission or scope
+    /// (a `403` naming what it accepts): `this operation needs organization_dependabot_secrets=write`.
+    pub fn missing_access(&self) -> Option<String> {
+        if self.status != Some(StatusCode::FORBIDDEN) || self.is_rate_limited() {
+            return None;
+        }
+        let sets: Vec<String> = self
+            .accepted_permissions
+            .iter()
+            .filter(|set| !set.is_empty())
+            .map(|set| set.iter().map(ToString::to_string).collect::<Vec<_>>().join(" and "))
+            .collect();
+        if !sets.is_empty() {
+            let needs = if sets.len() == 1 { sets[0].clone() } else { format!("one of {}", sets.join(" or ")) };
+            return Some(format!("this operation needs {needs}"));
+        }
+        if !self.accepted_oauth_scopes.is_empty() {
+            let scopes = self.accepted_oauth_scopes.join(" or ");
+            let has = match self.oauth_scopes.as_deref() {
+                Some([]) => " (the token has no scopes)".to_owned(),
+                Some(held) => format!(" (the token has {})", held.join(", ")),
+                None => String::new(),
+            };
+            return Some(format!("this operation needs the {scopes} scope{has}"));
+        }
+        None
+    }
+
     fn without_response(kind: ErrorKind, status: Option<StatusCode>, message: String) -> Self {
         Self {
             kind,
@@ -165,6 +219,9 @@ impl GitHubError {
             rate_limit: RateLimit::default(),
             retry_after: None,
             mismatch: None,
+            accepted_permissions: Vec::new(),
+            accepted_oauth_scopes: Vec::new(),
+            oauth_scopes: None,
         }
     }
 
@@ -181,8 +238,32 @@ impl GitHubError {
             rate_limit: RateLimit::from_headers(headers),
             retry_after: header_text(headers, "retry-after").and_then(|v| v.trim().parse().ok()).map(Duration::from_secs),
             mismatch: None,
+            accepted_permissions: header_text(headers, "x-accepted-github-permissions").map(accepted_permissions).unwrap_or_default(),
+            accepted_oauth_scopes: header_text(headers, "x-accepted-oauth-scopes").map(scope_list).unwrap_or_default(),
+            oauth_scopes: header_text(headers, "x-oauth-scopes").map(scope_list),
         }
     }
+}
+
+/// `X-Accepted-GitHub-Permissions`: `; ` separates alternatives, `,` joins a set
+/// (`metadata=read,organization_dependabot_secrets=write; contents=write`).
+fn accepted_permissions(text: &str) -> Vec<Vec<AcceptedPermission>> {
+    text.split(';')
+        .map(|set| {
+            set.split(',')
+                .filter_map(|item| {
+                    let (name, access) = item.trim().split_once('=')?;
+                    Some(AcceptedPermission { name: name.trim().to_owned(), access: access.trim().to_owned() })
+                })
+                .collect::<Vec<_>>()
+        })
+        .filter(|set| !set.is_empty())
+        .collect()
+}
+
+/// `X-OAuth-Scopes` and `X-Accepted-OAuth-Scopes`: `admin:org, repo`.
+fn scope_list(text: &str) -> Vec<String> {
+    text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
 }
 
 impl FieldError {
@@ -223,6 +304,9 @@ impl fmt::Display for GitHubError {
         if !self.errors.is_empty() {
             let errors: Vec<String> = self.errors.iter().map(ToString::to_string).collect();
             write!(f, " ({})", errors.join("; "))?;
+        }
+        if let Some(missing) = self.missing_access() {
+            write!(f, "; {missing}")?;
         }
         if let Some(url) = &self.documentation_url {
             write!(f, "; see {url}")?;

@@ -112,6 +112,8 @@ encrypted_secret = box.encrypt("my_secret")
 puts Base64.strict_encode64(encrypted_secret)
 ```
 
+Permissions: fine-grained tokens and GitHub Apps need `organization_dependabot_secrets=write`; classic tokens need the `admin:org` scope.
+
 Sends a `PUT` request to `/orgs/{org}/dependabot/secrets/{secret_name}`. The success value tells which documented status came back: see [`DependabotCreateOrUpdateOrgSecretSuccess`].
 
 Arguments:
@@ -183,6 +185,8 @@ Creates or updates a repository secret with an encrypted value. Encrypt your sec
 [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages). For more information, see "[Encrypting secrets for the REST API](https://docs.github.com/rest/guides/encrypting-secrets-for-the-rest-api)."
 
 OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
+
+Permissions: fine-grained tokens and GitHub Apps need `dependabot_secrets=write`; classic tokens need the `repo` scope.
 
 Sends a `PUT` request to `/repos/{owner}/{repo}/dependabot/secrets/{secret_name}`. The success value tells which documented status came back: see [`DependabotCreateOrUpdateRepoSecretSuccess`].
 
@@ -261,6 +265,8 @@ Note: Artifacts are uniquely identified by the combination of their repository a
 array resolve to the same repository and have identical digest fields but differing name and version fields, the endpoint will use
 the artifact name and version from the record processed first, since a single artifact (identified by repository and digest) can
 only have one name and version.
+
+Permissions: fine-grained tokens and GitHub Apps need `artifact_metadata=write` or `contents=write`; classic tokens need no particular scope (the description names none).
 
 Sends a `POST` request to `/orgs/{org}/artifacts/metadata/deployment-record/cluster/{cluster}`. The success value tells which documented status came back: see [`OrgsSetClusterDeploymentRecordsSuccess`].
 

@@ -55,6 +55,8 @@ record, successive request will update the existing record.
 This allows for a stable tracking of a deployment where the actual
 deployed artifact can change over time.
 
+Permissions: fine-grained tokens and GitHub Apps need `artifact_metadata=write` or `contents=write`; classic tokens need no particular scope (the description names none).
+
 Sends a `POST` request to `/orgs/{org}/artifacts/metadata/deployment-record`
 
 Arguments:
@@ -132,6 +134,8 @@ Create metadata storage records for artifacts associated with an organization.
 This endpoint will create a new artifact storage record on behalf of any artifact matching the provided digest and
 associated with a repository owned by the organization.
 
+Permissions: fine-grained tokens and GitHub Apps need `artifact_metadata=write` or `contents=write`; classic tokens need no particular scope (the description names none).
+
 Sends a `POST` request to `/orgs/{org}/artifacts/metadata/storage-record`
 
 Arguments:
@@ -207,6 +211,8 @@ Arguments:
 
 List deployment records for an artifact metadata associated with an organization.
 
+Permissions: fine-grained tokens and GitHub Apps need `artifact_metadata=read` or `contents=read`; classic tokens need no particular scope (the description names none).
+
 Sends a `GET` request to `/orgs/{org}/artifacts/{subject_digest}/metadata/deployment-records`
 
 Arguments:
@@ -265,6 +271,8 @@ List artifact storage records with a given subject digest for repositories owned
 
 Results are filtered by the authenticated user's permissions; records for repositories the user cannot read are omitted. Fine-grained access tokens require the `artifact-metadata:read` permission.
 
+Permissions: fine-grained tokens and GitHub Apps need `artifact_metadata=read` or `contents=read`; classic tokens need no particular scope (the description names none).
+
 Sends a `GET` request to `/orgs/{org}/artifacts/{subject_digest}/metadata/storage-records`
 
 Arguments:
@@ -320,6 +328,8 @@ Lists all secrets available in an organization without revealing their
 encrypted values.
 
 OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
+
+Permissions: fine-grained tokens and GitHub Apps need `organization_dependabot_secrets=read`; classic tokens need the `admin:org` scope.
 
 Sends a `GET` request to `/orgs/{org}/dependabot/secrets`
 
@@ -380,6 +390,8 @@ encrypt a secret before you can create or update secrets.
 
 OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
 
+Permissions: fine-grained tokens and GitHub Apps need `organization_dependabot_secrets=read`; classic tokens need the `admin:org` scope.
+
 Sends a `GET` request to `/orgs/{org}/dependabot/secrets/public-key`
 
 Arguments:
@@ -429,6 +441,8 @@ Arguments:
 Gets a single organization secret without revealing its encrypted value.
 
 OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
+
+Permissions: fine-grained tokens and GitHub Apps need `organization_dependabot_secrets=read`; classic tokens need the `admin:org` scope.
 
 Sends a `GET` request to `/orgs/{org}/dependabot/secrets/{secret_name}`
 
@@ -484,6 +498,8 @@ Deletes a secret in an organization using the secret name.
 
 OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
 
+Permissions: fine-grained tokens and GitHub Apps need `organization_dependabot_secrets=write`; classic tokens need the `admin:org` scope.
+
 Sends a `DELETE` request to `/orgs/{org}/dependabot/secrets/{secret_name}`
 
 Arguments:
@@ -525,6 +541,8 @@ Lists all repositories that have been selected when the `visibility`
 for repository access to a secret is set to `selected`.
 
 OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
+
+Permissions: fine-grained tokens and GitHub Apps need `organization_dependabot_secrets=read`; classic tokens need the `admin:org` scope.
 
 Sends a `GET` request to `/orgs/{org}/dependabot/secrets/{secret_name}/repositories`
 
@@ -592,6 +610,8 @@ or update an organization secret](https://docs.github.com/rest/dependabot/secret
 
 OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
 
+Permissions: fine-grained tokens and GitHub Apps need `organization_dependabot_secrets=write`; classic tokens need the `admin:org` scope.
+
 Sends a `PUT` request to `/orgs/{org}/dependabot/secrets/{secret_name}/repositories`
 
 Arguments:
@@ -636,6 +656,8 @@ repository access is set to `selected`. The visibility is set when you [Create o
 update an organization secret](https://docs.github.com/rest/dependabot/secrets#create-or-update-an-organization-secret).
 
 OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
+
+Permissions: fine-grained tokens and GitHub Apps need `metadata=read` and `organization_dependabot_secrets=write`; classic tokens need the `admin:org` scope.
 
 Sends a `PUT` request to `/orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}`
 
@@ -684,6 +706,8 @@ or update an organization secret](https://docs.github.com/rest/dependabot/secret
 
 OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
 
+Permissions: fine-grained tokens and GitHub Apps need `metadata=read` and `organization_dependabot_secrets=write`; classic tokens need the `admin:org` scope.
+
 Sends a `DELETE` request to `/orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}`
 
 Arguments:
@@ -729,6 +753,8 @@ Lists all secrets available in a repository without revealing their encrypted
 values.
 
 OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
+
+Permissions: fine-grained tokens and GitHub Apps need `dependabot_secrets=read`; classic tokens need the `repo` scope.
 
 Sends a `GET` request to `/repos/{owner}/{repo}/dependabot/secrets`
 
@@ -792,6 +818,8 @@ to the repository can use this endpoint.
 
 OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint if the repository is private.
 
+Permissions: fine-grained tokens and GitHub Apps need `dependabot_secrets=read`; classic tokens need the `repo` scope if the repository is private.
+
 Sends a `GET` request to `/repos/{owner}/{repo}/dependabot/secrets/public-key`
 
 Arguments:
@@ -843,6 +871,8 @@ Arguments:
 Gets a single repository secret without revealing its encrypted value.
 
 OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
+
+Permissions: fine-grained tokens and GitHub Apps need `dependabot_secrets=read`; classic tokens need the `repo` scope.
 
 Sends a `GET` request to `/repos/{owner}/{repo}/dependabot/secrets/{secret_name}`
 
@@ -898,6 +928,8 @@ Deletes a secret in a repository using the secret name.
 
 OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
 
+Permissions: fine-grained tokens and GitHub Apps need `dependabot_secrets=write`; classic tokens need the `repo` scope.
+
 Sends a `DELETE` request to `/repos/{owner}/{repo}/dependabot/secrets/{secret_name}`
 
 Arguments:
@@ -943,6 +975,8 @@ Create a new snapshot of a repository's dependencies.
 The authenticated user must have access to the repository.
 
 OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
+
+Permissions: fine-grained tokens and GitHub Apps need `contents=write`; classic tokens need the `repo` scope.
 
 Sends a `POST` request to `/repos/{owner}/{repo}/dependency-graph/snapshots`
 

@@ -6,21 +6,51 @@
 //!   operation's inputs as one struct from [`requests`] and returns the operation's enum from
 //!   [`responses`], with one variant per documented status (`Created(..)`, `NoContent`...), or
 //!   a [`ServerError`] for anything the spec does not document.
-//! - [`router`] (or [`router_with_config`], to set the body limit) serves every operation at
-//!   its path. A request reaches the implementation only when it is valid: its parameters and
-//!   JSON body are checked against the spec by validators generated from the schemas, and
-//!   every failing field is listed in a `422 Validation Failed`. Malformed JSON is a `400`, a
-//!   wrong content type a `415`, a body over the limit a `413`, an unknown path a `404` and a
-//!   wrong method a `405`; every error body is JSON in GitHub's shape.
+//! - An [`Authenticator`] (yours) turns a request's headers into a caller ([`Principal`], your
+//!   type) with its [`Grants`], or a [`Refusal`]. The router holds every caller to the
+//!   operation's [`Requirements`] ([`requirements`]: the permissions of fine-grained tokens and
+//!   GitHub Apps, the scopes of classic tokens, the one owner and the repositories a token is
+//!   limited to) before the body is read, and answers as GitHub does: `401`, `403` naming what
+//!   would do (`X-Accepted-GitHub-Permissions`, `X-Accepted-OAuth-Scopes`), `404` for what the
+//!   caller may not see. Every method receives a [`RequestContext`] with the caller, the headers
+//!   and the request id. There is no default: serving without authentication is
+//!   [`AllowEveryone`], by name.
+//! - [`router`] (or [`router_with_config`], to set the body limit or the API versions) serves
+//!   every operation at its path. A request reaches the implementation only when it is valid:
+//!   its parameters and JSON body are checked against the spec by validators generated from the
+//!   schemas, and every failing field is listed in a `422 Validation Failed`. Malformed JSON is
+//!   a `400`, a wrong content type a `415`, a body over the limit a `413`, an unknown path a
+//!   `404` and a wrong method a `405`; every error body is JSON in GitHub's shape.
 //!
 //! ```ignore
-//! use github_server::{Api, ServerError, requests, responses};
+//! use github_server::{Api, Authenticator, Grants, Principal, Refusal, RequestContext, Requirements, ServerError, bearer_token, requests, responses};
+//!
+//! struct Caller { grants: Grants }
+//!
+//! impl Principal for Caller {
+//!     fn grants(&self) -> &Grants { &self.grants }
+//! }
+//!
+//! struct Tokens;
+//!
+//! impl Authenticator for Tokens {
+//!     type Principal = Caller;
+//!
+//!     async fn authenticate(&self, headers: &axum::http::HeaderMap, _: &'static Requirements) -> Result<Caller, Refusal> {
+//!         let Some(token) = bearer_token(headers)? else { return Err(Refusal::missing_credentials()) };
+//!         // Look the token up (compare in constant time); never log it.
+//!         Err(Refusal::bad_credentials())
+//!     }
+//! }
 //!
 //! struct Secrets;
 //!
 //! impl Api for Secrets {
+//!     type Caller = Caller;
+//!
 //!     async fn dependabot_get_org_secret(
 //!         &self,
+//!         context: RequestContext<Caller>,
 //!         request: requests::DependabotGetOrgSecret,
 //!     ) -> Result<responses::DependabotGetOrgSecret, ServerError> {
 //!         // Look the secret up; the spec documents only `200`, so "no such secret" is a `ServerError`.
@@ -29,19 +59,25 @@
 //!     // ... one method per operation
 //! }
 //!
-//! let app = github_server::router(Secrets);
+//! let app = github_server::router(Secrets, Tokens);
 //! ```
 // The doc comments are GitHub's own descriptions, which mention URLs in prose.
 #![allow(rustdoc::bare_urls)]
 
 mod api;
+mod auth;
 pub mod requests;
+pub mod requirements;
 pub mod responses;
 mod router;
 mod runtime;
 mod validation;
 
 pub use api::Api;
+pub use auth::{
+    Access, AllowEveryone, Anyone, Authenticator, DEFAULT_API_VERSIONS, GrantedPermissions, Grants, Permission, Principal, Refusal, Repositories, RequestContext,
+    RequestId, Requirements, TokenKind, bearer_token,
+};
 pub use router::{router, router_with_config};
 pub use runtime::{DEFAULT_BODY_LIMIT, RouterConfig, ServerError};
 

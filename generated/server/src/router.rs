@@ -4,307 +4,613 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
+use crate::auth::Served;
 use crate::runtime::{method_not_allowed, not_found, read, respond};
-use crate::{Api, RouterConfig, requests};
-///The axum router serving every operation of GitHub's official OpenAPI spec + Octokit extension with `api`, with the default [`RouterConfig`] (a body limit of [`crate::DEFAULT_BODY_LIMIT`] bytes).
-pub fn router<A: Api>(api: A) -> Router {
-    router_with_config(api, RouterConfig::default())
+use crate::{Api, Authenticator, RouterConfig, requests, requirements};
+/**The axum router serving every operation of GitHub's official OpenAPI spec + Octokit extension with `api`, its callers authenticated by `authenticator`, with the default [`RouterConfig`] (a body limit of [`crate::DEFAULT_BODY_LIMIT`] bytes).
+
+There is no default authenticator: to serve without authentication, pass [`crate::AllowEveryone`].*/
+pub fn router<A: Api, U: Authenticator<Principal = A::Caller>>(
+    api: A,
+    authenticator: U,
+) -> Router {
+    router_with_config(api, authenticator, RouterConfig::default())
 }
-/// The axum router serving every operation with `api`, configured by `config`.
+/// The axum router serving every operation with `api`, its callers authenticated by
+/// `authenticator`, configured by `config`.
 ///
 /// Before an implementation method runs, its request has been checked in this order:
-/// route and method (`404`, `405`), content type of a JSON body (`415`), body size
-/// (`413`), JSON syntax (`400 Problems parsing JSON`), then every path, query and header
-/// parameter and the body against the spec, all at once (`422 Validation Failed`,
-/// listing each failing field). Every error body is JSON in GitHub's shape.
-pub fn router_with_config<A: Api>(api: A, config: RouterConfig) -> Router {
+/// route and method (`404`, `405`), the `X-GitHub-Api-Version` (`400`), the caller,
+/// from the headers alone (`401` without or with refused credentials), the owner and
+/// repository it may see (`404`), the permissions or scopes the operation requires
+/// (`403`), then the content type of a JSON body (`415`), body size (`413`), JSON syntax
+/// (`400 Problems parsing JSON`), then every path, query and header parameter and the
+/// body against the spec, all at once (`422 Validation Failed`, listing each failing
+/// field). Every error body is JSON in GitHub's shape, and every answer carries an
+/// `X-GitHub-Request-Id`.
+pub fn router_with_config<A: Api, U: Authenticator<Principal = A::Caller>>(
+    api: A,
+    authenticator: U,
+    config: RouterConfig,
+) -> Router {
+    let served = Served::new(api, authenticator, &config);
     Router::new()
         .route(
             "/orgs/{org}/artifacts/metadata/deployment-record",
-            post(orgs_create_artifact_deployment_record::<A>)
+            post(orgs_create_artifact_deployment_record::<A, U>)
                 .fallback(|| async { method_not_allowed("POST") }),
         )
         .route(
             "/orgs/{org}/artifacts/metadata/deployment-record/cluster/{cluster}",
-            post(orgs_set_cluster_deployment_records::<A>)
+            post(orgs_set_cluster_deployment_records::<A, U>)
                 .fallback(|| async { method_not_allowed("POST") }),
         )
         .route(
             "/orgs/{org}/artifacts/metadata/storage-record",
-            post(orgs_create_artifact_storage_record::<A>)
+            post(orgs_create_artifact_storage_record::<A, U>)
                 .fallback(|| async { method_not_allowed("POST") }),
         )
         .route(
             "/orgs/{org}/artifacts/{subject_digest}/metadata/deployment-records",
-            get(orgs_list_artifact_deployment_records::<A>)
+            get(orgs_list_artifact_deployment_records::<A, U>)
                 .fallback(|| async { method_not_allowed("GET") }),
         )
         .route(
             "/orgs/{org}/artifacts/{subject_digest}/metadata/storage-records",
-            get(orgs_list_artifact_storage_records::<A>)
+            get(orgs_list_artifact_storage_records::<A, U>)
                 .fallback(|| async { method_not_allowed("GET") }),
         )
         .route(
             "/orgs/{org}/dependabot/secrets",
-            get(dependabot_list_org_secrets::<A>)
+            get(dependabot_list_org_secrets::<A, U>)
                 .fallback(|| async { method_not_allowed("GET") }),
         )
         .route(
             "/orgs/{org}/dependabot/secrets/public-key",
-            get(dependabot_get_org_public_key::<A>)
+            get(dependabot_get_org_public_key::<A, U>)
                 .fallback(|| async { method_not_allowed("GET") }),
         )
         .route(
             "/orgs/{org}/dependabot/secrets/{secret_name}",
-            delete(dependabot_delete_org_secret::<A>)
-                .get(dependabot_get_org_secret::<A>)
-                .put(dependabot_create_or_update_org_secret::<A>)
+            delete(dependabot_delete_org_secret::<A, U>)
+                .get(dependabot_get_org_secret::<A, U>)
+                .put(dependabot_create_or_update_org_secret::<A, U>)
                 .fallback(|| async { method_not_allowed("DELETE, GET, PUT") }),
         )
         .route(
             "/orgs/{org}/dependabot/secrets/{secret_name}/repositories",
-            get(dependabot_list_selected_repos_for_org_secret::<A>)
-                .put(dependabot_set_selected_repos_for_org_secret::<A>)
+            get(dependabot_list_selected_repos_for_org_secret::<A, U>)
+                .put(dependabot_set_selected_repos_for_org_secret::<A, U>)
                 .fallback(|| async { method_not_allowed("GET, PUT") }),
         )
         .route(
             "/orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}",
-            delete(dependabot_remove_selected_repo_from_org_secret::<A>)
-                .put(dependabot_add_selected_repo_to_org_secret::<A>)
+            delete(dependabot_remove_selected_repo_from_org_secret::<A, U>)
+                .put(dependabot_add_selected_repo_to_org_secret::<A, U>)
                 .fallback(|| async { method_not_allowed("DELETE, PUT") }),
         )
         .route(
             "/repos/{owner}/{repo}/dependabot/secrets",
-            get(dependabot_list_repo_secrets::<A>)
+            get(dependabot_list_repo_secrets::<A, U>)
                 .fallback(|| async { method_not_allowed("GET") }),
         )
         .route(
             "/repos/{owner}/{repo}/dependabot/secrets/public-key",
-            get(dependabot_get_repo_public_key::<A>)
+            get(dependabot_get_repo_public_key::<A, U>)
                 .fallback(|| async { method_not_allowed("GET") }),
         )
         .route(
             "/repos/{owner}/{repo}/dependabot/secrets/{secret_name}",
-            delete(dependabot_delete_repo_secret::<A>)
-                .get(dependabot_get_repo_secret::<A>)
-                .put(dependabot_create_or_update_repo_secret::<A>)
+            delete(dependabot_delete_repo_secret::<A, U>)
+                .get(dependabot_get_repo_secret::<A, U>)
+                .put(dependabot_create_or_update_repo_secret::<A, U>)
                 .fallback(|| async { method_not_allowed("DELETE, GET, PUT") }),
         )
         .route(
             "/repos/{owner}/{repo}/dependency-graph/snapshots",
-            post(dependency_graph_create_repository_snapshot::<A>)
+            post(dependency_graph_create_repository_snapshot::<A, U>)
                 .fallback(|| async { method_not_allowed("POST") }),
         )
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(config.body_limit))
         .layer(::axum::Extension(config))
-        .with_state(Arc::new(api))
+        .with_state(Arc::new(served))
 }
-///Serves `PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}` (`dependabot/add-selected-repo-to-org-secret`): validates the request, then calls [`Api::dependabot_add_selected_repo_to_org_secret`].
-async fn dependabot_add_selected_repo_to_org_secret<A: Api>(
-    State(api): State<Arc<A>>,
-    request: Request,
-) -> Response {
-    match read::<requests::DependabotAddSelectedRepoToOrgSecret>(request).await {
-        Ok(input) => respond(api.dependabot_add_selected_repo_to_org_secret(input).await),
-        Err(rejection) => rejection.into_response(),
-    }
-}
-///Serves `PUT /orgs/{org}/dependabot/secrets/{secret_name}` (`dependabot/create-or-update-org-secret`): validates the request, then calls [`Api::dependabot_create_or_update_org_secret`].
-async fn dependabot_create_or_update_org_secret<A: Api>(
-    State(api): State<Arc<A>>,
-    request: Request,
-) -> Response {
-    match read::<requests::DependabotCreateOrUpdateOrgSecret>(request).await {
-        Ok(input) => respond(api.dependabot_create_or_update_org_secret(input).await),
-        Err(rejection) => rejection.into_response(),
-    }
-}
-///Serves `PUT /repos/{owner}/{repo}/dependabot/secrets/{secret_name}` (`dependabot/create-or-update-repo-secret`): validates the request, then calls [`Api::dependabot_create_or_update_repo_secret`].
-async fn dependabot_create_or_update_repo_secret<A: Api>(
-    State(api): State<Arc<A>>,
-    request: Request,
-) -> Response {
-    match read::<requests::DependabotCreateOrUpdateRepoSecret>(request).await {
-        Ok(input) => respond(api.dependabot_create_or_update_repo_secret(input).await),
-        Err(rejection) => rejection.into_response(),
-    }
-}
-///Serves `DELETE /orgs/{org}/dependabot/secrets/{secret_name}` (`dependabot/delete-org-secret`): validates the request, then calls [`Api::dependabot_delete_org_secret`].
-async fn dependabot_delete_org_secret<A: Api>(
-    State(api): State<Arc<A>>,
-    request: Request,
-) -> Response {
-    match read::<requests::DependabotDeleteOrgSecret>(request).await {
-        Ok(input) => respond(api.dependabot_delete_org_secret(input).await),
-        Err(rejection) => rejection.into_response(),
-    }
-}
-///Serves `DELETE /repos/{owner}/{repo}/dependabot/secrets/{secret_name}` (`dependabot/delete-repo-secret`): validates the request, then calls [`Api::dependabot_delete_repo_secret`].
-async fn dependabot_delete_repo_secret<A: Api>(
-    State(api): State<Arc<A>>,
-    request: Request,
-) -> Response {
-    match read::<requests::DependabotDeleteRepoSecret>(request).await {
-        Ok(input) => respond(api.dependabot_delete_repo_secret(input).await),
-        Err(rejection) => rejection.into_response(),
-    }
-}
-///Serves `GET /orgs/{org}/dependabot/secrets/public-key` (`dependabot/get-org-public-key`): validates the request, then calls [`Api::dependabot_get_org_public_key`].
-async fn dependabot_get_org_public_key<A: Api>(
-    State(api): State<Arc<A>>,
-    request: Request,
-) -> Response {
-    match read::<requests::DependabotGetOrgPublicKey>(request).await {
-        Ok(input) => respond(api.dependabot_get_org_public_key(input).await),
-        Err(rejection) => rejection.into_response(),
-    }
-}
-///Serves `GET /orgs/{org}/dependabot/secrets/{secret_name}` (`dependabot/get-org-secret`): validates the request, then calls [`Api::dependabot_get_org_secret`].
-async fn dependabot_get_org_secret<A: Api>(
-    State(api): State<Arc<A>>,
-    request: Request,
-) -> Response {
-    match read::<requests::DependabotGetOrgSecret>(request).await {
-        Ok(input) => respond(api.dependabot_get_org_secret(input).await),
-        Err(rejection) => rejection.into_response(),
-    }
-}
-///Serves `GET /repos/{owner}/{repo}/dependabot/secrets/public-key` (`dependabot/get-repo-public-key`): validates the request, then calls [`Api::dependabot_get_repo_public_key`].
-async fn dependabot_get_repo_public_key<A: Api>(
-    State(api): State<Arc<A>>,
-    request: Request,
-) -> Response {
-    match read::<requests::DependabotGetRepoPublicKey>(request).await {
-        Ok(input) => respond(api.dependabot_get_repo_public_key(input).await),
-        Err(rejection) => rejection.into_response(),
-    }
-}
-///Serves `GET /repos/{owner}/{repo}/dependabot/secrets/{secret_name}` (`dependabot/get-repo-secret`): validates the request, then calls [`Api::dependabot_get_repo_secret`].
-async fn dependabot_get_repo_secret<A: Api>(
-    State(api): State<Arc<A>>,
-    request: Request,
-) -> Response {
-    match read::<requests::DependabotGetRepoSecret>(request).await {
-        Ok(input) => respond(api.dependabot_get_repo_secret(input).await),
-        Err(rejection) => rejection.into_response(),
-    }
-}
-///Serves `GET /orgs/{org}/dependabot/secrets` (`dependabot/list-org-secrets`): validates the request, then calls [`Api::dependabot_list_org_secrets`].
-async fn dependabot_list_org_secrets<A: Api>(
-    State(api): State<Arc<A>>,
-    request: Request,
-) -> Response {
-    match read::<requests::DependabotListOrgSecrets>(request).await {
-        Ok(input) => respond(api.dependabot_list_org_secrets(input).await),
-        Err(rejection) => rejection.into_response(),
-    }
-}
-///Serves `GET /repos/{owner}/{repo}/dependabot/secrets` (`dependabot/list-repo-secrets`): validates the request, then calls [`Api::dependabot_list_repo_secrets`].
-async fn dependabot_list_repo_secrets<A: Api>(
-    State(api): State<Arc<A>>,
-    request: Request,
-) -> Response {
-    match read::<requests::DependabotListRepoSecrets>(request).await {
-        Ok(input) => respond(api.dependabot_list_repo_secrets(input).await),
-        Err(rejection) => rejection.into_response(),
-    }
-}
-///Serves `GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories` (`dependabot/list-selected-repos-for-org-secret`): validates the request, then calls [`Api::dependabot_list_selected_repos_for_org_secret`].
-async fn dependabot_list_selected_repos_for_org_secret<A: Api>(
-    State(api): State<Arc<A>>,
-    request: Request,
-) -> Response {
-    match read::<requests::DependabotListSelectedReposForOrgSecret>(request).await {
+///Serves `PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}` (`dependabot/add-selected-repo-to-org-secret`): admits the caller, validates the request, then calls [`Api::dependabot_add_selected_repo_to_org_secret`].
+async fn dependabot_add_selected_repo_to_org_secret<
+    A: Api,
+    U: Authenticator<Principal = A::Caller>,
+>(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
+    let (context, request, answer) = match served
+        .admit::<
+            requests::DependabotAddSelectedRepoToOrgSecret,
+        >(&requirements::DEPENDABOT_ADD_SELECTED_REPO_TO_ORG_SECRET, request)
+        .await
+    {
+        Ok(admitted) => admitted,
+        Err(refusal) => return refusal,
+    };
+    let response = match read::<requests::DependabotAddSelectedRepoToOrgSecret>(request)
+        .await
+    {
         Ok(input) => {
-            respond(api.dependabot_list_selected_repos_for_org_secret(input).await)
+            respond(
+                served
+                    .api
+                    .dependabot_add_selected_repo_to_org_secret(context, input)
+                    .await,
+            )
         }
         Err(rejection) => rejection.into_response(),
-    }
+    };
+    answer.finish(response)
 }
-///Serves `DELETE /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}` (`dependabot/remove-selected-repo-from-org-secret`): validates the request, then calls [`Api::dependabot_remove_selected_repo_from_org_secret`].
-async fn dependabot_remove_selected_repo_from_org_secret<A: Api>(
-    State(api): State<Arc<A>>,
-    request: Request,
-) -> Response {
-    match read::<requests::DependabotRemoveSelectedRepoFromOrgSecret>(request).await {
+///Serves `PUT /orgs/{org}/dependabot/secrets/{secret_name}` (`dependabot/create-or-update-org-secret`): admits the caller, validates the request, then calls [`Api::dependabot_create_or_update_org_secret`].
+async fn dependabot_create_or_update_org_secret<
+    A: Api,
+    U: Authenticator<Principal = A::Caller>,
+>(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
+    let (context, request, answer) = match served
+        .admit::<
+            requests::DependabotCreateOrUpdateOrgSecret,
+        >(&requirements::DEPENDABOT_CREATE_OR_UPDATE_ORG_SECRET, request)
+        .await
+    {
+        Ok(admitted) => admitted,
+        Err(refusal) => return refusal,
+    };
+    let response = match read::<requests::DependabotCreateOrUpdateOrgSecret>(request)
+        .await
+    {
         Ok(input) => {
-            respond(api.dependabot_remove_selected_repo_from_org_secret(input).await)
+            respond(
+                served.api.dependabot_create_or_update_org_secret(context, input).await,
+            )
         }
         Err(rejection) => rejection.into_response(),
-    }
+    };
+    answer.finish(response)
 }
-///Serves `PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories` (`dependabot/set-selected-repos-for-org-secret`): validates the request, then calls [`Api::dependabot_set_selected_repos_for_org_secret`].
-async fn dependabot_set_selected_repos_for_org_secret<A: Api>(
-    State(api): State<Arc<A>>,
-    request: Request,
-) -> Response {
-    match read::<requests::DependabotSetSelectedReposForOrgSecret>(request).await {
+///Serves `PUT /repos/{owner}/{repo}/dependabot/secrets/{secret_name}` (`dependabot/create-or-update-repo-secret`): admits the caller, validates the request, then calls [`Api::dependabot_create_or_update_repo_secret`].
+async fn dependabot_create_or_update_repo_secret<
+    A: Api,
+    U: Authenticator<Principal = A::Caller>,
+>(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
+    let (context, request, answer) = match served
+        .admit::<
+            requests::DependabotCreateOrUpdateRepoSecret,
+        >(&requirements::DEPENDABOT_CREATE_OR_UPDATE_REPO_SECRET, request)
+        .await
+    {
+        Ok(admitted) => admitted,
+        Err(refusal) => return refusal,
+    };
+    let response = match read::<requests::DependabotCreateOrUpdateRepoSecret>(request)
+        .await
+    {
         Ok(input) => {
-            respond(api.dependabot_set_selected_repos_for_org_secret(input).await)
+            respond(
+                served.api.dependabot_create_or_update_repo_secret(context, input).await,
+            )
         }
         Err(rejection) => rejection.into_response(),
-    }
+    };
+    answer.finish(response)
 }
-///Serves `POST /repos/{owner}/{repo}/dependency-graph/snapshots` (`dependency-graph/create-repository-snapshot`): validates the request, then calls [`Api::dependency_graph_create_repository_snapshot`].
-async fn dependency_graph_create_repository_snapshot<A: Api>(
-    State(api): State<Arc<A>>,
+///Serves `DELETE /orgs/{org}/dependabot/secrets/{secret_name}` (`dependabot/delete-org-secret`): admits the caller, validates the request, then calls [`Api::dependabot_delete_org_secret`].
+async fn dependabot_delete_org_secret<A: Api, U: Authenticator<Principal = A::Caller>>(
+    State(served): State<Arc<Served<A, U>>>,
     request: Request,
 ) -> Response {
-    match read::<requests::DependencyGraphCreateRepositorySnapshot>(request).await {
+    let (context, request, answer) = match served
+        .admit::<
+            requests::DependabotDeleteOrgSecret,
+        >(&requirements::DEPENDABOT_DELETE_ORG_SECRET, request)
+        .await
+    {
+        Ok(admitted) => admitted,
+        Err(refusal) => return refusal,
+    };
+    let response = match read::<requests::DependabotDeleteOrgSecret>(request).await {
         Ok(input) => {
-            respond(api.dependency_graph_create_repository_snapshot(input).await)
+            respond(served.api.dependabot_delete_org_secret(context, input).await)
         }
         Err(rejection) => rejection.into_response(),
-    }
+    };
+    answer.finish(response)
 }
-///Serves `POST /orgs/{org}/artifacts/metadata/deployment-record` (`orgs/create-artifact-deployment-record`): validates the request, then calls [`Api::orgs_create_artifact_deployment_record`].
-async fn orgs_create_artifact_deployment_record<A: Api>(
-    State(api): State<Arc<A>>,
+///Serves `DELETE /repos/{owner}/{repo}/dependabot/secrets/{secret_name}` (`dependabot/delete-repo-secret`): admits the caller, validates the request, then calls [`Api::dependabot_delete_repo_secret`].
+async fn dependabot_delete_repo_secret<A: Api, U: Authenticator<Principal = A::Caller>>(
+    State(served): State<Arc<Served<A, U>>>,
     request: Request,
 ) -> Response {
-    match read::<requests::OrgsCreateArtifactDeploymentRecord>(request).await {
-        Ok(input) => respond(api.orgs_create_artifact_deployment_record(input).await),
+    let (context, request, answer) = match served
+        .admit::<
+            requests::DependabotDeleteRepoSecret,
+        >(&requirements::DEPENDABOT_DELETE_REPO_SECRET, request)
+        .await
+    {
+        Ok(admitted) => admitted,
+        Err(refusal) => return refusal,
+    };
+    let response = match read::<requests::DependabotDeleteRepoSecret>(request).await {
+        Ok(input) => {
+            respond(served.api.dependabot_delete_repo_secret(context, input).await)
+        }
         Err(rejection) => rejection.into_response(),
-    }
+    };
+    answer.finish(response)
 }
-///Serves `POST /orgs/{org}/artifacts/metadata/storage-record` (`orgs/create-artifact-storage-record`): validates the request, then calls [`Api::orgs_create_artifact_storage_record`].
-async fn orgs_create_artifact_storage_record<A: Api>(
-    State(api): State<Arc<A>>,
+///Serves `GET /orgs/{org}/dependabot/secrets/public-key` (`dependabot/get-org-public-key`): admits the caller, validates the request, then calls [`Api::dependabot_get_org_public_key`].
+async fn dependabot_get_org_public_key<A: Api, U: Authenticator<Principal = A::Caller>>(
+    State(served): State<Arc<Served<A, U>>>,
     request: Request,
 ) -> Response {
-    match read::<requests::OrgsCreateArtifactStorageRecord>(request).await {
-        Ok(input) => respond(api.orgs_create_artifact_storage_record(input).await),
+    let (context, request, answer) = match served
+        .admit::<
+            requests::DependabotGetOrgPublicKey,
+        >(&requirements::DEPENDABOT_GET_ORG_PUBLIC_KEY, request)
+        .await
+    {
+        Ok(admitted) => admitted,
+        Err(refusal) => return refusal,
+    };
+    let response = match read::<requests::DependabotGetOrgPublicKey>(request).await {
+        Ok(input) => {
+            respond(served.api.dependabot_get_org_public_key(context, input).await)
+        }
         Err(rejection) => rejection.into_response(),
-    }
+    };
+    answer.finish(response)
 }
-///Serves `GET /orgs/{org}/artifacts/{subject_digest}/metadata/deployment-records` (`orgs/list-artifact-deployment-records`): validates the request, then calls [`Api::orgs_list_artifact_deployment_records`].
-async fn orgs_list_artifact_deployment_records<A: Api>(
-    State(api): State<Arc<A>>,
+///Serves `GET /orgs/{org}/dependabot/secrets/{secret_name}` (`dependabot/get-org-secret`): admits the caller, validates the request, then calls [`Api::dependabot_get_org_secret`].
+async fn dependabot_get_org_secret<A: Api, U: Authenticator<Principal = A::Caller>>(
+    State(served): State<Arc<Served<A, U>>>,
     request: Request,
 ) -> Response {
-    match read::<requests::OrgsListArtifactDeploymentRecords>(request).await {
-        Ok(input) => respond(api.orgs_list_artifact_deployment_records(input).await),
+    let (context, request, answer) = match served
+        .admit::<
+            requests::DependabotGetOrgSecret,
+        >(&requirements::DEPENDABOT_GET_ORG_SECRET, request)
+        .await
+    {
+        Ok(admitted) => admitted,
+        Err(refusal) => return refusal,
+    };
+    let response = match read::<requests::DependabotGetOrgSecret>(request).await {
+        Ok(input) => respond(served.api.dependabot_get_org_secret(context, input).await),
         Err(rejection) => rejection.into_response(),
-    }
+    };
+    answer.finish(response)
 }
-///Serves `GET /orgs/{org}/artifacts/{subject_digest}/metadata/storage-records` (`orgs/list-artifact-storage-records`): validates the request, then calls [`Api::orgs_list_artifact_storage_records`].
-async fn orgs_list_artifact_storage_records<A: Api>(
-    State(api): State<Arc<A>>,
+///Serves `GET /repos/{owner}/{repo}/dependabot/secrets/public-key` (`dependabot/get-repo-public-key`): admits the caller, validates the request, then calls [`Api::dependabot_get_repo_public_key`].
+async fn dependabot_get_repo_public_key<A: Api, U: Authenticator<Principal = A::Caller>>(
+    State(served): State<Arc<Served<A, U>>>,
     request: Request,
 ) -> Response {
-    match read::<requests::OrgsListArtifactStorageRecords>(request).await {
-        Ok(input) => respond(api.orgs_list_artifact_storage_records(input).await),
+    let (context, request, answer) = match served
+        .admit::<
+            requests::DependabotGetRepoPublicKey,
+        >(&requirements::DEPENDABOT_GET_REPO_PUBLIC_KEY, request)
+        .await
+    {
+        Ok(admitted) => admitted,
+        Err(refusal) => return refusal,
+    };
+    let response = match read::<requests::DependabotGetRepoPublicKey>(request).await {
+        Ok(input) => {
+            respond(served.api.dependabot_get_repo_public_key(context, input).await)
+        }
         Err(rejection) => rejection.into_response(),
-    }
+    };
+    answer.finish(response)
 }
-///Serves `POST /orgs/{org}/artifacts/metadata/deployment-record/cluster/{cluster}` (`orgs/set-cluster-deployment-records`): validates the request, then calls [`Api::orgs_set_cluster_deployment_records`].
-async fn orgs_set_cluster_deployment_records<A: Api>(
-    State(api): State<Arc<A>>,
+///Serves `GET /repos/{owner}/{repo}/dependabot/secrets/{secret_name}` (`dependabot/get-repo-secret`): admits the caller, validates the request, then calls [`Api::dependabot_get_repo_secret`].
+async fn dependabot_get_repo_secret<A: Api, U: Authenticator<Principal = A::Caller>>(
+    State(served): State<Arc<Served<A, U>>>,
     request: Request,
 ) -> Response {
-    match read::<requests::OrgsSetClusterDeploymentRecords>(request).await {
-        Ok(input) => respond(api.orgs_set_cluster_deployment_records(input).await),
+    let (context, request, answer) = match served
+        .admit::<
+            requests::DependabotGetRepoSecret,
+        >(&requirements::DEPENDABOT_GET_REPO_SECRET, request)
+        .await
+    {
+        Ok(admitted) => admitted,
+        Err(refusal) => return refusal,
+    };
+    let response = match read::<requests::DependabotGetRepoSecret>(request).await {
+        Ok(input) => respond(served.api.dependabot_get_repo_secret(context, input).await),
         Err(rejection) => rejection.into_response(),
-    }
+    };
+    answer.finish(response)
+}
+///Serves `GET /orgs/{org}/dependabot/secrets` (`dependabot/list-org-secrets`): admits the caller, validates the request, then calls [`Api::dependabot_list_org_secrets`].
+async fn dependabot_list_org_secrets<A: Api, U: Authenticator<Principal = A::Caller>>(
+    State(served): State<Arc<Served<A, U>>>,
+    request: Request,
+) -> Response {
+    let (context, request, answer) = match served
+        .admit::<
+            requests::DependabotListOrgSecrets,
+        >(&requirements::DEPENDABOT_LIST_ORG_SECRETS, request)
+        .await
+    {
+        Ok(admitted) => admitted,
+        Err(refusal) => return refusal,
+    };
+    let response = match read::<requests::DependabotListOrgSecrets>(request).await {
+        Ok(input) => {
+            respond(served.api.dependabot_list_org_secrets(context, input).await)
+        }
+        Err(rejection) => rejection.into_response(),
+    };
+    answer.finish(response)
+}
+///Serves `GET /repos/{owner}/{repo}/dependabot/secrets` (`dependabot/list-repo-secrets`): admits the caller, validates the request, then calls [`Api::dependabot_list_repo_secrets`].
+async fn dependabot_list_repo_secrets<A: Api, U: Authenticator<Principal = A::Caller>>(
+    State(served): State<Arc<Served<A, U>>>,
+    request: Request,
+) -> Response {
+    let (context, request, answer) = match served
+        .admit::<
+            requests::DependabotListRepoSecrets,
+        >(&requirements::DEPENDABOT_LIST_REPO_SECRETS, request)
+        .await
+    {
+        Ok(admitted) => admitted,
+        Err(refusal) => return refusal,
+    };
+    let response = match read::<requests::DependabotListRepoSecrets>(request).await {
+        Ok(input) => {
+            respond(served.api.dependabot_list_repo_secrets(context, input).await)
+        }
+        Err(rejection) => rejection.into_response(),
+    };
+    answer.finish(response)
+}
+///Serves `GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories` (`dependabot/list-selected-repos-for-org-secret`): admits the caller, validates the request, then calls [`Api::dependabot_list_selected_repos_for_org_secret`].
+async fn dependabot_list_selected_repos_for_org_secret<
+    A: Api,
+    U: Authenticator<Principal = A::Caller>,
+>(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
+    let (context, request, answer) = match served
+        .admit::<
+            requests::DependabotListSelectedReposForOrgSecret,
+        >(&requirements::DEPENDABOT_LIST_SELECTED_REPOS_FOR_ORG_SECRET, request)
+        .await
+    {
+        Ok(admitted) => admitted,
+        Err(refusal) => return refusal,
+    };
+    let response = match read::<
+        requests::DependabotListSelectedReposForOrgSecret,
+    >(request)
+        .await
+    {
+        Ok(input) => {
+            respond(
+                served
+                    .api
+                    .dependabot_list_selected_repos_for_org_secret(context, input)
+                    .await,
+            )
+        }
+        Err(rejection) => rejection.into_response(),
+    };
+    answer.finish(response)
+}
+///Serves `DELETE /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}` (`dependabot/remove-selected-repo-from-org-secret`): admits the caller, validates the request, then calls [`Api::dependabot_remove_selected_repo_from_org_secret`].
+async fn dependabot_remove_selected_repo_from_org_secret<
+    A: Api,
+    U: Authenticator<Principal = A::Caller>,
+>(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
+    let (context, request, answer) = match served
+        .admit::<
+            requests::DependabotRemoveSelectedRepoFromOrgSecret,
+        >(&requirements::DEPENDABOT_REMOVE_SELECTED_REPO_FROM_ORG_SECRET, request)
+        .await
+    {
+        Ok(admitted) => admitted,
+        Err(refusal) => return refusal,
+    };
+    let response = match read::<
+        requests::DependabotRemoveSelectedRepoFromOrgSecret,
+    >(request)
+        .await
+    {
+        Ok(input) => {
+            respond(
+                served
+                    .api
+                    .dependabot_remove_selected_repo_from_org_secret(context, input)
+                    .await,
+            )
+        }
+        Err(rejection) => rejection.into_response(),
+    };
+    answer.finish(response)
+}
+///Serves `PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories` (`dependabot/set-selected-repos-for-org-secret`): admits the caller, validates the request, then calls [`Api::dependabot_set_selected_repos_for_org_secret`].
+async fn dependabot_set_selected_repos_for_org_secret<
+    A: Api,
+    U: Authenticator<Principal = A::Caller>,
+>(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
+    let (context, request, answer) = match served
+        .admit::<
+            requests::DependabotSetSelectedReposForOrgSecret,
+        >(&requirements::DEPENDABOT_SET_SELECTED_REPOS_FOR_ORG_SECRET, request)
+        .await
+    {
+        Ok(admitted) => admitted,
+        Err(refusal) => return refusal,
+    };
+    let response = match read::<
+        requests::DependabotSetSelectedReposForOrgSecret,
+    >(request)
+        .await
+    {
+        Ok(input) => {
+            respond(
+                served
+                    .api
+                    .dependabot_set_selected_repos_for_org_secret(context, input)
+                    .await,
+            )
+        }
+        Err(rejection) => rejection.into_response(),
+    };
+    answer.finish(response)
+}
+///Serves `POST /repos/{owner}/{repo}/dependency-graph/snapshots` (`dependency-graph/create-repository-snapshot`): admits the caller, validates the request, then calls [`Api::dependency_graph_create_repository_snapshot`].
+async fn dependency_graph_create_repository_snapshot<
+    A: Api,
+    U: Authenticator<Principal = A::Caller>,
+>(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
+    let (context, request, answer) = match served
+        .admit::<
+            requests::DependencyGraphCreateRepositorySnapshot,
+        >(&requirements::DEPENDENCY_GRAPH_CREATE_REPOSITORY_SNAPSHOT, request)
+        .await
+    {
+        Ok(admitted) => admitted,
+        Err(refusal) => return refusal,
+    };
+    let response = match read::<
+        requests::DependencyGraphCreateRepositorySnapshot,
+    >(request)
+        .await
+    {
+        Ok(input) => {
+            respond(
+                served
+                    .api
+                    .dependency_graph_create_repository_snapshot(context, input)
+                    .await,
+            )
+        }
+        Err(rejection) => rejection.into_response(),
+    };
+    answer.finish(response)
+}
+///Serves `POST /orgs/{org}/artifacts/metadata/deployment-record` (`orgs/create-artifact-deployment-record`): admits the caller, validates the request, then calls [`Api::orgs_create_artifact_deployment_record`].
+async fn orgs_create_artifact_deployment_record<
+    A: Api,
+    U: Authenticator<Principal = A::Caller>,
+>(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
+    let (context, request, answer) = match served
+        .admit::<
+            requests::OrgsCreateArtifactDeploymentRecord,
+        >(&requirements::ORGS_CREATE_ARTIFACT_DEPLOYMENT_RECORD, request)
+        .await
+    {
+        Ok(admitted) => admitted,
+        Err(refusal) => return refusal,
+    };
+    let response = match read::<requests::OrgsCreateArtifactDeploymentRecord>(request)
+        .await
+    {
+        Ok(input) => {
+            respond(
+                served.api.orgs_create_artifact_deployment_record(context, input).await,
+            )
+        }
+        Err(rejection) => rejection.into_response(),
+    };
+    answer.finish(response)
+}
+///Serves `POST /orgs/{org}/artifacts/metadata/storage-record` (`orgs/create-artifact-storage-record`): admits the caller, validates the request, then calls [`Api::orgs_create_artifact_storage_record`].
+async fn orgs_create_artifact_storage_record<
+    A: Api,
+    U: Authenticator<Principal = A::Caller>,
+>(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
+    let (context, request, answer) = match served
+        .admit::<
+            requests::OrgsCreateArtifactStorageRecord,
+        >(&requirements::ORGS_CREATE_ARTIFACT_STORAGE_RECORD, request)
+        .await
+    {
+        Ok(admitted) => admitted,
+        Err(refusal) => return refusal,
+    };
+    let response = match read::<requests::OrgsCreateArtifactStorageRecord>(request).await
+    {
+        Ok(input) => {
+            respond(served.api.orgs_create_artifact_storage_record(context, input).await)
+        }
+        Err(rejection) => rejection.into_response(),
+    };
+    answer.finish(response)
+}
+///Serves `GET /orgs/{org}/artifacts/{subject_digest}/metadata/deployment-records` (`orgs/list-artifact-deployment-records`): admits the caller, validates the request, then calls [`Api::orgs_list_artifact_deployment_records`].
+async fn orgs_list_artifact_deployment_records<
+    A: Api,
+    U: Authenticator<Principal = A::Caller>,
+>(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
+    let (context, request, answer) = match served
+        .admit::<
+            requests::OrgsListArtifactDeploymentRecords,
+        >(&requirements::ORGS_LIST_ARTIFACT_DEPLOYMENT_RECORDS, request)
+        .await
+    {
+        Ok(admitted) => admitted,
+        Err(refusal) => return refusal,
+    };
+    let response = match read::<requests::OrgsListArtifactDeploymentRecords>(request)
+        .await
+    {
+        Ok(input) => {
+            respond(
+                served.api.orgs_list_artifact_deployment_records(context, input).await,
+            )
+        }
+        Err(rejection) => rejection.into_response(),
+    };
+    answer.finish(response)
+}
+///Serves `GET /orgs/{org}/artifacts/{subject_digest}/metadata/storage-records` (`orgs/list-artifact-storage-records`): admits the caller, validates the request, then calls [`Api::orgs_list_artifact_storage_records`].
+async fn orgs_list_artifact_storage_records<
+    A: Api,
+    U: Authenticator<Principal = A::Caller>,
+>(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
+    let (context, request, answer) = match served
+        .admit::<
+            requests::OrgsListArtifactStorageRecords,
+        >(&requirements::ORGS_LIST_ARTIFACT_STORAGE_RECORDS, request)
+        .await
+    {
+        Ok(admitted) => admitted,
+        Err(refusal) => return refusal,
+    };
+    let response = match read::<requests::OrgsListArtifactStorageRecords>(request).await
+    {
+        Ok(input) => {
+            respond(served.api.orgs_list_artifact_storage_records(context, input).await)
+        }
+        Err(rejection) => rejection.into_response(),
+    };
+    answer.finish(response)
+}
+///Serves `POST /orgs/{org}/artifacts/metadata/deployment-record/cluster/{cluster}` (`orgs/set-cluster-deployment-records`): admits the caller, validates the request, then calls [`Api::orgs_set_cluster_deployment_records`].
+async fn orgs_set_cluster_deployment_records<
+    A: Api,
+    U: Authenticator<Principal = A::Caller>,
+>(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
+    let (context, request, answer) = match served
+        .admit::<
+            requests::OrgsSetClusterDeploymentRecords,
+        >(&requirements::ORGS_SET_CLUSTER_DEPLOYMENT_RECORDS, request)
+        .await
+    {
+        Ok(admitted) => admitted,
+        Err(refusal) => return refusal,
+    };
+    let response = match read::<requests::OrgsSetClusterDeploymentRecords>(request).await
+    {
+        Ok(input) => {
+            respond(served.api.orgs_set_cluster_deployment_records(context, input).await)
+        }
+        Err(rejection) => rejection.into_response(),
+    };
+    answer.finish(response)
 }

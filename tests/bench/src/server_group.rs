@@ -19,7 +19,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use github_models::{OrganizationDependabotSecret, OrgsSetClusterDeploymentRecordsCluster, OrgsSetClusterDeploymentRecordsRequest, OrgsSetClusterDeploymentRecordsResponse};
-use github_server::{Api, ServerError, requests, responses};
+use github_server::{AllowEveryone, Anyone, Api, RequestContext, ServerError, requests, responses};
 use http_body_util::{BodyExt, Full};
 use hyper_util::rt::TokioIo;
 use serde_json::json;
@@ -67,19 +67,21 @@ pub struct BenchApi {
 
 macro_rules! not_served {
     ($($method:ident: $operation:ident),* $(,)?) => {
-        $(async fn $method(&self, _: requests::$operation) -> Result<responses::$operation, ServerError> {
+        $(async fn $method(&self, _: RequestContext<Anyone>, _: requests::$operation) -> Result<responses::$operation, ServerError> {
             Err(ServerError::not_found())
         })*
     };
 }
 
 impl Api for BenchApi {
-    async fn dependabot_get_org_secret(&self, request: requests::DependabotGetOrgSecret) -> Result<responses::DependabotGetOrgSecret, ServerError> {
+    type Caller = Anyone;
+
+    async fn dependabot_get_org_secret(&self, _: RequestContext<Anyone>, request: requests::DependabotGetOrgSecret) -> Result<responses::DependabotGetOrgSecret, ServerError> {
         let secret = self.secrets.find(&request.secret_name).ok_or_else(ServerError::not_found)?;
         Ok(responses::DependabotGetOrgSecret::Ok(secret))
     }
 
-    async fn orgs_set_cluster_deployment_records(&self, request: requests::OrgsSetClusterDeploymentRecords) -> Result<responses::OrgsSetClusterDeploymentRecords, ServerError> {
+    async fn orgs_set_cluster_deployment_records(&self, _: RequestContext<Anyone>, request: requests::OrgsSetClusterDeploymentRecords) -> Result<responses::OrgsSetClusterDeploymentRecords, ServerError> {
         Ok(responses::OrgsSetClusterDeploymentRecords::Ok(records_response(&request.body)))
     }
 
@@ -105,9 +107,10 @@ impl Api for BenchApi {
     }
 }
 
-/// The generated router for the benchmark.
+/// The generated router for the benchmark. The baseline authenticates no one, so neither does
+/// this (`AllowEveryone`); the admission steps (API version, request id, grants) still run.
 pub fn generated_router(secrets: Arc<Secrets>) -> axum::Router {
-    github_server::router(BenchApi { secrets })
+    github_server::router(BenchApi { secrets }, AllowEveryone)
 }
 
 /// The baseline: hand-written axum handlers for the same two routes, extracting the same types

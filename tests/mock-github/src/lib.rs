@@ -11,14 +11,22 @@
 //!   With `partial_success`, deployments naming a repository that starts with `missing-` are
 //!   reported as unresolvable in a 207; without it, such a request is a 404.
 //! - Page-based pagination (`per_page` default 30, at most 100) with RFC 8288 `Link` headers.
+//! - Who may call ([`auth`], [`tokens`]): the generated router holds every caller to the
+//!   operation's pinned requirements; the mock accepts the tokens of a tokens file (or, without
+//!   one, any token with every permission), limits each token's requests per hour, leaves out of
+//!   "List artifact storage records" the records of repositories the caller cannot read, and
+//!   refuses (`403`) artifact records naming a repository outside the token's selection.
 //!
-//! Secret values are never logged; the request log has method, path, status and time only.
+//! Secret values and tokens are never logged; the request log has method, path, status, time
+//! and the token's label only.
 
+pub mod auth;
 pub mod keys;
 pub mod pagination;
 pub mod records;
 pub mod secrets;
 pub mod serve;
+pub mod tokens;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -26,9 +34,10 @@ use std::time::Instant;
 
 use axum::http::StatusCode;
 use chrono::{SecondsFormat, Utc};
-use github_server::{Api, ServerError, requests, responses};
+use github_server::{Api, Principal, RequestContext, ServerError, requests, responses};
 use serde_json::{Value, json};
 
+use crate::auth::{Caller, MockAuth};
 use crate::pagination::Page;
 use crate::records::{DeploymentRecord, Records, StorageRecord};
 use crate::secrets::{OrgSecret, RepoSecret, Vault, Visibility, WriteError, Written, canonical_name};
@@ -75,27 +84,54 @@ impl State {
     }
 }
 
+/// Where the mock's request log goes: one line per request.
+pub type LogSink = Arc<dyn Fn(&str) + Send + Sync>;
+
 /// The mock GitHub; cheap to clone (the state is shared).
 #[derive(Clone)]
 pub struct MockGitHub {
     state: Arc<Mutex<State>>,
     base_url: Arc<str>,
+    auth: MockAuth,
+    log: LogSink,
 }
 
 impl MockGitHub {
-    /// A mock whose `Link` headers point at `base_url` (e.g. `http://127.0.0.1:8080`).
+    /// A mock whose `Link` headers point at `base_url` (e.g. `http://127.0.0.1:8080`), accepting
+    /// any non-empty bearer token with every permission ([`MockAuth::open`]), logging to stderr.
     pub fn new(base_url: impl Into<String>) -> Self {
-        Self { state: Arc::default(), base_url: base_url.into().trim_end_matches('/').into() }
+        Self { state: Arc::default(), base_url: base_url.into().trim_end_matches('/').into(), auth: MockAuth::open(), log: Arc::new(|line: &str| eprintln!("{line}")) }
     }
 
-    /// The router serving the mock, with one log line per request on stderr.
+    /// The same mock, accepting callers as `auth` says (a tokens file, a rate limit).
+    #[must_use]
+    pub fn with_auth(mut self, auth: MockAuth) -> Self {
+        self.auth = auth;
+        self
+    }
+
+    /// The same mock, writing its request log to `sink` instead of stderr.
+    #[must_use]
+    pub fn with_log(mut self, sink: LogSink) -> Self {
+        self.log = sink;
+        self
+    }
+
+    /// How the mock accepts callers.
+    pub fn auth(&self) -> &MockAuth {
+        &self.auth
+    }
+
+    /// The router serving the mock, with one log line per request.
     pub fn router(self) -> axum::Router {
         self.router_with_config(github_server::RouterConfig::default())
     }
 
     /// [`MockGitHub::router`] with the generated router configured by `config`.
     pub fn router_with_config(self, config: github_server::RouterConfig) -> axum::Router {
-        github_server::router_with_config(self, config).layer(axum::middleware::from_fn(log_request))
+        let (auth, log) = (self.auth.clone(), self.log.clone());
+        let logger = axum::middleware::from_fn(move |request, next| log_request(auth.clone(), log.clone(), request, next));
+        github_server::router_with_config(self.clone(), self.auth, config).layer(logger)
     }
 
     /// The plaintext of an organization secret, opened with the org's private key: what GitHub
@@ -123,13 +159,15 @@ impl MockGitHub {
     }
 }
 
-/// Logs `METHOD /path -> status in N ms`; never bodies, headers or query strings.
-async fn log_request(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+/// Logs `METHOD /path -> status in N ms (token LABEL)`; never bodies, query strings, or
+/// headers but for the token's label.
+async fn log_request(auth: MockAuth, log: LogSink, request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
+    let caller = auth.describe(request.headers());
     let started = Instant::now();
     let response = next.run(request).await;
-    eprintln!("{method} {path} -> {} in {:.1} ms", response.status().as_u16(), started.elapsed().as_secs_f64() * 1000.0);
+    log(&format!("{method} {path} -> {} in {:.1} ms ({caller})", response.status().as_u16(), started.elapsed().as_secs_f64() * 1000.0));
     response
 }
 
@@ -253,20 +291,46 @@ fn is_unresolvable(repository: Option<&str>) -> bool {
     repository.is_some_and(|r| r.starts_with("missing-"))
 }
 
+/// Whether `caller` may reach the repository an artifact record names (`name` or `owner/name`),
+/// as the records' readers and writers must (the router already checked the org).
+fn may_reach(caller: &Caller, repository: Option<&str>) -> bool {
+    repository.is_none_or(|r| caller.grants().may_see_repository(r.rsplit('/').next().unwrap_or(r)))
+}
+
+/// The `403` for an artifact record naming a repository outside the token's selection, in the
+/// words of GitHub's example for set-cluster-deployment-records.
+fn outside_selection() -> Result<github_models::BasicError, ServerError> {
+    model(json!({"message": "artifact metadata write permission required on one or more repositories", "documentation_url": github_server::DOCUMENTATION_URL}))
+}
+
 impl Api for MockGitHub {
-    async fn dependabot_get_org_public_key(&self, request: requests::DependabotGetOrgPublicKey) -> Result<responses::DependabotGetOrgPublicKey, ServerError> {
+    type Caller = Caller;
+
+    async fn dependabot_get_org_public_key(
+        &self,
+        _context: RequestContext<Caller>,
+        request: requests::DependabotGetOrgPublicKey,
+    ) -> Result<responses::DependabotGetOrgPublicKey, ServerError> {
         let mut state = self.lock();
         let key = &state.org(&request.org).vault.key;
         Ok(responses::DependabotGetOrgPublicKey::Ok(model(json!({"key_id": key.key_id, "key": key.public_key_base64()}))?))
     }
 
-    async fn dependabot_get_repo_public_key(&self, request: requests::DependabotGetRepoPublicKey) -> Result<responses::DependabotGetRepoPublicKey, ServerError> {
+    async fn dependabot_get_repo_public_key(
+        &self,
+        _context: RequestContext<Caller>,
+        request: requests::DependabotGetRepoPublicKey,
+    ) -> Result<responses::DependabotGetRepoPublicKey, ServerError> {
         let mut state = self.lock();
         let key = &state.repo(&request.owner, &request.repo).key;
         Ok(responses::DependabotGetRepoPublicKey::Ok(model(json!({"key_id": key.key_id, "key": key.public_key_base64()}))?))
     }
 
-    async fn dependabot_list_org_secrets(&self, request: requests::DependabotListOrgSecrets) -> Result<responses::DependabotListOrgSecrets, ServerError> {
+    async fn dependabot_list_org_secrets(
+        &self,
+        _context: RequestContext<Caller>,
+        request: requests::DependabotListOrgSecrets,
+    ) -> Result<responses::DependabotListOrgSecrets, ServerError> {
         let mut state = self.lock();
         let secrets: Vec<&OrgSecret> = state.org(&request.org).vault.secrets.values().collect();
         let page = Page::new(request.page, request.per_page, secrets.len());
@@ -276,7 +340,11 @@ impl Api for MockGitHub {
         Ok(responses::DependabotListOrgSecrets::Ok { body, link })
     }
 
-    async fn dependabot_list_repo_secrets(&self, request: requests::DependabotListRepoSecrets) -> Result<responses::DependabotListRepoSecrets, ServerError> {
+    async fn dependabot_list_repo_secrets(
+        &self,
+        _context: RequestContext<Caller>,
+        request: requests::DependabotListRepoSecrets,
+    ) -> Result<responses::DependabotListRepoSecrets, ServerError> {
         let mut state = self.lock();
         let secrets: Vec<&RepoSecret> = state.repo(&request.owner, &request.repo).secrets.values().collect();
         let page = Page::new(request.page, request.per_page, secrets.len());
@@ -286,13 +354,21 @@ impl Api for MockGitHub {
         Ok(responses::DependabotListRepoSecrets::Ok { body, link })
     }
 
-    async fn dependabot_get_org_secret(&self, request: requests::DependabotGetOrgSecret) -> Result<responses::DependabotGetOrgSecret, ServerError> {
+    async fn dependabot_get_org_secret(
+        &self,
+        _context: RequestContext<Caller>,
+        request: requests::DependabotGetOrgSecret,
+    ) -> Result<responses::DependabotGetOrgSecret, ServerError> {
         let mut state = self.lock();
         let secret = state.org(&request.org).vault.secrets.get(&canonical_name(&request.secret_name)).ok_or_else(ServerError::not_found)?;
         Ok(responses::DependabotGetOrgSecret::Ok(model(org_secret_json(&self.base_url, &request.org, secret))?))
     }
 
-    async fn dependabot_get_repo_secret(&self, request: requests::DependabotGetRepoSecret) -> Result<responses::DependabotGetRepoSecret, ServerError> {
+    async fn dependabot_get_repo_secret(
+        &self,
+        _context: RequestContext<Caller>,
+        request: requests::DependabotGetRepoSecret,
+    ) -> Result<responses::DependabotGetRepoSecret, ServerError> {
         let mut state = self.lock();
         let secret = state.repo(&request.owner, &request.repo).secrets.get(&canonical_name(&request.secret_name)).ok_or_else(ServerError::not_found)?;
         Ok(responses::DependabotGetRepoSecret::Ok(model(repo_secret_json(secret))?))
@@ -300,6 +376,7 @@ impl Api for MockGitHub {
 
     async fn dependabot_create_or_update_org_secret(
         &self,
+        _context: RequestContext<Caller>,
         request: requests::DependabotCreateOrUpdateOrgSecret,
     ) -> Result<responses::DependabotCreateOrUpdateOrgSecret, ServerError> {
         use github_models::DependabotCreateOrUpdateOrgSecretRequestSelectedRepositoryIdsItem as Id;
@@ -335,6 +412,7 @@ impl Api for MockGitHub {
 
     async fn dependabot_create_or_update_repo_secret(
         &self,
+        _context: RequestContext<Caller>,
         request: requests::DependabotCreateOrUpdateRepoSecret,
     ) -> Result<responses::DependabotCreateOrUpdateRepoSecret, ServerError> {
         let value = request.body.encrypted_value.as_ref().map(|v| v.as_str().to_owned());
@@ -349,13 +427,21 @@ impl Api for MockGitHub {
         })
     }
 
-    async fn dependabot_delete_org_secret(&self, request: requests::DependabotDeleteOrgSecret) -> Result<responses::DependabotDeleteOrgSecret, ServerError> {
+    async fn dependabot_delete_org_secret(
+        &self,
+        _context: RequestContext<Caller>,
+        request: requests::DependabotDeleteOrgSecret,
+    ) -> Result<responses::DependabotDeleteOrgSecret, ServerError> {
         let mut state = self.lock();
         state.org(&request.org).vault.secrets.remove(&canonical_name(&request.secret_name)).ok_or_else(ServerError::not_found)?;
         Ok(responses::DependabotDeleteOrgSecret::NoContent)
     }
 
-    async fn dependabot_delete_repo_secret(&self, request: requests::DependabotDeleteRepoSecret) -> Result<responses::DependabotDeleteRepoSecret, ServerError> {
+    async fn dependabot_delete_repo_secret(
+        &self,
+        _context: RequestContext<Caller>,
+        request: requests::DependabotDeleteRepoSecret,
+    ) -> Result<responses::DependabotDeleteRepoSecret, ServerError> {
         let mut state = self.lock();
         state.repo(&request.owner, &request.repo).secrets.remove(&canonical_name(&request.secret_name)).ok_or_else(ServerError::not_found)?;
         Ok(responses::DependabotDeleteRepoSecret::NoContent)
@@ -363,6 +449,7 @@ impl Api for MockGitHub {
 
     async fn dependabot_list_selected_repos_for_org_secret(
         &self,
+        _context: RequestContext<Caller>,
         request: requests::DependabotListSelectedReposForOrgSecret,
     ) -> Result<responses::DependabotListSelectedReposForOrgSecret, ServerError> {
         let mut state = self.lock();
@@ -381,6 +468,7 @@ impl Api for MockGitHub {
 
     async fn dependabot_set_selected_repos_for_org_secret(
         &self,
+        _context: RequestContext<Caller>,
         request: requests::DependabotSetSelectedReposForOrgSecret,
     ) -> Result<responses::DependabotSetSelectedReposForOrgSecret, ServerError> {
         let mut state = self.lock();
@@ -394,6 +482,7 @@ impl Api for MockGitHub {
 
     async fn dependabot_add_selected_repo_to_org_secret(
         &self,
+        _context: RequestContext<Caller>,
         request: requests::DependabotAddSelectedRepoToOrgSecret,
     ) -> Result<responses::DependabotAddSelectedRepoToOrgSecret, ServerError> {
         let mut state = self.lock();
@@ -407,6 +496,7 @@ impl Api for MockGitHub {
 
     async fn dependabot_remove_selected_repo_from_org_secret(
         &self,
+        _context: RequestContext<Caller>,
         request: requests::DependabotRemoveSelectedRepoFromOrgSecret,
     ) -> Result<responses::DependabotRemoveSelectedRepoFromOrgSecret, ServerError> {
         let mut state = self.lock();
@@ -420,6 +510,7 @@ impl Api for MockGitHub {
 
     async fn dependency_graph_create_repository_snapshot(
         &self,
+        _context: RequestContext<Caller>,
         _request: requests::DependencyGraphCreateRepositorySnapshot,
     ) -> Result<responses::DependencyGraphCreateRepositorySnapshot, ServerError> {
         let id = {
@@ -437,6 +528,7 @@ impl Api for MockGitHub {
 
     async fn orgs_create_artifact_deployment_record(
         &self,
+        context: RequestContext<Caller>,
         request: requests::OrgsCreateArtifactDeploymentRecord,
     ) -> Result<responses::OrgsCreateArtifactDeploymentRecord, ServerError> {
         let body = request.body;
@@ -460,6 +552,9 @@ impl Api for MockGitHub {
         if is_unresolvable(record.github_repository.as_deref()) {
             return Ok(responses::OrgsCreateArtifactDeploymentRecord::NotFound(model(json!({"message": "Repository not found", "documentation_url": github_server::DOCUMENTATION_URL}))?));
         }
+        if !may_reach(&context.caller, record.github_repository.as_deref()) {
+            return Ok(responses::OrgsCreateArtifactDeploymentRecord::Forbidden(outside_selection()?));
+        }
         let stored = self.lock().org(&request.org).records.upsert_deployment(record);
         let listed = if body.return_records { vec![deployment_json(&stored)] } else { Vec::new() };
         Ok(responses::OrgsCreateArtifactDeploymentRecord::Ok(model(json!({"total_count": 1, "deployment_records": listed}))?))
@@ -467,6 +562,7 @@ impl Api for MockGitHub {
 
     async fn orgs_set_cluster_deployment_records(
         &self,
+        context: RequestContext<Caller>,
         request: requests::OrgsSetClusterDeploymentRecords,
     ) -> Result<responses::OrgsSetClusterDeploymentRecords, ServerError> {
         let body = request.body;
@@ -476,6 +572,9 @@ impl Api for MockGitHub {
         let physical = body.physical_environment.as_ref().map(|v| v.as_str().to_owned()).unwrap_or_default();
         let mut accepted = Vec::new();
         let mut errors = Vec::new();
+        if body.deployments.iter().any(|d| !may_reach(&context.caller, d.github_repository.as_ref().map(|r| r.as_str()))) {
+            return Ok(responses::OrgsSetClusterDeploymentRecords::Forbidden(outside_selection()?));
+        }
         for deployment in body.deployments.iter() {
             let repository = deployment.github_repository.as_ref().map(|v| v.as_str().to_owned());
             if is_unresolvable(repository.as_deref()) {
@@ -521,11 +620,16 @@ impl Api for MockGitHub {
 
     async fn orgs_create_artifact_storage_record(
         &self,
+        context: RequestContext<Caller>,
         request: requests::OrgsCreateArtifactStorageRecord,
     ) -> Result<responses::OrgsCreateArtifactStorageRecord, ServerError> {
         let body = request.body;
-        if is_unresolvable(body.github_repository.as_ref().map(|r| r.as_str())) {
+        let github_repository = body.github_repository.as_ref().map(|r| r.as_str().to_owned());
+        if is_unresolvable(github_repository.as_deref()) {
             return Ok(responses::OrgsCreateArtifactStorageRecord::NotFound(model(json!({"message": "Repository not found", "documentation_url": github_server::DOCUMENTATION_URL}))?));
+        }
+        if !may_reach(&context.caller, github_repository.as_deref()) {
+            return Ok(responses::OrgsCreateArtifactStorageRecord::Forbidden(outside_selection()?));
         }
         let record = StorageRecord {
             id: 0,
@@ -535,6 +639,7 @@ impl Api for MockGitHub {
             registry_url: body.registry_url.to_string(),
             repository: body.repository.as_ref().map(|v| v.as_str().to_owned()),
             status: wire(&body.status),
+            github_repository,
             created_at: Utc::now(),
         };
         let stored = self.lock().org(&request.org).records.add_storage(record);
@@ -544,6 +649,7 @@ impl Api for MockGitHub {
 
     async fn orgs_list_artifact_deployment_records(
         &self,
+        _context: RequestContext<Caller>,
         request: requests::OrgsListArtifactDeploymentRecords,
     ) -> Result<responses::OrgsListArtifactDeploymentRecords, ServerError> {
         let records = self.lock().org(&request.org).records.deployments_of(request.subject_digest.as_str());
@@ -553,9 +659,13 @@ impl Api for MockGitHub {
 
     async fn orgs_list_artifact_storage_records(
         &self,
+        context: RequestContext<Caller>,
         request: requests::OrgsListArtifactStorageRecords,
     ) -> Result<responses::OrgsListArtifactStorageRecords, ServerError> {
-        let records = self.lock().org(&request.org).records.storage_of(request.subject_digest.as_str());
+        let mut records = self.lock().org(&request.org).records.storage_of(request.subject_digest.as_str());
+        // "If the authenticated user cannot read a repository, the attestations associated with
+        // that repository will not be included in the response" (the reference page).
+        records.retain(|record| may_reach(&context.caller, record.github_repository.as_deref()));
         let listed: Vec<Value> = records.iter().map(storage_json).collect();
         Ok(responses::OrgsListArtifactStorageRecords::Ok(model(json!({"total_count": listed.len(), "storage_records": listed}))?))
     }

@@ -63,6 +63,9 @@ pub struct StorageRecord {
     pub repository: Option<String>,
     /// `active`, `eol` or `deleted`.
     pub status: String,
+    /// The GitHub repository the artifact belongs to, if given: a caller that cannot read it
+    /// does not see the record.
+    pub github_repository: Option<String>,
     /// When the record was written.
     pub created_at: DateTime<Utc>,
 }

@@ -180,6 +180,8 @@ pub const RULES: &[(&str, &str, Effect, Effect)] = {
         ("response-media-type-changed", "ours", B, B),
         ("response-header-added", "oasdiff", C, M),
         ("optional-response-header-removed", "oasdiff", M, C),
+        // Who may call: tokens admitted before may be refused, or the other way round.
+        ("operation-requirements-changed", "ours", M, M),
         // Models.
         ("model-added", "ours", C, C),
         ("model-removed", "ours", C, C),

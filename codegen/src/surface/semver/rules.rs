@@ -71,6 +71,19 @@ pub fn operations(old: &Api, new: &Api) -> Vec<Change> {
                 operation_crates(Semver::Patch, Semver::Patch),
             ));
         }
+        let requirements = |o: &Operation| o.authorization.as_ref().map(|a| crate::ir::permissions::surface_line(&a.requirements));
+        if let (Some(old), Some(new)) = (requirements(before), requirements(operation))
+            && old != new
+        {
+            // The docs change, and the server's router admits other tokens.
+            out.push(change(
+                "operation-requirements-changed",
+                &subject,
+                "permissions".to_owned(),
+                format!("{old} -> {new}"),
+                operation_crates(Semver::Patch, Semver::Minor),
+            ));
+        }
         parameters(&models, &subject, before, operation, &mut out);
         body(&models, &subject, before, operation, &mut out);
         responses(&models, &subject, before, operation, &mut out);

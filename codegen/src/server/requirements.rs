@@ -1,0 +1,93 @@
+//! The `requirements` module of the server crate: who may call each operation, as data the
+//! router checks at run time and an implementation can read (one `Requirements` constant per
+//! operation, from the IR's pinned requirements; `None`s for a spec generated without them).
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use super::operation_line;
+use crate::ir::{Api, Operation};
+use crate::spec::permissions::Access;
+
+/// The name of `operation`'s constant: its method name in capitals.
+pub fn const_ident(operation: &Operation) -> Ident {
+    format_ident!("{}", operation.fn_name.to_ascii_uppercase())
+}
+
+/// The constant of `operation`.
+pub fn constant(operation: &Operation) -> TokenStream {
+    let name = const_ident(operation);
+    let id = &operation.id;
+    let documentation_url = match &operation.docs_url {
+        Some(url) => quote! { Some(#url) },
+        None => quote! { crate::DOCUMENTATION_URL },
+    };
+    let optional = |value: Option<&String>| match value {
+        Some(text) => quote! { Some(#text) },
+        None => quote! { None },
+    };
+    let (fine_grained, classic, condition, owner, repository) = match &operation.authorization {
+        Some(authorization) => {
+            let requirements = &authorization.requirements;
+            let sets = requirements.fine_grained.iter().map(|set| {
+                let permissions = set.iter().map(|permission| {
+                    let permission_name = &permission.name;
+                    let access = match permission.access {
+                        Access::Read => quote! { Access::Read },
+                        Access::Write => quote! { Access::Write },
+                        Access::Admin => quote! { Access::Admin },
+                    };
+                    quote! { Permission { name: #permission_name, access: #access } }
+                });
+                quote! { &[#(#permissions),*] }
+            });
+            let scopes = &requirements.classic_scopes;
+            (
+                quote! { Some(&[#(#sets),*]) },
+                quote! { Some(&[#(#scopes),*]) },
+                optional(requirements.classic_scopes_condition.as_ref()),
+                optional(authorization.owner_parameter.as_ref()),
+                optional(authorization.repository_parameter.as_ref()),
+            )
+        }
+        None => (quote! { None }, quote! { None }, quote! { None }, quote! { None }, quote! { None }),
+    };
+    let doc = match &operation.authorization {
+        Some(authorization) => format!("Who may call {}: {}.", operation_line(operation), crate::ir::permissions::surface_line(&authorization.requirements)),
+        None => format!("Who may call {}: any authenticated caller (no requirements were pinned).", operation_line(operation)),
+    };
+    quote! {
+        #[doc = #doc]
+        pub const #name: Requirements = Requirements {
+            operation_id: #id,
+            documentation_url: #documentation_url,
+            fine_grained: #fine_grained,
+            classic_scopes: #classic,
+            classic_scopes_condition: #condition,
+            owner_parameter: #owner,
+            repository_parameter: #repository,
+        };
+    }
+}
+
+/// The `requirements.rs` file: every operation's constant, `ALL` (sorted by operationId) and `of`.
+pub fn file<'a>(api: &Api, constants: impl Iterator<Item = &'a TokenStream>) -> TokenStream {
+    let all = api.operations.iter().map(const_ident);
+    let uses_permissions = api.operations.iter().any(|o| o.authorization.as_ref().is_some_and(|a| !a.requirements.fine_grained.is_empty()));
+    let imports = if uses_permissions { quote! { use crate::auth::{Access, Permission, Requirements}; } } else { quote! { use crate::auth::Requirements; } };
+    quote! {
+        #![doc = "Who may call each operation: the permissions (fine-grained tokens, GitHub Apps) and scopes (classic tokens) it requires, pinned with the spec. The router holds every caller to them before the implementation runs (see [`crate::Authenticator`])."]
+
+        #imports
+
+        #(#constants)*
+
+        /// Every operation's requirements, sorted by operationId.
+        pub const ALL: &[&Requirements] = &[#(&#all),*];
+
+        /// The requirements of the operation `operation_id`, if the server serves it.
+        pub fn of(operation_id: &str) -> Option<&'static Requirements> {
+            ALL.binary_search_by(|requirements| requirements.operation_id.cmp(operation_id)).ok().map(|index| ALL[index])
+        }
+    }
+}
