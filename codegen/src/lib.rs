@@ -44,6 +44,9 @@ pub struct Settings {
     pub crate_prefix: String,
     /// The command named in every file's header, e.g. `cargo xtask regen`.
     pub command: String,
+    /// How every file's header names the spec, when not by the [`SourceFile`]'s name (which
+    /// diagnostics use): `xtask` names it there as a path that is the same on every machine.
+    pub spec_name_in_headers: Option<String>,
     /// The codegen configuration file (YAML, see [`spec::config`]), if any: for the pinned spec,
     /// `spec/codegen.yaml`, which `xtask` reads.
     pub config: Option<SourceFile>,
@@ -65,6 +68,7 @@ impl Default for Settings {
         Self {
             crate_prefix: "github".to_owned(),
             command: "cargo xtask regen".to_owned(),
+            spec_name_in_headers: None,
             config: None,
             permissions: None,
             snapshot_views: false,
@@ -137,7 +141,7 @@ pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagno
     let names = CrateNames::with_prefix(&settings.crate_prefix);
     let header = output::render::Header {
         command: settings.command.clone(),
-        spec_name: spec.name.clone(),
+        spec_name: settings.spec_name_in_headers.clone().unwrap_or_else(|| spec.name.clone()),
         spec_sha256: spec::pin::sha256_hex(spec.text.as_bytes()),
     };
     let job = Job { file, normalized: &normalized, api: &api, names: &names, versions: &settings.versions, header: &header, views: settings.snapshot_views };

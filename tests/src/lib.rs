@@ -3,17 +3,18 @@
 
 pub mod architecture;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
-/// The workspace root.
+/// The workspace root: the one that holds the current directory (cargo runs tests in their
+/// package's folder), as `cargo xtask` finds it, not the folder the test binary was built in.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ lives in the workspace").to_path_buf()
+    xtask::workspace_root().unwrap_or_else(|error| panic!("{error:#}"))
 }
 
 /// The settings `cargo xtask regen` uses for the pinned spec (with `spec/codegen.yaml`).
 pub fn pinned_settings() -> codegen::Settings {
-    xtask::regen::pinned_settings().expect("spec/codegen.yaml is readable")
+    xtask::regen::pinned_settings(&root()).unwrap_or_else(|error| panic!("{error:#}"))
 }
 
 /// The generator's output for the pinned spec, with the snapshot views, computed once per

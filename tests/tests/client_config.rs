@@ -98,16 +98,8 @@ fn regen_with_a_broken_configuration_writes_nothing() {
     let config = dir.path().join("codegen.yaml");
     std::fs::write(&config, "paginated:\n  - operation: nope\n    why: x\n").unwrap();
     let out = dir.path().join("out");
-    let options = xtask::regen::RegenOptions {
-        spec: root().join(xtask::PINNED_SPEC),
-        spec_display: xtask::PINNED_SPEC.to_owned(),
-        out: out.clone(),
-        command: "cargo xtask regen".to_owned(),
-        crate_prefix: "github".to_owned(),
-        config: Some(config),
-        versions: None,
-        permissions: None,
-    };
+    let args = xtask::regen::RegenArgs { out: Some(out.clone()), config: Some(config), ..Default::default() };
+    let options = xtask::regen::RegenOptions::from_args(&root(), &args);
     let error = xtask::regen::run(&options, false, false).unwrap_err().to_string();
     assert!(error.contains("`nope` is not an operationId of spec/api.github.com.yaml"), "{error}");
     assert!(!out.exists(), "nothing was written");

@@ -6,19 +6,11 @@ use std::fs;
 
 use workspace_tests::root;
 use xtask::plan::compare;
-use xtask::regen::{RegenOptions, plan, run};
+use xtask::regen::{RegenArgs, RegenOptions, plan, run};
 
 fn options(out: &std::path::Path) -> RegenOptions {
-    RegenOptions {
-        spec: root().join("tests/fixtures/inventory.yaml"),
-        spec_display: "tests/fixtures/inventory.yaml".to_owned(),
-        out: out.to_path_buf(),
-        command: "cargo xtask regen --spec tests/fixtures/inventory.yaml --out <dir>".to_owned(),
-        crate_prefix: "inventory".to_owned(),
-        config: None,
-        versions: None,
-        permissions: None,
-    }
+    let args = RegenArgs { spec: Some(root().join("tests/fixtures/inventory.yaml")), out: Some(out.to_path_buf()), crate_prefix: Some("inventory".to_owned()), ..Default::default() };
+    RegenOptions::from_args(&root(), &args)
 }
 
 #[test]

@@ -12,8 +12,8 @@ use anyhow::{Context, Result, anyhow, bail};
 use codegen::surface::semver::Verdict;
 use serde_json::{Value, json};
 
-use crate::files::read_text;
-use crate::{OPERATIONS, PINNED_SPEC, workspace_root};
+use crate::files::{display, read_text};
+use crate::{OPERATIONS, PINNED_SPEC};
 
 /// What to compare.
 #[derive(Debug, Clone, Default)]
@@ -34,12 +34,6 @@ pub struct Input {
     pub version: String,
 }
 
-/// The path as the user would write it: relative to the workspace when it is inside it.
-fn display(root: &Path, path: &Path) -> String {
-    let absolute = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    absolute.strip_prefix(&root).unwrap_or(path).display().to_string()
-}
 
 /// Reads the spec at `path`, cut down to the operations of `spec/operations.txt` when it has
 /// others.
@@ -80,10 +74,9 @@ fn requirements_of(root: &Path, input: &Input) -> Option<codegen::SourceFile> {
 
 /// Generates the crates of both inputs, with the pinned spec's settings, and judges the change.
 /// Who may call each operation is compared too, when the permission data covers both.
-pub fn judge(from: &Input, to: &Input) -> Result<(Verdict, String)> {
-    let root = workspace_root();
-    let settings = pinned_settings_at(&root)?;
-    let (from_requirements, to_requirements) = match (requirements_of(&root, from), requirements_of(&root, to)) {
+pub fn judge(root: &Path, from: &Input, to: &Input) -> Result<(Verdict, String)> {
+    let settings = pinned_settings_at(root)?;
+    let (from_requirements, to_requirements) = match (requirements_of(root, from), requirements_of(root, to)) {
         (Some(a), Some(b)) => (Some(a), Some(b)),
         _ => (None, None),
     };
@@ -116,16 +109,15 @@ pub fn to_json(from: &Input, to: &Input, verdict: &Verdict) -> Value {
     })
 }
 
-/// `cargo xtask changelog`.
-pub fn run(options: &ChangelogOptions) -> Result<()> {
-    let root = workspace_root();
+/// `cargo xtask changelog`, in the workspace at `root`.
+pub fn run(root: &Path, options: &ChangelogOptions) -> Result<()> {
     let pinned = root.join(PINNED_SPEC);
     if options.from.is_none() && options.to.is_none() {
         bail!("nothing to compare: both sides default to {PINNED_SPEC}\n  help: give the other side with --from OLD or --to NEW (e.g. --from spec/upstream/api.github.com-22.0.0.json.gz)");
     }
-    let from = read_input(&root, options.from.as_deref().unwrap_or(&pinned))?;
-    let to = read_input(&root, options.to.as_deref().unwrap_or(&pinned))?;
-    let (verdict, text) = judge(&from, &to)?;
+    let from = read_input(root, options.from.as_deref().unwrap_or(&pinned))?;
+    let to = read_input(root, options.to.as_deref().unwrap_or(&pinned))?;
+    let (verdict, text) = judge(root, &from, &to)?;
     if options.json {
         let json = serde_json::to_string_pretty(&to_json(&from, &to, &verdict)).map_err(|error| anyhow!("cannot write the verdict as JSON: {error}"))?;
         println!("{json}");

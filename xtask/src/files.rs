@@ -1,4 +1,5 @@
-//! File-system helpers: atomic writes and finding the generated files we own.
+//! File-system helpers: atomic writes, finding the generated files we own, and naming paths
+//! the way a user would write them.
 
 use std::fs;
 use std::io::Write;
@@ -84,4 +85,51 @@ pub fn remove_empty_parents(start: &Path, stop: &Path) {
             None => break,
         }
     }
+}
+
+/// A path as diagnostics show it: relative to the workspace at `root` when it is inside it,
+/// else as given.
+pub fn display(root: &Path, path: &Path) -> String {
+    match absolute(path).strip_prefix(canonical(root)) {
+        Ok(relative) => relative.display().to_string(),
+        Err(_) => path.display().to_string(),
+    }
+}
+
+/// How a header names an input file: relative to the first of `anchors` (workspace folders)
+/// that holds it, with `/` separators, else by its file name; never by where it lies on this
+/// machine, so that a colleague who generates the same inputs elsewhere gets the same header.
+pub fn portable_name(path: &Path, anchors: &[PathBuf]) -> String {
+    let path = absolute(path);
+    let relative = anchors.iter().find_map(|anchor| path.strip_prefix(anchor).ok());
+    let joined = relative.map(|r| r.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/"));
+    match joined.filter(|name| !name.is_empty()) {
+        Some(name) => name,
+        None => path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string()),
+    }
+}
+
+/// `path` made absolute against the current directory, with symbolic links resolved for the
+/// part of it that exists (an output folder may not exist yet).
+pub fn absolute(path: &Path) -> PathBuf {
+    let joined = std::env::current_dir().map(|cwd| cwd.join(path)).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = joined.as_path();
+    let mut missing = Vec::new();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            return missing.iter().rev().fold(real, |path, part| path.join(part));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                missing.push(name.to_owned());
+                existing = parent;
+            }
+            _ => return joined,
+        }
+    }
+}
+
+/// `path` with symbolic links resolved, or as given when it does not exist.
+pub fn canonical(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
 }

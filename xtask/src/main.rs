@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use xtask::pin::PinOptions;
-use xtask::regen::RegenOptions;
-use xtask::{GENERATED, PINNED_SPEC, workspace_root};
+use xtask::regen::{RegenArgs, RegenOptions};
+use xtask::workspace_root;
 
 #[derive(Parser)]
 #[command(about = "Workspace automation: regenerate the crates from the pinned spec, re-pin the spec, or run the benchmarks.")]
@@ -94,48 +94,15 @@ fn bench(root: &std::path::Path, args: &[String]) -> anyhow::Result<()> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let root = workspace_root();
-    let result = match cli.command {
+    let result = workspace_root().and_then(|root| match cli.command {
         Command::Regen { check, spec, out, crate_prefix, config, permissions, verbose } => {
-            let mut command = "cargo xtask regen".to_owned();
-            // The pinned spec's configuration by default; another spec's only when named.
-            let default_config = spec.is_none().then(|| root.join(xtask::CODEGEN_CONFIG));
-            let default_versions = spec.is_none().then(|| root.join(xtask::VERSIONS));
-            let default_permissions = spec.is_none().then(|| root.join(xtask::PERMISSIONS));
-            let (spec, spec_display) = match spec {
-                Some(path) => {
-                    command.push_str(&format!(" --spec {}", path.display()));
-                    (path.clone(), path.display().to_string())
-                }
-                None => (root.join(PINNED_SPEC), PINNED_SPEC.to_owned()),
-            };
-            let out = match out {
-                Some(path) => {
-                    command.push_str(&format!(" --out {}", path.display()));
-                    path
-                }
-                None => root.join(GENERATED),
-            };
-            if crate_prefix != "github" {
-                command.push_str(&format!(" --crate-prefix {crate_prefix}"));
-            }
-            if let Some(path) = &config {
-                command.push_str(&format!(" --config {}", path.display()));
-            }
-            if let Some(path) = &permissions {
-                command.push_str(&format!(" --permissions {}", path.display()));
-            }
-            let config = config.or(default_config);
-            // The pinned crates' versions; another spec's crates are 0.1.0.
-            let versions = default_versions;
-            let permissions = permissions.or(default_permissions);
-            let options = RegenOptions { spec, spec_display, out, command, crate_prefix, config, permissions, versions };
-            xtask::regen::run(&options, check, verbose)
+            let args = RegenArgs { spec, out, crate_prefix: Some(crate_prefix), config, permissions };
+            xtask::regen::run(&RegenOptions::from_args(&root, &args), check, verbose)
         }
         Command::Pin { from, operations, into, permissions_data } => xtask::pin::run(&root, &PinOptions { from, operations, into, permissions_data }),
-        Command::Changelog { from, to, json } => xtask::changelog::run(&xtask::changelog::ChangelogOptions { from, to, json }),
+        Command::Changelog { from, to, json } => xtask::changelog::run(&root, &xtask::changelog::ChangelogOptions { from, to, json }),
         Command::Bench { args } => bench(&root, &args),
-    };
+    });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -10,7 +10,7 @@ use anyhow::{Context, Result, bail};
 use codegen::spec::permissions::data::{DataFile, PermissionData};
 use codegen::spec::permissions::{PinInputs, PinnedPermissions};
 
-use crate::files::read_text;
+use crate::files::{display, read_text};
 use crate::{CODEGEN_CONFIG, PERMISSION_DATA, PERMISSIONS};
 
 /// The data file holding the permission sets.
@@ -76,9 +76,3 @@ pub fn read_data(root: &Path, dir: &Path) -> Result<PermissionData> {
     })
 }
 
-/// A path as diagnostics show it: relative to the workspace root when inside it.
-fn display(root: &Path, path: &Path) -> String {
-    let absolute = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    absolute.strip_prefix(&root).unwrap_or(path).display().to_string()
-}

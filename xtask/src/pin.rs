@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use crate::files::{read_text, write_atomic};
+use crate::files::{display, read_text, write_atomic};
 use crate::{OPERATIONS, PERMISSIONS, PINNED_SPEC, PROVENANCE, UPSTREAM_DIR};
 
 /// Where `pin` reads from and writes to.
@@ -37,18 +37,18 @@ pub fn run(root: &Path, options: &PinOptions) -> Result<()> {
         .context("--from must name a file")?;
     let upstream_rel = match &options.into {
         // Recorded as given, relative to the workspace: the file is not copied.
-        Some(_) => relative_display(root, &options.from),
+        Some(_) => display(root, &options.from),
         None => format!("{UPSTREAM_DIR}/{file_name}"),
     };
     let (subset_rel, provenance_rel) = match &options.into {
         Some(dir) => {
-            let dir = relative_display(root, dir);
+            let dir = display(root, dir);
             (format!("{dir}/api.github.com.yaml"), format!("{dir}/provenance.yaml"))
         }
         None => (PINNED_SPEC.to_owned(), PROVENANCE.to_owned()),
     };
     let operations_path = options.operations.clone().unwrap_or_else(|| root.join(OPERATIONS));
-    let operations_display = relative_display(root, &operations_path);
+    let operations_display = display(root, &operations_path);
     let operations_text = read_text(&operations_path)?;
     let operations = codegen::spec::pin::parse_operation_list(&operations_display, &operations_text).map_err(|d| anyhow::anyhow!("{d}"))?;
 
@@ -106,10 +106,4 @@ pub fn run(root: &Path, options: &PinOptions) -> Result<()> {
         println!("run `cargo xtask changelog --from <the old pin>` to see every change, then `cargo xtask regen`");
     }
     Ok(())
-}
-
-fn relative_display(root: &Path, path: &Path) -> String {
-    let absolute = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    absolute.strip_prefix(&root).unwrap_or(path).display().to_string()
 }

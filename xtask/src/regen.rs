@@ -7,19 +7,27 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
-use crate::files::read_text;
+use crate::files::{absolute, canonical, display, portable_name, read_text};
 use crate::plan::{Plan, compare};
+use crate::{CODEGEN_CONFIG, GENERATED, PERMISSIONS, PINNED_SPEC, VERSIONS, enclosing_workspace};
 
 /// What to generate from where.
 #[derive(Debug, Clone)]
 pub struct RegenOptions {
+    /// The workspace `xtask` runs in (config and permission files are named relative to it in
+    /// diagnostics).
+    pub root: PathBuf,
     /// The spec file (YAML or JSON).
     pub spec: PathBuf,
-    /// How the spec is named in headers and diagnostics (a workspace-relative path when possible).
+    /// How diagnostics name the spec (a workspace-relative path when possible).
     pub spec_display: String,
+    /// How headers name the spec: a path that does not depend on the machine (see
+    /// [`crate::files::portable_name`]).
+    pub header_spec: String,
     /// The folder the crates go into.
     pub out: PathBuf,
-    /// The command to name in headers.
+    /// The command to name in headers: only the options that change the output, with
+    /// [`crate::files::portable_name`]s.
     pub command: String,
     /// Generated crates are named `{prefix}-models`, `{prefix}-client`, `{prefix}-server`.
     pub crate_prefix: String,
@@ -31,20 +39,80 @@ pub struct RegenOptions {
     pub permissions: Option<PathBuf>,
 }
 
+/// `cargo xtask regen`'s options as typed (paths relative to the current directory).
+#[derive(Debug, Clone, Default)]
+pub struct RegenArgs {
+    /// `--spec`: another spec than the pinned one.
+    pub spec: Option<PathBuf>,
+    /// `--out`: another folder than `generated/`.
+    pub out: Option<PathBuf>,
+    /// `--crate-prefix` (`github` when not given).
+    pub crate_prefix: Option<String>,
+    /// `--config`.
+    pub config: Option<PathBuf>,
+    /// `--permissions`.
+    pub permissions: Option<PathBuf>,
+}
+
+impl RegenOptions {
+    /// What `cargo xtask regen ARGS` run in the workspace at `root` generates, and the header
+    /// it writes. The pinned spec comes with its configuration, permissions and versions;
+    /// another spec only with what is named. The header names inputs by [`crate::files::portable_name`] and
+    /// leaves out `--out`, which does not change a byte of the output, so the same inputs give
+    /// the same files wherever they are generated from and to.
+    pub fn from_args(root: &Path, args: &RegenArgs) -> Self {
+        let pinned = args.spec.is_none();
+        let out = args.out.clone().unwrap_or_else(|| root.join(GENERATED));
+        let anchors: Vec<PathBuf> = enclosing_workspace(&absolute(&out)).into_iter().chain([canonical(root)]).collect();
+        let mut command = "cargo xtask regen".to_owned();
+        let (spec, spec_display, header_spec) = match &args.spec {
+            Some(path) => {
+                let name = portable_name(path, &anchors);
+                command.push_str(&format!(" --spec {name}"));
+                (path.clone(), display(root, path), name)
+            }
+            None => (root.join(PINNED_SPEC), PINNED_SPEC.to_owned(), PINNED_SPEC.to_owned()),
+        };
+        let crate_prefix = args.crate_prefix.clone().unwrap_or_else(|| "github".to_owned());
+        if crate_prefix != "github" {
+            command.push_str(&format!(" --crate-prefix {crate_prefix}"));
+        }
+        for (flag, path) in [("--config", &args.config), ("--permissions", &args.permissions)] {
+            if let Some(path) = path {
+                command.push_str(&format!(" {flag} {}", portable_name(path, &anchors)));
+            }
+        }
+        RegenOptions {
+            root: root.to_path_buf(),
+            spec,
+            spec_display,
+            header_spec,
+            out,
+            command,
+            crate_prefix,
+            config: args.config.clone().or_else(|| pinned.then(|| root.join(CODEGEN_CONFIG))),
+            permissions: args.permissions.clone().or_else(|| pinned.then(|| root.join(PERMISSIONS))),
+            // The pinned crates' versions; another spec's crates are 0.1.0.
+            versions: pinned.then(|| root.join(VERSIONS)),
+        }
+    }
+}
+
 /// Runs the generator and compares its files with those under `options.out`.
 pub fn plan(options: &RegenOptions) -> Result<(codegen::Output, Plan)> {
     let text = read_spec(&options.spec, &options.spec_display)?;
     let source = codegen::SourceFile::new(&options.spec_display, text);
     let names = codegen::CrateNames::with_prefix(&options.crate_prefix);
     let versions = match &options.versions {
-        Some(path) => crate::versions::read(path, &display(path), &names)?,
+        Some(path) => crate::versions::read(path, &display(&options.root, path), &names)?,
         None => codegen::CrateVersions::default(),
     };
     let settings = codegen::Settings {
         crate_prefix: options.crate_prefix.clone(),
         command: options.command.clone(),
-        config: options.config.as_deref().map(read_config).transpose()?,
-        permissions: options.permissions.as_deref().map(read_permissions).transpose()?,
+        spec_name_in_headers: Some(options.header_spec.clone()),
+        config: options.config.as_deref().map(|path| read_config(&options.root, path)).transpose()?,
+        permissions: options.permissions.as_deref().map(|path| read_permissions(&options.root, path)).transpose()?,
         snapshot_views: false,
         versions,
     };
@@ -53,37 +121,28 @@ pub fn plan(options: &RegenOptions) -> Result<(codegen::Output, Plan)> {
     Ok((output, plan))
 }
 
-/// A path as diagnostics name it: relative to the workspace root when it is inside it.
-fn display(path: &Path) -> String {
-    let root = crate::workspace_root();
-    path.strip_prefix(&root).unwrap_or(path).display().to_string()
-}
-
-/// Reads a codegen configuration file, named in diagnostics relative to the workspace root
-/// when it is inside it.
-pub fn read_config(path: &Path) -> Result<codegen::SourceFile> {
+/// Reads a codegen configuration file, named in diagnostics relative to the workspace at
+/// `root` when it is inside it.
+pub fn read_config(root: &Path, path: &Path) -> Result<codegen::SourceFile> {
     let text = read_text(path).with_context(|| "pass an existing codegen configuration with --config".to_owned())?;
-    Ok(codegen::SourceFile::new(display(path), text))
+    Ok(codegen::SourceFile::new(display(root, path), text))
 }
 
 /// Reads a pinned permissions file, named like [`read_config`] names the configuration.
-pub fn read_permissions(path: &Path) -> Result<codegen::SourceFile> {
+pub fn read_permissions(root: &Path, path: &Path) -> Result<codegen::SourceFile> {
     let text = read_text(path).with_context(|| "pass an existing permissions file with --permissions, or re-pin (`cargo xtask pin`)".to_owned())?;
-    let root = crate::workspace_root();
-    let name = path.strip_prefix(&root).unwrap_or(path).display().to_string();
-    Ok(codegen::SourceFile::new(name, text))
+    Ok(codegen::SourceFile::new(display(root, path), text))
 }
 
 /// The settings `cargo xtask regen` uses for the pinned spec: the default crate names and
 /// command, the configuration in [`crate::CODEGEN_CONFIG`], the requirements in
 /// [`crate::PERMISSIONS`] and the versions in [`crate::VERSIONS`].
-pub fn pinned_settings() -> Result<codegen::Settings> {
-    let root = crate::workspace_root();
+pub fn pinned_settings(root: &Path) -> Result<codegen::Settings> {
     let defaults = codegen::Settings::default();
     let names = codegen::CrateNames::with_prefix(&defaults.crate_prefix);
     Ok(codegen::Settings {
-        config: Some(read_config(&root.join(crate::CODEGEN_CONFIG))?),
-        permissions: Some(read_permissions(&root.join(crate::PERMISSIONS))?),
+        config: Some(read_config(root, &root.join(crate::CODEGEN_CONFIG))?),
+        permissions: Some(read_permissions(root, &root.join(crate::PERMISSIONS))?),
         versions: crate::versions::read(&root.join(crate::VERSIONS), crate::VERSIONS, &names)?,
         ..defaults
     })

@@ -80,9 +80,12 @@ enum ChildWork {
     WriteCrates { #[arg(long)] spec: PathBuf, #[arg(long)] display: String, #[arg(long)] out: PathBuf },
 }
 
-/// The repository root (this crate is `tests/bench`).
+/// The repository root: the folder at or above the current directory that holds the pinned
+/// spec (`cargo xtask bench` runs this binary there). Not the folder this binary was built in,
+/// which a shared target folder can make another checkout.
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2).map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    cwd.ancestors().find(|dir| dir.join(PINNED_SPEC).is_file() && dir.join("Cargo.toml").is_file()).map(Path::to_path_buf).unwrap_or(cwd)
 }
 
 const PINNED_SPEC: &str = "spec/api.github.com.yaml";
