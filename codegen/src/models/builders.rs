@@ -42,8 +42,9 @@ struct Field {
 }
 
 /// The builders of `structs` (typify's, in their order): the text of `types/builder.rs`,
-/// without the header line. Structs without named fields get none.
-pub fn file(structs: &[&syn::ItemStruct]) -> String {
+/// without the header line. Structs without named fields get none. Each of the `aliases` (copy
+/// -> canonical type) gets an alias of its canonical type's builder, if it has one.
+pub fn file(structs: &[&syn::ItemStruct], aliases: &std::collections::BTreeMap<String, String>) -> String {
     let mut out = String::from(
         "//! Builders of the structs of this crate: `Type::builder()` returns `builder::Type`, with one\n\
          //! setter per field (taking what converts into the field's type) and `build()`, which names\n\
@@ -52,10 +53,15 @@ pub fn file(structs: &[&syn::ItemStruct]) -> String {
          \n\
          use crate::support::{BuildProblems, Slot, slot};\n",
     );
+    let mut built = std::collections::BTreeSet::new();
     for item in structs {
         if let Some(code) = builder(item) {
             out.push_str(&code);
+            built.insert(item.ident.to_string());
         }
+    }
+    for (copy, canonical) in aliases.iter().filter(|(_, canonical)| built.contains(*canonical)) {
+        let _ = writeln!(out, "/// Builds a [`{copy}`](super::{copy}), the same type as [`{canonical}`](super::{canonical}).\npub type {copy} = {canonical};");
     }
     out
 }
@@ -68,7 +74,7 @@ fn builder(item: &syn::ItemStruct) -> Option<String> {
     let mut out = String::new();
     let _ = write!(
         out,
-        "impl super::{name} {{\n    /// A builder for a `{name}`, with every field unset.\n    pub fn builder() -> {name} {{\n        {name}::default()\n    }}\n}}\n\
+        "impl super::{name} {{\n    /// A builder for a `{name}`, with every field unset.\n    pub fn builder() -> {name} {{\n        <{name} as Default>::default()\n    }}\n}}\n\
          /// Builds a [`{name}`](super::{name}): one setter per field, taking what converts into the field's type, then [`build`](Self::build).\n\
          #[derive(Clone, Debug, Default)]\n#[must_use]\npub struct {name} {{\n"
     );
@@ -84,8 +90,9 @@ fn builder(item: &syn::ItemStruct) -> Option<String> {
         };
         let _ = write!(
             out,
-            "    /// Sets [`{name}::{field}`](super::{name}::{field}) ({what}).\n    pub fn {field}(mut self, value: impl TryInto<{ty}, Error: Display>) -> Self {{\n        self.{field} = slot(value);\n        self\n    }}\n",
+            "    /// Sets [`{name}::{field}`](super::{name}::{field}) ({what}).\n    pub fn {setter}(mut self, value: impl TryInto<{ty}, Error: Display>) -> Self {{\n        self.{field} = slot(value);\n        self\n    }}\n",
             field = field.name,
+            setter = setter_name(&field.name),
             ty = field.value_type,
         );
     }
@@ -125,6 +132,13 @@ fn builder(item: &syn::ItemStruct) -> Option<String> {
     }
     let _ = writeln!(out, "        {problems}.finish({built})\n    }}\n}}");
     Some(out)
+}
+
+/// The setter of the field `name`: the field's name, but for a field named like the builder's
+/// own method (`build`: GitHub's Pages payloads have one), which gets a `_`, as typify's
+/// fields named like keywords do (`type_`).
+fn setter_name(name: &str) -> String {
+    if name == "build" { format!("{name}_") } else { name.to_owned() }
 }
 
 /// The builder's view of a struct field, from its type and serde attributes.
@@ -270,5 +284,29 @@ mod tests {
         }
         // The text is Rust.
         syn::parse_file(&code).unwrap();
+    }
+
+    #[test]
+    fn fields_named_like_the_builders_own_methods_do_not_clash_with_them() {
+        let item: syn::ItemStruct = syn::parse_quote! {
+            pub struct PageBuild {
+                pub build: Build,
+                pub default: bool,
+            }
+        };
+        let code = builder(&item).unwrap();
+        assert!(code.contains("    pub fn build_(mut self, value: impl TryInto<super::Build, Error: Display>) -> Self {\n        self.build = slot(value);"), "{code}");
+        assert!(code.contains("    pub fn build(self) -> Result<super::PageBuild, crate::BuildError> {"), "{code}");
+        // `PageBuild::default` would be the setter of `default`.
+        assert!(code.contains("        <PageBuild as Default>::default()\n"), "{code}");
+        let file = syn::parse_file(&code).unwrap();
+        let methods: Vec<String> = file.items.iter().filter_map(|item| match item {
+            syn::Item::Impl(block) if matches!(&*block.self_ty, syn::Type::Path(path) if path.path.is_ident("PageBuild")) => Some(block.items.iter().filter_map(|member| match member {
+                syn::ImplItem::Fn(method) => Some(method.sig.ident.to_string()),
+                _ => None,
+            }).collect::<Vec<_>>()),
+            _ => None,
+        }).flatten().collect();
+        assert_eq!(methods, ["build_", "default", "build"]);
     }
 }

@@ -34,7 +34,19 @@ impl StringEnum {
         Self { item, values }
     }
 
-    /// The enum and its impls; `open` adds the `Unknown` variant.
+    /// The name of the variant that holds an unlisted value: `Unknown`, unless the spec lists a
+    /// value that typify named so (GitHub's `validity`, `severity` and others list `unknown`),
+    /// then `Unlisted` (and `_` appended while that clashes too).
+    fn catch_all_ident(&self) -> syn::Ident {
+        let taken = |name: &str| self.values.iter().any(|(ident, _)| ident == name);
+        let mut name = if taken("Unknown") { "Unlisted".to_owned() } else { "Unknown".to_owned() };
+        while taken(&name) {
+            name.push('_');
+        }
+        format_ident!("{name}")
+    }
+
+    /// The enum and its impls; `open` adds the catch-all variant ([`Self::catch_all_ident`]).
     pub fn generate(&self, open: bool) -> TokenStream {
         let name = &self.item.ident;
         let docs = self.item.attrs.iter().filter(|attr| attr.path().is_ident("doc"));
@@ -54,12 +66,13 @@ impl StringEnum {
         let texts: Vec<&String> = self.values.iter().map(|(_, text)| text).collect();
         let listed = texts.iter().map(|text| format!("`{text}`")).collect::<Vec<_>>().join(", ");
         let not_listed = format!("`{{value}}` is not one of {listed}");
-        let unknown_ident = format_ident!("Unknown");
+        let unknown_ident = self.catch_all_ident();
         let (open_doc, unknown_variant, unknown_str, unknown_read) = if open {
+            let doc = format!("Responses carry this enum, and GitHub adds values without waiting for a new description: a value not listed here comes back as [`Self::{unknown_ident}`], which serializes as it came.");
             (
                 quote! {
                     #[doc = ""]
-                    #[doc = "Responses carry this enum, and GitHub adds values without waiting for a new description: a value not listed here comes back as [`Self::Unknown`], which serializes as it came."]
+                    #[doc = #doc]
                 },
                 quote! {
                     #[doc = "A value the API description does not list, kept as received."]
@@ -196,4 +209,24 @@ pub fn is_replaced_impl(item: &[proc_macro2::TokenTree], enums: &std::collection
         _ => None,
     });
     trait_name.is_some() && enums.contains(&self_type.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn variant_names(open: bool, values: &str) -> Vec<String> {
+        let item: syn::ItemEnum = syn::parse_str(&format!("pub enum Validity {{ {values} }}")).unwrap();
+        let generated: syn::File = syn::parse2(StringEnum::new(item).generate(open)).unwrap();
+        let Some(syn::Item::Enum(item)) = generated.items.first() else { panic!("the enum comes first") };
+        item.variants.iter().map(|variant| variant.ident.to_string()).collect()
+    }
+
+    #[test]
+    fn the_catch_all_does_not_clash_with_a_listed_value_named_unknown() {
+        assert_eq!(variant_names(true, "Active, Inactive"), ["Active", "Inactive", "Unknown"]);
+        assert_eq!(variant_names(true, "Active, Unknown"), ["Active", "Unknown", "Unlisted"]);
+        assert_eq!(variant_names(true, "Unknown, Unlisted"), ["Unknown", "Unlisted", "Unlisted_"]);
+        assert_eq!(variant_names(false, "Active, Unknown"), ["Active", "Unknown"], "a closed enum has no catch-all");
+    }
 }

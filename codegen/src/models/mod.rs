@@ -14,6 +14,7 @@ use typify::{TypeSpace, TypeSpaceSettings};
 
 mod builders;
 mod constrained;
+mod dedup;
 mod enums;
 mod json_schema;
 mod rewrite;

@@ -5,7 +5,9 @@
 //! - a struct or enum clients read loses `#[serde(deny_unknown_fields)]`: a response with a
 //!   field the description does not declare yet still parses (the server's validators still
 //!   refuse undeclared fields in requests, where the spec says so);
-//! - every struct gets a builder ([`super::builders`]), in the `builder` module (its own file).
+//! - every struct gets a builder ([`super::builders`]), in the `builder` module (its own file);
+//! - a type that is a copy of another under another name becomes an alias of it
+//!   ([`super::dedup`]).
 //!
 //! Only structs, enums and the impls of string enums are parsed; everything else passes through
 //! as tokens, so this costs little next to typify itself.
@@ -16,7 +18,7 @@ use proc_macro2::{TokenStream, TokenTree};
 use quote::{ToTokens, quote};
 use typify::{TypeDetails, TypeSpace};
 
-use super::builders;
+use super::{builders, dedup};
 use super::enums::{StringEnum, is_replaced_impl};
 use crate::output::render::top_level_items;
 
@@ -56,30 +58,58 @@ pub fn rewrite(types: TokenStream, read: &BTreeSet<String>) -> Rewritten {
         };
         parsed.push(kept);
     }
-    let mut out = TokenStream::new();
+    let mut items: Vec<dedup::Item> = Vec::with_capacity(parsed.len());
     let mut structs: Vec<syn::ItemStruct> = Vec::new();
+    let mut owner: Option<String> = None;
     for item in parsed {
         match item {
             Parsed::Enum(string_enum) => {
-                let open = read.contains(&string_enum.item.ident.to_string());
-                out.extend(string_enum.generate(open));
+                let name = string_enum.item.ident.to_string();
+                let open = read.contains(&name);
+                for (index, tokens) in top_level_items(string_enum.generate(open)).into_iter().enumerate() {
+                    items.push(dedup::Item { tokens, owner: Some(name.clone()), declares: index == 0 });
+                }
+                owner = Some(name);
             }
             Parsed::Struct(mut item) => {
-                if read.contains(&item.ident.to_string()) {
+                let name = item.ident.to_string();
+                if read.contains(&name) {
                     allow_unknown_fields(&mut item.attrs);
                 }
-                item.to_tokens(&mut out);
+                items.push(dedup::Item { tokens: item.to_token_stream().into_iter().collect(), owner: Some(name.clone()), declares: true });
                 structs.push(item);
+                owner = Some(name);
             }
             Parsed::Tokens(item) if is_replaced_impl(&item, &enums) => {}
-            Parsed::Tokens(item) => out.extend(item),
+            Parsed::Tokens(item) => match declared(&item) {
+                Some((_, name)) => {
+                    items.push(dedup::Item { tokens: item, owner: Some(name.clone()), declares: true });
+                    owner = Some(name);
+                }
+                // An impl belongs to the type before it (typify writes a type's impls right
+                // after it), if it names that type; anything else belongs to no type.
+                None if is_impl_of(&item, owner.as_deref()) => items.push(dedup::Item { tokens: item, owner: owner.clone(), declares: false }),
+                None => {
+                    items.push(dedup::Item { tokens: item, owner: None, declares: false });
+                    owner = None;
+                }
+            },
         }
     }
+    let merged = dedup::merge(items);
+    let mut out: TokenStream = merged.items.into_iter().collect();
     out.extend(quote! {
         pub mod builder;
     });
-    let builders = builders::file(&structs.iter().collect::<Vec<_>>());
+    let builders = builders::file(&structs.iter().filter(|item| !merged.aliases.contains_key(&item.ident.to_string())).collect::<Vec<_>>(), &merged.aliases);
     Rewritten { types: out, builders }
+}
+
+/// Whether `item` is an `impl` that names the type `owner`.
+fn is_impl_of(item: &[TokenTree], owner: Option<&str>) -> bool {
+    let Some(owner) = owner else { return false };
+    let starts_with_impl = matches!(item.first(), Some(TokenTree::Ident(ident)) if ident == "impl");
+    starts_with_impl && item.iter().any(|token| matches!(token, TokenTree::Ident(ident) if ident == owner))
 }
 
 /// A top-level item, parsed when the rewrite changes it.

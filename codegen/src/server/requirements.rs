@@ -26,6 +26,10 @@ pub fn constant(operation: &Operation) -> TokenStream {
         Some(text) => quote! { Some(#text) },
         None => quote! { None },
     };
+    let (accepted_permissions, accepted_scopes) = match &operation.authorization {
+        Some(authorization) => (accepted_permissions(&authorization.requirements), authorization.requirements.classic_scopes.join(", ")),
+        None => (String::new(), String::new()),
+    };
     let (fine_grained, classic, condition, owner, repository) = match &operation.authorization {
         Some(authorization) => {
             let requirements = &authorization.requirements;
@@ -66,8 +70,17 @@ pub fn constant(operation: &Operation) -> TokenStream {
             classic_scopes_condition: #condition,
             owner_parameter: #owner,
             repository_parameter: #repository,
+            x_accepted_github_permissions: #accepted_permissions,
+            x_accepted_oauth_scopes: #accepted_scopes,
         };
     }
+}
+
+/// The fine-grained alternatives as GitHub's `X-Accepted-GitHub-Permissions` writes them: `,`
+/// joins a set, `; ` separates alternatives (`artifact_metadata=write; contents=write`).
+fn accepted_permissions(requirements: &crate::spec::permissions::Requirements) -> String {
+    let sets = requirements.fine_grained.iter().map(|set| set.iter().map(|p| format!("{}={}", p.name, p.access.as_str())).collect::<Vec<_>>().join(","));
+    sets.collect::<Vec<_>>().join("; ")
 }
 
 /// The `requirements.rs` file: every operation's constant, `ALL` (sorted by operationId) and `of`.
@@ -89,5 +102,22 @@ pub fn file<'a>(api: &Api, constants: impl Iterator<Item = &'a TokenStream>) -> 
         pub fn of(operation_id: &str) -> Option<&'static Requirements> {
             ALL.binary_search_by(|requirements| requirements.operation_id.cmp(operation_id)).ok().map(|index| ALL[index])
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::permissions::{Permission, Requirements};
+
+    #[test]
+    fn accepted_permissions_are_written_as_github_writes_the_header() {
+        let permission = |name: &str, access| Permission { name: name.to_owned(), access };
+        let requirements = Requirements {
+            fine_grained: vec![vec![permission("metadata", Access::Read), permission("organization_dependabot_secrets", Access::Write)], vec![permission("contents", Access::Write)]],
+            classic_scopes: vec!["admin:org".to_owned()],
+            classic_scopes_condition: None,
+        };
+        assert_eq!(accepted_permissions(&requirements), "metadata=read,organization_dependabot_secrets=write; contents=write");
     }
 }

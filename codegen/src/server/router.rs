@@ -30,11 +30,11 @@ pub fn handler(operation: &Operation) -> TokenStream {
     quote! {
         #[doc = #doc]
         async fn #method<A: Api, U: Authenticator<Principal = A::Caller>>(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
-            let (context, request, answer) = match served.admit::<requests::#ty>(&requirements::#requirements, request).await {
+            let Admitted { mut context, request, path, answer } = match served.admit::<requests::#ty>(&requirements::#requirements, request).await {
                 Ok(admitted) => admitted,
                 Err(refusal) => return refusal,
             };
-            let response = match read::<requests::#ty>(request).await {
+            let response = match read::<requests::#ty>(request, path, &mut context.headers).await {
                 Ok(input) => respond(served.api.#method(context, input).await),
                 Err(rejection) => rejection.into_response(),
             };
@@ -86,7 +86,7 @@ pub fn file<'a>(api: &Api, routes: &BTreeMap<String, Route>, handlers: impl Iter
         use axum::response::{IntoResponse, Response};
         use axum::routing::{#(#routing_functions),*};
 
-        use crate::auth::Served;
+        use crate::auth::{Admitted, Served};
         use crate::runtime::{method_not_allowed, not_found, read, respond};
         use crate::{Api, Authenticator, RouterConfig, requests, requirements};
 

@@ -4,7 +4,7 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
-use crate::auth::Served;
+use crate::auth::{Admitted, Served};
 use crate::runtime::{method_not_allowed, not_found, read, respond};
 use crate::{Api, Authenticator, RouterConfig, requests, requirements};
 /**The axum router serving every operation of GitHub's official OpenAPI spec + Octokit extension with `api`, its callers authenticated by `authenticator`, with the default [`RouterConfig`] (a body limit of [`crate::DEFAULT_BODY_LIMIT`] bytes).
@@ -121,7 +121,7 @@ async fn dependabot_add_selected_repo_to_org_secret<
     A: Api,
     U: Authenticator<Principal = A::Caller>,
 >(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
-    let (context, request, answer) = match served
+    let Admitted { mut context, request, path, answer } = match served
         .admit::<
             requests::DependabotAddSelectedRepoToOrgSecret,
         >(&requirements::DEPENDABOT_ADD_SELECTED_REPO_TO_ORG_SECRET, request)
@@ -130,7 +130,9 @@ async fn dependabot_add_selected_repo_to_org_secret<
         Ok(admitted) => admitted,
         Err(refusal) => return refusal,
     };
-    let response = match read::<requests::DependabotAddSelectedRepoToOrgSecret>(request)
+    let response = match read::<
+        requests::DependabotAddSelectedRepoToOrgSecret,
+    >(request, path, &mut context.headers)
         .await
     {
         Ok(input) => {
@@ -150,7 +152,7 @@ async fn dependabot_create_or_update_org_secret<
     A: Api,
     U: Authenticator<Principal = A::Caller>,
 >(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
-    let (context, request, answer) = match served
+    let Admitted { mut context, request, path, answer } = match served
         .admit::<
             requests::DependabotCreateOrUpdateOrgSecret,
         >(&requirements::DEPENDABOT_CREATE_OR_UPDATE_ORG_SECRET, request)
@@ -159,7 +161,9 @@ async fn dependabot_create_or_update_org_secret<
         Ok(admitted) => admitted,
         Err(refusal) => return refusal,
     };
-    let response = match read::<requests::DependabotCreateOrUpdateOrgSecret>(request)
+    let response = match read::<
+        requests::DependabotCreateOrUpdateOrgSecret,
+    >(request, path, &mut context.headers)
         .await
     {
         Ok(input) => {
@@ -176,7 +180,7 @@ async fn dependabot_create_or_update_repo_secret<
     A: Api,
     U: Authenticator<Principal = A::Caller>,
 >(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
-    let (context, request, answer) = match served
+    let Admitted { mut context, request, path, answer } = match served
         .admit::<
             requests::DependabotCreateOrUpdateRepoSecret,
         >(&requirements::DEPENDABOT_CREATE_OR_UPDATE_REPO_SECRET, request)
@@ -185,7 +189,9 @@ async fn dependabot_create_or_update_repo_secret<
         Ok(admitted) => admitted,
         Err(refusal) => return refusal,
     };
-    let response = match read::<requests::DependabotCreateOrUpdateRepoSecret>(request)
+    let response = match read::<
+        requests::DependabotCreateOrUpdateRepoSecret,
+    >(request, path, &mut context.headers)
         .await
     {
         Ok(input) => {
@@ -202,7 +208,7 @@ async fn dependabot_delete_org_secret<A: Api, U: Authenticator<Principal = A::Ca
     State(served): State<Arc<Served<A, U>>>,
     request: Request,
 ) -> Response {
-    let (context, request, answer) = match served
+    let Admitted { mut context, request, path, answer } = match served
         .admit::<
             requests::DependabotDeleteOrgSecret,
         >(&requirements::DEPENDABOT_DELETE_ORG_SECRET, request)
@@ -211,7 +217,11 @@ async fn dependabot_delete_org_secret<A: Api, U: Authenticator<Principal = A::Ca
         Ok(admitted) => admitted,
         Err(refusal) => return refusal,
     };
-    let response = match read::<requests::DependabotDeleteOrgSecret>(request).await {
+    let response = match read::<
+        requests::DependabotDeleteOrgSecret,
+    >(request, path, &mut context.headers)
+        .await
+    {
         Ok(input) => {
             respond(served.api.dependabot_delete_org_secret(context, input).await)
         }
@@ -224,7 +234,7 @@ async fn dependabot_delete_repo_secret<A: Api, U: Authenticator<Principal = A::C
     State(served): State<Arc<Served<A, U>>>,
     request: Request,
 ) -> Response {
-    let (context, request, answer) = match served
+    let Admitted { mut context, request, path, answer } = match served
         .admit::<
             requests::DependabotDeleteRepoSecret,
         >(&requirements::DEPENDABOT_DELETE_REPO_SECRET, request)
@@ -233,7 +243,11 @@ async fn dependabot_delete_repo_secret<A: Api, U: Authenticator<Principal = A::C
         Ok(admitted) => admitted,
         Err(refusal) => return refusal,
     };
-    let response = match read::<requests::DependabotDeleteRepoSecret>(request).await {
+    let response = match read::<
+        requests::DependabotDeleteRepoSecret,
+    >(request, path, &mut context.headers)
+        .await
+    {
         Ok(input) => {
             respond(served.api.dependabot_delete_repo_secret(context, input).await)
         }
@@ -246,7 +260,7 @@ async fn dependabot_get_org_public_key<A: Api, U: Authenticator<Principal = A::C
     State(served): State<Arc<Served<A, U>>>,
     request: Request,
 ) -> Response {
-    let (context, request, answer) = match served
+    let Admitted { mut context, request, path, answer } = match served
         .admit::<
             requests::DependabotGetOrgPublicKey,
         >(&requirements::DEPENDABOT_GET_ORG_PUBLIC_KEY, request)
@@ -255,7 +269,11 @@ async fn dependabot_get_org_public_key<A: Api, U: Authenticator<Principal = A::C
         Ok(admitted) => admitted,
         Err(refusal) => return refusal,
     };
-    let response = match read::<requests::DependabotGetOrgPublicKey>(request).await {
+    let response = match read::<
+        requests::DependabotGetOrgPublicKey,
+    >(request, path, &mut context.headers)
+        .await
+    {
         Ok(input) => {
             respond(served.api.dependabot_get_org_public_key(context, input).await)
         }
@@ -268,7 +286,7 @@ async fn dependabot_get_org_secret<A: Api, U: Authenticator<Principal = A::Calle
     State(served): State<Arc<Served<A, U>>>,
     request: Request,
 ) -> Response {
-    let (context, request, answer) = match served
+    let Admitted { mut context, request, path, answer } = match served
         .admit::<
             requests::DependabotGetOrgSecret,
         >(&requirements::DEPENDABOT_GET_ORG_SECRET, request)
@@ -277,7 +295,11 @@ async fn dependabot_get_org_secret<A: Api, U: Authenticator<Principal = A::Calle
         Ok(admitted) => admitted,
         Err(refusal) => return refusal,
     };
-    let response = match read::<requests::DependabotGetOrgSecret>(request).await {
+    let response = match read::<
+        requests::DependabotGetOrgSecret,
+    >(request, path, &mut context.headers)
+        .await
+    {
         Ok(input) => respond(served.api.dependabot_get_org_secret(context, input).await),
         Err(rejection) => rejection.into_response(),
     };
@@ -288,7 +310,7 @@ async fn dependabot_get_repo_public_key<A: Api, U: Authenticator<Principal = A::
     State(served): State<Arc<Served<A, U>>>,
     request: Request,
 ) -> Response {
-    let (context, request, answer) = match served
+    let Admitted { mut context, request, path, answer } = match served
         .admit::<
             requests::DependabotGetRepoPublicKey,
         >(&requirements::DEPENDABOT_GET_REPO_PUBLIC_KEY, request)
@@ -297,7 +319,11 @@ async fn dependabot_get_repo_public_key<A: Api, U: Authenticator<Principal = A::
         Ok(admitted) => admitted,
         Err(refusal) => return refusal,
     };
-    let response = match read::<requests::DependabotGetRepoPublicKey>(request).await {
+    let response = match read::<
+        requests::DependabotGetRepoPublicKey,
+    >(request, path, &mut context.headers)
+        .await
+    {
         Ok(input) => {
             respond(served.api.dependabot_get_repo_public_key(context, input).await)
         }
@@ -310,7 +336,7 @@ async fn dependabot_get_repo_secret<A: Api, U: Authenticator<Principal = A::Call
     State(served): State<Arc<Served<A, U>>>,
     request: Request,
 ) -> Response {
-    let (context, request, answer) = match served
+    let Admitted { mut context, request, path, answer } = match served
         .admit::<
             requests::DependabotGetRepoSecret,
         >(&requirements::DEPENDABOT_GET_REPO_SECRET, request)
@@ -319,7 +345,11 @@ async fn dependabot_get_repo_secret<A: Api, U: Authenticator<Principal = A::Call
         Ok(admitted) => admitted,
         Err(refusal) => return refusal,
     };
-    let response = match read::<requests::DependabotGetRepoSecret>(request).await {
+    let response = match read::<
+        requests::DependabotGetRepoSecret,
+    >(request, path, &mut context.headers)
+        .await
+    {
         Ok(input) => respond(served.api.dependabot_get_repo_secret(context, input).await),
         Err(rejection) => rejection.into_response(),
     };
@@ -330,7 +360,7 @@ async fn dependabot_list_org_secrets<A: Api, U: Authenticator<Principal = A::Cal
     State(served): State<Arc<Served<A, U>>>,
     request: Request,
 ) -> Response {
-    let (context, request, answer) = match served
+    let Admitted { mut context, request, path, answer } = match served
         .admit::<
             requests::DependabotListOrgSecrets,
         >(&requirements::DEPENDABOT_LIST_ORG_SECRETS, request)
@@ -339,7 +369,11 @@ async fn dependabot_list_org_secrets<A: Api, U: Authenticator<Principal = A::Cal
         Ok(admitted) => admitted,
         Err(refusal) => return refusal,
     };
-    let response = match read::<requests::DependabotListOrgSecrets>(request).await {
+    let response = match read::<
+        requests::DependabotListOrgSecrets,
+    >(request, path, &mut context.headers)
+        .await
+    {
         Ok(input) => {
             respond(served.api.dependabot_list_org_secrets(context, input).await)
         }
@@ -352,7 +386,7 @@ async fn dependabot_list_repo_secrets<A: Api, U: Authenticator<Principal = A::Ca
     State(served): State<Arc<Served<A, U>>>,
     request: Request,
 ) -> Response {
-    let (context, request, answer) = match served
+    let Admitted { mut context, request, path, answer } = match served
         .admit::<
             requests::DependabotListRepoSecrets,
         >(&requirements::DEPENDABOT_LIST_REPO_SECRETS, request)
@@ -361,7 +395,11 @@ async fn dependabot_list_repo_secrets<A: Api, U: Authenticator<Principal = A::Ca
         Ok(admitted) => admitted,
         Err(refusal) => return refusal,
     };
-    let response = match read::<requests::DependabotListRepoSecrets>(request).await {
+    let response = match read::<
+        requests::DependabotListRepoSecrets,
+    >(request, path, &mut context.headers)
+        .await
+    {
         Ok(input) => {
             respond(served.api.dependabot_list_repo_secrets(context, input).await)
         }
@@ -374,7 +412,7 @@ async fn dependabot_list_selected_repos_for_org_secret<
     A: Api,
     U: Authenticator<Principal = A::Caller>,
 >(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
-    let (context, request, answer) = match served
+    let Admitted { mut context, request, path, answer } = match served
         .admit::<
             requests::DependabotListSelectedReposForOrgSecret,
         >(&requirements::DEPENDABOT_LIST_SELECTED_REPOS_FOR_ORG_SECRET, request)
@@ -385,7 +423,7 @@ async fn dependabot_list_selected_repos_for_org_secret<
     };
     let response = match read::<
         requests::DependabotListSelectedReposForOrgSecret,
-    >(request)
+    >(request, path, &mut context.headers)
         .await
     {
         Ok(input) => {
@@ -405,7 +443,7 @@ async fn dependabot_remove_selected_repo_from_org_secret<
     A: Api,
     U: Authenticator<Principal = A::Caller>,
 >(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
-    let (context, request, answer) = match served
+    let Admitted { mut context, request, path, answer } = match served
         .admit::<
             requests::DependabotRemoveSelectedRepoFromOrgSecret,
         >(&requirements::DEPENDABOT_REMOVE_SELECTED_REPO_FROM_ORG_SECRET, request)
@@ -416,7 +454,7 @@ async fn dependabot_remove_selected_repo_from_org_secret<
     };
     let response = match read::<
         requests::DependabotRemoveSelectedRepoFromOrgSecret,
-    >(request)
+    >(request, path, &mut context.headers)
         .await
     {
         Ok(input) => {
@@ -436,7 +474,7 @@ async fn dependabot_set_selected_repos_for_org_secret<
     A: Api,
     U: Authenticator<Principal = A::Caller>,
 >(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
-    let (context, request, answer) = match served
+    let Admitted { mut context, request, path, answer } = match served
         .admit::<
             requests::DependabotSetSelectedReposForOrgSecret,
         >(&requirements::DEPENDABOT_SET_SELECTED_REPOS_FOR_ORG_SECRET, request)
@@ -447,7 +485,7 @@ async fn dependabot_set_selected_repos_for_org_secret<
     };
     let response = match read::<
         requests::DependabotSetSelectedReposForOrgSecret,
-    >(request)
+    >(request, path, &mut context.headers)
         .await
     {
         Ok(input) => {
@@ -467,7 +505,7 @@ async fn dependency_graph_create_repository_snapshot<
     A: Api,
     U: Authenticator<Principal = A::Caller>,
 >(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
-    let (context, request, answer) = match served
+    let Admitted { mut context, request, path, answer } = match served
         .admit::<
             requests::DependencyGraphCreateRepositorySnapshot,
         >(&requirements::DEPENDENCY_GRAPH_CREATE_REPOSITORY_SNAPSHOT, request)
@@ -478,7 +516,7 @@ async fn dependency_graph_create_repository_snapshot<
     };
     let response = match read::<
         requests::DependencyGraphCreateRepositorySnapshot,
-    >(request)
+    >(request, path, &mut context.headers)
         .await
     {
         Ok(input) => {
@@ -498,7 +536,7 @@ async fn orgs_create_artifact_deployment_record<
     A: Api,
     U: Authenticator<Principal = A::Caller>,
 >(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
-    let (context, request, answer) = match served
+    let Admitted { mut context, request, path, answer } = match served
         .admit::<
             requests::OrgsCreateArtifactDeploymentRecord,
         >(&requirements::ORGS_CREATE_ARTIFACT_DEPLOYMENT_RECORD, request)
@@ -507,7 +545,9 @@ async fn orgs_create_artifact_deployment_record<
         Ok(admitted) => admitted,
         Err(refusal) => return refusal,
     };
-    let response = match read::<requests::OrgsCreateArtifactDeploymentRecord>(request)
+    let response = match read::<
+        requests::OrgsCreateArtifactDeploymentRecord,
+    >(request, path, &mut context.headers)
         .await
     {
         Ok(input) => {
@@ -524,7 +564,7 @@ async fn orgs_create_artifact_storage_record<
     A: Api,
     U: Authenticator<Principal = A::Caller>,
 >(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
-    let (context, request, answer) = match served
+    let Admitted { mut context, request, path, answer } = match served
         .admit::<
             requests::OrgsCreateArtifactStorageRecord,
         >(&requirements::ORGS_CREATE_ARTIFACT_STORAGE_RECORD, request)
@@ -533,7 +573,10 @@ async fn orgs_create_artifact_storage_record<
         Ok(admitted) => admitted,
         Err(refusal) => return refusal,
     };
-    let response = match read::<requests::OrgsCreateArtifactStorageRecord>(request).await
+    let response = match read::<
+        requests::OrgsCreateArtifactStorageRecord,
+    >(request, path, &mut context.headers)
+        .await
     {
         Ok(input) => {
             respond(served.api.orgs_create_artifact_storage_record(context, input).await)
@@ -547,7 +590,7 @@ async fn orgs_list_artifact_deployment_records<
     A: Api,
     U: Authenticator<Principal = A::Caller>,
 >(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
-    let (context, request, answer) = match served
+    let Admitted { mut context, request, path, answer } = match served
         .admit::<
             requests::OrgsListArtifactDeploymentRecords,
         >(&requirements::ORGS_LIST_ARTIFACT_DEPLOYMENT_RECORDS, request)
@@ -556,7 +599,9 @@ async fn orgs_list_artifact_deployment_records<
         Ok(admitted) => admitted,
         Err(refusal) => return refusal,
     };
-    let response = match read::<requests::OrgsListArtifactDeploymentRecords>(request)
+    let response = match read::<
+        requests::OrgsListArtifactDeploymentRecords,
+    >(request, path, &mut context.headers)
         .await
     {
         Ok(input) => {
@@ -573,7 +618,7 @@ async fn orgs_list_artifact_storage_records<
     A: Api,
     U: Authenticator<Principal = A::Caller>,
 >(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
-    let (context, request, answer) = match served
+    let Admitted { mut context, request, path, answer } = match served
         .admit::<
             requests::OrgsListArtifactStorageRecords,
         >(&requirements::ORGS_LIST_ARTIFACT_STORAGE_RECORDS, request)
@@ -582,7 +627,10 @@ async fn orgs_list_artifact_storage_records<
         Ok(admitted) => admitted,
         Err(refusal) => return refusal,
     };
-    let response = match read::<requests::OrgsListArtifactStorageRecords>(request).await
+    let response = match read::<
+        requests::OrgsListArtifactStorageRecords,
+    >(request, path, &mut context.headers)
+        .await
     {
         Ok(input) => {
             respond(served.api.orgs_list_artifact_storage_records(context, input).await)
@@ -596,7 +644,7 @@ async fn orgs_set_cluster_deployment_records<
     A: Api,
     U: Authenticator<Principal = A::Caller>,
 >(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
-    let (context, request, answer) = match served
+    let Admitted { mut context, request, path, answer } = match served
         .admit::<
             requests::OrgsSetClusterDeploymentRecords,
         >(&requirements::ORGS_SET_CLUSTER_DEPLOYMENT_RECORDS, request)
@@ -605,7 +653,10 @@ async fn orgs_set_cluster_deployment_records<
         Ok(admitted) => admitted,
         Err(refusal) => return refusal,
     };
-    let response = match read::<requests::OrgsSetClusterDeploymentRecords>(request).await
+    let response = match read::<
+        requests::OrgsSetClusterDeploymentRecords,
+    >(request, path, &mut context.headers)
+        .await
     {
         Ok(input) => {
             respond(served.api.orgs_set_cluster_deployment_records(context, input).await)

@@ -8,7 +8,7 @@ use crate::support::{BuildProblems, Slot, slot};
 impl super::ArtifactDeploymentRecord {
     /// A builder for a `ArtifactDeploymentRecord`, with every field unset.
     pub fn builder() -> ArtifactDeploymentRecord {
-        ArtifactDeploymentRecord::default()
+        <ArtifactDeploymentRecord as Default>::default()
     }
 }
 /// Builds a [`ArtifactDeploymentRecord`](super::ArtifactDeploymentRecord): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
@@ -104,7 +104,7 @@ impl ArtifactDeploymentRecord {
 impl super::BasicError {
     /// A builder for a `BasicError`, with every field unset.
     pub fn builder() -> BasicError {
-        BasicError::default()
+        <BasicError as Default>::default()
     }
 }
 /// Builds a [`BasicError`](super::BasicError): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
@@ -151,7 +151,7 @@ impl BasicError {
 impl super::CodeOfConduct {
     /// A builder for a `CodeOfConduct`, with every field unset.
     pub fn builder() -> CodeOfConduct {
-        CodeOfConduct::default()
+        <CodeOfConduct as Default>::default()
     }
 }
 /// Builds a [`CodeOfConduct`](super::CodeOfConduct): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
@@ -208,7 +208,7 @@ impl CodeOfConduct {
 impl super::DependabotCreateOrUpdateOrgSecretRequest {
     /// A builder for a `DependabotCreateOrUpdateOrgSecretRequest`, with every field unset.
     pub fn builder() -> DependabotCreateOrUpdateOrgSecretRequest {
-        DependabotCreateOrUpdateOrgSecretRequest::default()
+        <DependabotCreateOrUpdateOrgSecretRequest as Default>::default()
     }
 }
 /// Builds a [`DependabotCreateOrUpdateOrgSecretRequest`](super::DependabotCreateOrUpdateOrgSecretRequest): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
@@ -258,7 +258,7 @@ impl DependabotCreateOrUpdateOrgSecretRequest {
 impl super::DependabotCreateOrUpdateRepoSecretRequest {
     /// A builder for a `DependabotCreateOrUpdateRepoSecretRequest`, with every field unset.
     pub fn builder() -> DependabotCreateOrUpdateRepoSecretRequest {
-        DependabotCreateOrUpdateRepoSecretRequest::default()
+        <DependabotCreateOrUpdateRepoSecretRequest as Default>::default()
     }
 }
 /// Builds a [`DependabotCreateOrUpdateRepoSecretRequest`](super::DependabotCreateOrUpdateRepoSecretRequest): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
@@ -291,7 +291,7 @@ impl DependabotCreateOrUpdateRepoSecretRequest {
 impl super::DependabotListOrgSecretsResponse {
     /// A builder for a `DependabotListOrgSecretsResponse`, with every field unset.
     pub fn builder() -> DependabotListOrgSecretsResponse {
-        DependabotListOrgSecretsResponse::default()
+        <DependabotListOrgSecretsResponse as Default>::default()
     }
 }
 /// Builds a [`DependabotListOrgSecretsResponse`](super::DependabotListOrgSecretsResponse): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
@@ -327,7 +327,7 @@ impl DependabotListOrgSecretsResponse {
 impl super::DependabotListRepoSecretsResponse {
     /// A builder for a `DependabotListRepoSecretsResponse`, with every field unset.
     pub fn builder() -> DependabotListRepoSecretsResponse {
-        DependabotListRepoSecretsResponse::default()
+        <DependabotListRepoSecretsResponse as Default>::default()
     }
 }
 /// Builds a [`DependabotListRepoSecretsResponse`](super::DependabotListRepoSecretsResponse): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
@@ -363,7 +363,7 @@ impl DependabotListRepoSecretsResponse {
 impl super::DependabotListSelectedReposForOrgSecretResponse {
     /// A builder for a `DependabotListSelectedReposForOrgSecretResponse`, with every field unset.
     pub fn builder() -> DependabotListSelectedReposForOrgSecretResponse {
-        DependabotListSelectedReposForOrgSecretResponse::default()
+        <DependabotListSelectedReposForOrgSecretResponse as Default>::default()
     }
 }
 /// Builds a [`DependabotListSelectedReposForOrgSecretResponse`](super::DependabotListSelectedReposForOrgSecretResponse): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
@@ -399,7 +399,7 @@ impl DependabotListSelectedReposForOrgSecretResponse {
 impl super::DependabotPublicKey {
     /// A builder for a `DependabotPublicKey`, with every field unset.
     pub fn builder() -> DependabotPublicKey {
-        DependabotPublicKey::default()
+        <DependabotPublicKey as Default>::default()
     }
 }
 /// Builds a [`DependabotPublicKey`](super::DependabotPublicKey): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
@@ -435,7 +435,7 @@ impl DependabotPublicKey {
 impl super::DependabotSecret {
     /// A builder for a `DependabotSecret`, with every field unset.
     pub fn builder() -> DependabotSecret {
-        DependabotSecret::default()
+        <DependabotSecret as Default>::default()
     }
 }
 /// Builds a [`DependabotSecret`](super::DependabotSecret): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
@@ -478,7 +478,7 @@ impl DependabotSecret {
 impl super::DependabotSetSelectedReposForOrgSecretRequest {
     /// A builder for a `DependabotSetSelectedReposForOrgSecretRequest`, with every field unset.
     pub fn builder() -> DependabotSetSelectedReposForOrgSecretRequest {
-        DependabotSetSelectedReposForOrgSecretRequest::default()
+        <DependabotSetSelectedReposForOrgSecretRequest as Default>::default()
     }
 }
 /// Builds a [`DependabotSetSelectedReposForOrgSecretRequest`](super::DependabotSetSelectedReposForOrgSecretRequest): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
@@ -507,7 +507,7 @@ impl DependabotSetSelectedReposForOrgSecretRequest {
 impl super::Dependency {
     /// A builder for a `Dependency`, with every field unset.
     pub fn builder() -> Dependency {
-        Dependency::default()
+        <Dependency as Default>::default()
     }
 }
 /// Builds a [`Dependency`](super::Dependency): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
@@ -561,7 +561,7 @@ impl Dependency {
 impl super::DependencyGraphCreateRepositorySnapshotResponse {
     /// A builder for a `DependencyGraphCreateRepositorySnapshotResponse`, with every field unset.
     pub fn builder() -> DependencyGraphCreateRepositorySnapshotResponse {
-        DependencyGraphCreateRepositorySnapshotResponse::default()
+        <DependencyGraphCreateRepositorySnapshotResponse as Default>::default()
     }
 }
 /// Builds a [`DependencyGraphCreateRepositorySnapshotResponse`](super::DependencyGraphCreateRepositorySnapshotResponse): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
@@ -611,7 +611,7 @@ impl DependencyGraphCreateRepositorySnapshotResponse {
 impl super::EmptyObject {
     /// A builder for a `EmptyObject`, with every field unset.
     pub fn builder() -> EmptyObject {
-        EmptyObject::default()
+        <EmptyObject as Default>::default()
     }
 }
 /// Builds a [`EmptyObject`](super::EmptyObject): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
@@ -630,7 +630,7 @@ impl EmptyObject {
 impl super::Manifest {
     /// A builder for a `Manifest`, with every field unset.
     pub fn builder() -> Manifest {
-        Manifest::default()
+        <Manifest as Default>::default()
     }
 }
 /// Builds a [`Manifest`](super::Manifest): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
@@ -680,7 +680,7 @@ impl Manifest {
 impl super::ManifestFile {
     /// A builder for a `ManifestFile`, with every field unset.
     pub fn builder() -> ManifestFile {
-        ManifestFile::default()
+        <ManifestFile as Default>::default()
     }
 }
 /// Builds a [`ManifestFile`](super::ManifestFile): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
@@ -706,7 +706,7 @@ impl ManifestFile {
 impl super::MinimalRepository {
     /// A builder for a `MinimalRepository`, with every field unset.
     pub fn builder() -> MinimalRepository {
-        MinimalRepository::default()
+        <MinimalRepository as Default>::default()
     }
 }
 /// Builds a [`MinimalRepository`](super::MinimalRepository): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
@@ -1358,7 +1358,7 @@ impl MinimalRepository {
 impl super::MinimalRepositoryLicense {
     /// A builder for a `MinimalRepositoryLicense`, with every field unset.
     pub fn builder() -> MinimalRepositoryLicense {
-        MinimalRepositoryLicense::default()
+        <MinimalRepositoryLicense as Default>::default()
     }
 }
 /// Builds a [`MinimalRepositoryLicense`](super::MinimalRepositoryLicense): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
@@ -1412,7 +1412,7 @@ impl MinimalRepositoryLicense {
 impl super::MinimalRepositoryPermissions {
     /// A builder for a `MinimalRepositoryPermissions`, with every field unset.
     pub fn builder() -> MinimalRepositoryPermissions {
-        MinimalRepositoryPermissions::default()
+        <MinimalRepositoryPermissions as Default>::default()
     }
 }
 /// Builds a [`MinimalRepositoryPermissions`](super::MinimalRepositoryPermissions): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
@@ -1466,7 +1466,7 @@ impl MinimalRepositoryPermissions {
 impl super::OrganizationDependabotSecret {
     /// A builder for a `OrganizationDependabotSecret`, with every field unset.
     pub fn builder() -> OrganizationDependabotSecret {
-        OrganizationDependabotSecret::default()
+        <OrganizationDependabotSecret as Default>::default()
     }
 }
 /// Builds a [`OrganizationDependabotSecret`](super::OrganizationDependabotSecret): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
@@ -1523,7 +1523,7 @@ impl OrganizationDependabotSecret {
 impl super::OrgsCreateArtifactDeploymentRecordRequest {
     /// A builder for a `OrgsCreateArtifactDeploymentRecordRequest`, with every field unset.
     pub fn builder() -> OrgsCreateArtifactDeploymentRecordRequest {
-        OrgsCreateArtifactDeploymentRecordRequest::default()
+        <OrgsCreateArtifactDeploymentRecordRequest as Default>::default()
     }
 }
 /// Builds a [`OrgsCreateArtifactDeploymentRecordRequest`](super::OrgsCreateArtifactDeploymentRecordRequest): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
@@ -1626,46 +1626,10 @@ impl OrgsCreateArtifactDeploymentRecordRequest {
         problems.finish(built)
     }
 }
-impl super::OrgsCreateArtifactDeploymentRecordResponse {
-    /// A builder for a `OrgsCreateArtifactDeploymentRecordResponse`, with every field unset.
-    pub fn builder() -> OrgsCreateArtifactDeploymentRecordResponse {
-        OrgsCreateArtifactDeploymentRecordResponse::default()
-    }
-}
-/// Builds a [`OrgsCreateArtifactDeploymentRecordResponse`](super::OrgsCreateArtifactDeploymentRecordResponse): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
-#[derive(Clone, Debug, Default)]
-#[must_use]
-pub struct OrgsCreateArtifactDeploymentRecordResponse {
-    deployment_records: Slot<::std::vec::Vec<super::ArtifactDeploymentRecord>>,
-    total_count: Slot<i64>,
-}
-impl OrgsCreateArtifactDeploymentRecordResponse {
-    /// Sets [`OrgsCreateArtifactDeploymentRecordResponse::deployment_records`](super::OrgsCreateArtifactDeploymentRecordResponse::deployment_records) (its default unless set).
-    pub fn deployment_records(mut self, value: impl TryInto<::std::vec::Vec<super::ArtifactDeploymentRecord>, Error: Display>) -> Self {
-        self.deployment_records = slot(value);
-        self
-    }
-    /// Sets [`OrgsCreateArtifactDeploymentRecordResponse::total_count`](super::OrgsCreateArtifactDeploymentRecordResponse::total_count) (required).
-    pub fn total_count(mut self, value: impl TryInto<i64, Error: Display>) -> Self {
-        self.total_count = slot(value);
-        self
-    }
-    /// The [`OrgsCreateArtifactDeploymentRecordResponse`](super::OrgsCreateArtifactDeploymentRecordResponse), or every required field not set and every value that did not convert.
-    pub fn build(self) -> Result<super::OrgsCreateArtifactDeploymentRecordResponse, crate::BuildError> {
-        let mut problems = BuildProblems::new("OrgsCreateArtifactDeploymentRecordResponse");
-        let deployment_records = problems.optional("deployment_records", self.deployment_records);
-        let total_count = problems.required("total_count", self.total_count);
-        let built = match (total_count,) {
-            (Some(total_count),) => Some(super::OrgsCreateArtifactDeploymentRecordResponse { deployment_records: deployment_records.unwrap_or_default(), total_count }),
-            _ => None,
-        };
-        problems.finish(built)
-    }
-}
 impl super::OrgsCreateArtifactStorageRecordRequest {
     /// A builder for a `OrgsCreateArtifactStorageRecordRequest`, with every field unset.
     pub fn builder() -> OrgsCreateArtifactStorageRecordRequest {
-        OrgsCreateArtifactStorageRecordRequest::default()
+        <OrgsCreateArtifactStorageRecordRequest as Default>::default()
     }
 }
 /// Builds a [`OrgsCreateArtifactStorageRecordRequest`](super::OrgsCreateArtifactStorageRecordRequest): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
@@ -1757,7 +1721,7 @@ impl OrgsCreateArtifactStorageRecordRequest {
 impl super::OrgsCreateArtifactStorageRecordResponse {
     /// A builder for a `OrgsCreateArtifactStorageRecordResponse`, with every field unset.
     pub fn builder() -> OrgsCreateArtifactStorageRecordResponse {
-        OrgsCreateArtifactStorageRecordResponse::default()
+        <OrgsCreateArtifactStorageRecordResponse as Default>::default()
     }
 }
 /// Builds a [`OrgsCreateArtifactStorageRecordResponse`](super::OrgsCreateArtifactStorageRecordResponse): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
@@ -1790,92 +1754,10 @@ impl OrgsCreateArtifactStorageRecordResponse {
         problems.finish(built)
     }
 }
-impl super::OrgsCreateArtifactStorageRecordResponseStorageRecordsItem {
-    /// A builder for a `OrgsCreateArtifactStorageRecordResponseStorageRecordsItem`, with every field unset.
-    pub fn builder() -> OrgsCreateArtifactStorageRecordResponseStorageRecordsItem {
-        OrgsCreateArtifactStorageRecordResponseStorageRecordsItem::default()
-    }
-}
-/// Builds a [`OrgsCreateArtifactStorageRecordResponseStorageRecordsItem`](super::OrgsCreateArtifactStorageRecordResponseStorageRecordsItem): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
-#[derive(Clone, Debug, Default)]
-#[must_use]
-pub struct OrgsCreateArtifactStorageRecordResponseStorageRecordsItem {
-    artifact_url: Slot<::std::string::String>,
-    created_at: Slot<::std::string::String>,
-    digest: Slot<::std::string::String>,
-    id: Slot<i64>,
-    name: Slot<::std::string::String>,
-    registry_url: Slot<::std::string::String>,
-    repository: Slot<::std::string::String>,
-    status: Slot<::std::string::String>,
-    updated_at: Slot<::std::string::String>,
-}
-impl OrgsCreateArtifactStorageRecordResponseStorageRecordsItem {
-    /// Sets [`OrgsCreateArtifactStorageRecordResponseStorageRecordsItem::artifact_url`](super::OrgsCreateArtifactStorageRecordResponseStorageRecordsItem::artifact_url) (`None` unless set).
-    pub fn artifact_url(mut self, value: impl TryInto<::std::string::String, Error: Display>) -> Self {
-        self.artifact_url = slot(value);
-        self
-    }
-    /// Sets [`OrgsCreateArtifactStorageRecordResponseStorageRecordsItem::created_at`](super::OrgsCreateArtifactStorageRecordResponseStorageRecordsItem::created_at) (`None` unless set).
-    pub fn created_at(mut self, value: impl TryInto<::std::string::String, Error: Display>) -> Self {
-        self.created_at = slot(value);
-        self
-    }
-    /// Sets [`OrgsCreateArtifactStorageRecordResponseStorageRecordsItem::digest`](super::OrgsCreateArtifactStorageRecordResponseStorageRecordsItem::digest) (`None` unless set).
-    pub fn digest(mut self, value: impl TryInto<::std::string::String, Error: Display>) -> Self {
-        self.digest = slot(value);
-        self
-    }
-    /// Sets [`OrgsCreateArtifactStorageRecordResponseStorageRecordsItem::id`](super::OrgsCreateArtifactStorageRecordResponseStorageRecordsItem::id) (`None` unless set).
-    pub fn id(mut self, value: impl TryInto<i64, Error: Display>) -> Self {
-        self.id = slot(value);
-        self
-    }
-    /// Sets [`OrgsCreateArtifactStorageRecordResponseStorageRecordsItem::name`](super::OrgsCreateArtifactStorageRecordResponseStorageRecordsItem::name) (`None` unless set).
-    pub fn name(mut self, value: impl TryInto<::std::string::String, Error: Display>) -> Self {
-        self.name = slot(value);
-        self
-    }
-    /// Sets [`OrgsCreateArtifactStorageRecordResponseStorageRecordsItem::registry_url`](super::OrgsCreateArtifactStorageRecordResponseStorageRecordsItem::registry_url) (`None` unless set).
-    pub fn registry_url(mut self, value: impl TryInto<::std::string::String, Error: Display>) -> Self {
-        self.registry_url = slot(value);
-        self
-    }
-    /// Sets [`OrgsCreateArtifactStorageRecordResponseStorageRecordsItem::repository`](super::OrgsCreateArtifactStorageRecordResponseStorageRecordsItem::repository) (`None` unless set).
-    pub fn repository(mut self, value: impl TryInto<::std::string::String, Error: Display>) -> Self {
-        self.repository = slot(value);
-        self
-    }
-    /// Sets [`OrgsCreateArtifactStorageRecordResponseStorageRecordsItem::status`](super::OrgsCreateArtifactStorageRecordResponseStorageRecordsItem::status) (`None` unless set).
-    pub fn status(mut self, value: impl TryInto<::std::string::String, Error: Display>) -> Self {
-        self.status = slot(value);
-        self
-    }
-    /// Sets [`OrgsCreateArtifactStorageRecordResponseStorageRecordsItem::updated_at`](super::OrgsCreateArtifactStorageRecordResponseStorageRecordsItem::updated_at) (`None` unless set).
-    pub fn updated_at(mut self, value: impl TryInto<::std::string::String, Error: Display>) -> Self {
-        self.updated_at = slot(value);
-        self
-    }
-    /// The [`OrgsCreateArtifactStorageRecordResponseStorageRecordsItem`](super::OrgsCreateArtifactStorageRecordResponseStorageRecordsItem), or every required field not set and every value that did not convert.
-    pub fn build(self) -> Result<super::OrgsCreateArtifactStorageRecordResponseStorageRecordsItem, crate::BuildError> {
-        let mut problems = BuildProblems::new("OrgsCreateArtifactStorageRecordResponseStorageRecordsItem");
-        let artifact_url = problems.optional("artifact_url", self.artifact_url);
-        let created_at = problems.optional("created_at", self.created_at);
-        let digest = problems.optional("digest", self.digest);
-        let id = problems.optional("id", self.id);
-        let name = problems.optional("name", self.name);
-        let registry_url = problems.optional("registry_url", self.registry_url);
-        let repository = problems.optional("repository", self.repository);
-        let status = problems.optional("status", self.status);
-        let updated_at = problems.optional("updated_at", self.updated_at);
-        let built = Some(super::OrgsCreateArtifactStorageRecordResponseStorageRecordsItem { artifact_url, created_at, digest, id, name, registry_url, repository, status, updated_at });
-        problems.finish(built)
-    }
-}
 impl super::OrgsListArtifactDeploymentRecordsResponse {
     /// A builder for a `OrgsListArtifactDeploymentRecordsResponse`, with every field unset.
     pub fn builder() -> OrgsListArtifactDeploymentRecordsResponse {
-        OrgsListArtifactDeploymentRecordsResponse::default()
+        <OrgsListArtifactDeploymentRecordsResponse as Default>::default()
     }
 }
 /// Builds a [`OrgsListArtifactDeploymentRecordsResponse`](super::OrgsListArtifactDeploymentRecordsResponse): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
@@ -1908,7 +1790,7 @@ impl OrgsListArtifactDeploymentRecordsResponse {
 impl super::OrgsListArtifactStorageRecordsResponse {
     /// A builder for a `OrgsListArtifactStorageRecordsResponse`, with every field unset.
     pub fn builder() -> OrgsListArtifactStorageRecordsResponse {
-        OrgsListArtifactStorageRecordsResponse::default()
+        <OrgsListArtifactStorageRecordsResponse as Default>::default()
     }
 }
 /// Builds a [`OrgsListArtifactStorageRecordsResponse`](super::OrgsListArtifactStorageRecordsResponse): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
@@ -1941,7 +1823,7 @@ impl OrgsListArtifactStorageRecordsResponse {
 impl super::OrgsListArtifactStorageRecordsResponseStorageRecordsItem {
     /// A builder for a `OrgsListArtifactStorageRecordsResponseStorageRecordsItem`, with every field unset.
     pub fn builder() -> OrgsListArtifactStorageRecordsResponseStorageRecordsItem {
-        OrgsListArtifactStorageRecordsResponseStorageRecordsItem::default()
+        <OrgsListArtifactStorageRecordsResponseStorageRecordsItem as Default>::default()
     }
 }
 /// Builds a [`OrgsListArtifactStorageRecordsResponseStorageRecordsItem`](super::OrgsListArtifactStorageRecordsResponseStorageRecordsItem): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
@@ -2023,7 +1905,7 @@ impl OrgsListArtifactStorageRecordsResponseStorageRecordsItem {
 impl super::OrgsSetClusterDeploymentRecordsMultiStatusResponse {
     /// A builder for a `OrgsSetClusterDeploymentRecordsMultiStatusResponse`, with every field unset.
     pub fn builder() -> OrgsSetClusterDeploymentRecordsMultiStatusResponse {
-        OrgsSetClusterDeploymentRecordsMultiStatusResponse::default()
+        <OrgsSetClusterDeploymentRecordsMultiStatusResponse as Default>::default()
     }
 }
 /// Builds a [`OrgsSetClusterDeploymentRecordsMultiStatusResponse`](super::OrgsSetClusterDeploymentRecordsMultiStatusResponse): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
@@ -2066,7 +1948,7 @@ impl OrgsSetClusterDeploymentRecordsMultiStatusResponse {
 impl super::OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItem {
     /// A builder for a `OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItem`, with every field unset.
     pub fn builder() -> OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItem {
-        OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItem::default()
+        <OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItem as Default>::default()
     }
 }
 /// Builds a [`OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItem`](super::OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItem): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
@@ -2099,7 +1981,7 @@ impl OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItem {
 impl super::OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemDeployment {
     /// A builder for a `OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemDeployment`, with every field unset.
     pub fn builder() -> OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemDeployment {
-        OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemDeployment::default()
+        <OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemDeployment as Default>::default()
     }
 }
 /// Builds a [`OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemDeployment`](super::OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemDeployment): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
@@ -2174,7 +2056,7 @@ impl OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemDeployment {
 impl super::OrgsSetClusterDeploymentRecordsRequest {
     /// A builder for a `OrgsSetClusterDeploymentRecordsRequest`, with every field unset.
     pub fn builder() -> OrgsSetClusterDeploymentRecordsRequest {
-        OrgsSetClusterDeploymentRecordsRequest::default()
+        <OrgsSetClusterDeploymentRecordsRequest as Default>::default()
     }
 }
 /// Builds a [`OrgsSetClusterDeploymentRecordsRequest`](super::OrgsSetClusterDeploymentRecordsRequest): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
@@ -2231,7 +2113,7 @@ impl OrgsSetClusterDeploymentRecordsRequest {
 impl super::OrgsSetClusterDeploymentRecordsRequestDeploymentsItem {
     /// A builder for a `OrgsSetClusterDeploymentRecordsRequestDeploymentsItem`, with every field unset.
     pub fn builder() -> OrgsSetClusterDeploymentRecordsRequestDeploymentsItem {
-        OrgsSetClusterDeploymentRecordsRequestDeploymentsItem::default()
+        <OrgsSetClusterDeploymentRecordsRequestDeploymentsItem as Default>::default()
     }
 }
 /// Builds a [`OrgsSetClusterDeploymentRecordsRequestDeploymentsItem`](super::OrgsSetClusterDeploymentRecordsRequestDeploymentsItem): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
@@ -2309,7 +2191,7 @@ impl OrgsSetClusterDeploymentRecordsRequestDeploymentsItem {
 impl super::OrgsSetClusterDeploymentRecordsResponse {
     /// A builder for a `OrgsSetClusterDeploymentRecordsResponse`, with every field unset.
     pub fn builder() -> OrgsSetClusterDeploymentRecordsResponse {
-        OrgsSetClusterDeploymentRecordsResponse::default()
+        <OrgsSetClusterDeploymentRecordsResponse as Default>::default()
     }
 }
 /// Builds a [`OrgsSetClusterDeploymentRecordsResponse`](super::OrgsSetClusterDeploymentRecordsResponse): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
@@ -2345,7 +2227,7 @@ impl OrgsSetClusterDeploymentRecordsResponse {
 impl super::SecurityAndAnalysisInner {
     /// A builder for a `SecurityAndAnalysisInner`, with every field unset.
     pub fn builder() -> SecurityAndAnalysisInner {
-        SecurityAndAnalysisInner::default()
+        <SecurityAndAnalysisInner as Default>::default()
     }
 }
 /// Builds a [`SecurityAndAnalysisInner`](super::SecurityAndAnalysisInner): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
@@ -2431,36 +2313,10 @@ impl SecurityAndAnalysisInner {
         problems.finish(built)
     }
 }
-impl super::SecurityAndAnalysisInnerAdvancedSecurity {
-    /// A builder for a `SecurityAndAnalysisInnerAdvancedSecurity`, with every field unset.
-    pub fn builder() -> SecurityAndAnalysisInnerAdvancedSecurity {
-        SecurityAndAnalysisInnerAdvancedSecurity::default()
-    }
-}
-/// Builds a [`SecurityAndAnalysisInnerAdvancedSecurity`](super::SecurityAndAnalysisInnerAdvancedSecurity): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
-#[derive(Clone, Debug, Default)]
-#[must_use]
-pub struct SecurityAndAnalysisInnerAdvancedSecurity {
-    status: Slot<super::SecurityAndAnalysisInnerAdvancedSecurityStatus>,
-}
-impl SecurityAndAnalysisInnerAdvancedSecurity {
-    /// Sets [`SecurityAndAnalysisInnerAdvancedSecurity::status`](super::SecurityAndAnalysisInnerAdvancedSecurity::status) (`None` unless set).
-    pub fn status(mut self, value: impl TryInto<super::SecurityAndAnalysisInnerAdvancedSecurityStatus, Error: Display>) -> Self {
-        self.status = slot(value);
-        self
-    }
-    /// The [`SecurityAndAnalysisInnerAdvancedSecurity`](super::SecurityAndAnalysisInnerAdvancedSecurity), or every required field not set and every value that did not convert.
-    pub fn build(self) -> Result<super::SecurityAndAnalysisInnerAdvancedSecurity, crate::BuildError> {
-        let mut problems = BuildProblems::new("SecurityAndAnalysisInnerAdvancedSecurity");
-        let status = problems.optional("status", self.status);
-        let built = Some(super::SecurityAndAnalysisInnerAdvancedSecurity { status });
-        problems.finish(built)
-    }
-}
 impl super::SecurityAndAnalysisInnerCodeSecurity {
     /// A builder for a `SecurityAndAnalysisInnerCodeSecurity`, with every field unset.
     pub fn builder() -> SecurityAndAnalysisInnerCodeSecurity {
-        SecurityAndAnalysisInnerCodeSecurity::default()
+        <SecurityAndAnalysisInnerCodeSecurity as Default>::default()
     }
 }
 /// Builds a [`SecurityAndAnalysisInnerCodeSecurity`](super::SecurityAndAnalysisInnerCodeSecurity): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
@@ -2483,140 +2339,10 @@ impl SecurityAndAnalysisInnerCodeSecurity {
         problems.finish(built)
     }
 }
-impl super::SecurityAndAnalysisInnerDependabotSecurityUpdates {
-    /// A builder for a `SecurityAndAnalysisInnerDependabotSecurityUpdates`, with every field unset.
-    pub fn builder() -> SecurityAndAnalysisInnerDependabotSecurityUpdates {
-        SecurityAndAnalysisInnerDependabotSecurityUpdates::default()
-    }
-}
-/// Builds a [`SecurityAndAnalysisInnerDependabotSecurityUpdates`](super::SecurityAndAnalysisInnerDependabotSecurityUpdates): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
-#[derive(Clone, Debug, Default)]
-#[must_use]
-pub struct SecurityAndAnalysisInnerDependabotSecurityUpdates {
-    status: Slot<super::SecurityAndAnalysisInnerDependabotSecurityUpdatesStatus>,
-}
-impl SecurityAndAnalysisInnerDependabotSecurityUpdates {
-    /// Sets [`SecurityAndAnalysisInnerDependabotSecurityUpdates::status`](super::SecurityAndAnalysisInnerDependabotSecurityUpdates::status) (`None` unless set).
-    pub fn status(mut self, value: impl TryInto<super::SecurityAndAnalysisInnerDependabotSecurityUpdatesStatus, Error: Display>) -> Self {
-        self.status = slot(value);
-        self
-    }
-    /// The [`SecurityAndAnalysisInnerDependabotSecurityUpdates`](super::SecurityAndAnalysisInnerDependabotSecurityUpdates), or every required field not set and every value that did not convert.
-    pub fn build(self) -> Result<super::SecurityAndAnalysisInnerDependabotSecurityUpdates, crate::BuildError> {
-        let mut problems = BuildProblems::new("SecurityAndAnalysisInnerDependabotSecurityUpdates");
-        let status = problems.optional("status", self.status);
-        let built = Some(super::SecurityAndAnalysisInnerDependabotSecurityUpdates { status });
-        problems.finish(built)
-    }
-}
-impl super::SecurityAndAnalysisInnerSecretScanning {
-    /// A builder for a `SecurityAndAnalysisInnerSecretScanning`, with every field unset.
-    pub fn builder() -> SecurityAndAnalysisInnerSecretScanning {
-        SecurityAndAnalysisInnerSecretScanning::default()
-    }
-}
-/// Builds a [`SecurityAndAnalysisInnerSecretScanning`](super::SecurityAndAnalysisInnerSecretScanning): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
-#[derive(Clone, Debug, Default)]
-#[must_use]
-pub struct SecurityAndAnalysisInnerSecretScanning {
-    status: Slot<super::SecurityAndAnalysisInnerSecretScanningStatus>,
-}
-impl SecurityAndAnalysisInnerSecretScanning {
-    /// Sets [`SecurityAndAnalysisInnerSecretScanning::status`](super::SecurityAndAnalysisInnerSecretScanning::status) (`None` unless set).
-    pub fn status(mut self, value: impl TryInto<super::SecurityAndAnalysisInnerSecretScanningStatus, Error: Display>) -> Self {
-        self.status = slot(value);
-        self
-    }
-    /// The [`SecurityAndAnalysisInnerSecretScanning`](super::SecurityAndAnalysisInnerSecretScanning), or every required field not set and every value that did not convert.
-    pub fn build(self) -> Result<super::SecurityAndAnalysisInnerSecretScanning, crate::BuildError> {
-        let mut problems = BuildProblems::new("SecurityAndAnalysisInnerSecretScanning");
-        let status = problems.optional("status", self.status);
-        let built = Some(super::SecurityAndAnalysisInnerSecretScanning { status });
-        problems.finish(built)
-    }
-}
-impl super::SecurityAndAnalysisInnerSecretScanningAiDetection {
-    /// A builder for a `SecurityAndAnalysisInnerSecretScanningAiDetection`, with every field unset.
-    pub fn builder() -> SecurityAndAnalysisInnerSecretScanningAiDetection {
-        SecurityAndAnalysisInnerSecretScanningAiDetection::default()
-    }
-}
-/// Builds a [`SecurityAndAnalysisInnerSecretScanningAiDetection`](super::SecurityAndAnalysisInnerSecretScanningAiDetection): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
-#[derive(Clone, Debug, Default)]
-#[must_use]
-pub struct SecurityAndAnalysisInnerSecretScanningAiDetection {
-    status: Slot<super::SecurityAndAnalysisInnerSecretScanningAiDetectionStatus>,
-}
-impl SecurityAndAnalysisInnerSecretScanningAiDetection {
-    /// Sets [`SecurityAndAnalysisInnerSecretScanningAiDetection::status`](super::SecurityAndAnalysisInnerSecretScanningAiDetection::status) (`None` unless set).
-    pub fn status(mut self, value: impl TryInto<super::SecurityAndAnalysisInnerSecretScanningAiDetectionStatus, Error: Display>) -> Self {
-        self.status = slot(value);
-        self
-    }
-    /// The [`SecurityAndAnalysisInnerSecretScanningAiDetection`](super::SecurityAndAnalysisInnerSecretScanningAiDetection), or every required field not set and every value that did not convert.
-    pub fn build(self) -> Result<super::SecurityAndAnalysisInnerSecretScanningAiDetection, crate::BuildError> {
-        let mut problems = BuildProblems::new("SecurityAndAnalysisInnerSecretScanningAiDetection");
-        let status = problems.optional("status", self.status);
-        let built = Some(super::SecurityAndAnalysisInnerSecretScanningAiDetection { status });
-        problems.finish(built)
-    }
-}
-impl super::SecurityAndAnalysisInnerSecretScanningDelegatedAlertDismissal {
-    /// A builder for a `SecurityAndAnalysisInnerSecretScanningDelegatedAlertDismissal`, with every field unset.
-    pub fn builder() -> SecurityAndAnalysisInnerSecretScanningDelegatedAlertDismissal {
-        SecurityAndAnalysisInnerSecretScanningDelegatedAlertDismissal::default()
-    }
-}
-/// Builds a [`SecurityAndAnalysisInnerSecretScanningDelegatedAlertDismissal`](super::SecurityAndAnalysisInnerSecretScanningDelegatedAlertDismissal): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
-#[derive(Clone, Debug, Default)]
-#[must_use]
-pub struct SecurityAndAnalysisInnerSecretScanningDelegatedAlertDismissal {
-    status: Slot<super::SecurityAndAnalysisInnerSecretScanningDelegatedAlertDismissalStatus>,
-}
-impl SecurityAndAnalysisInnerSecretScanningDelegatedAlertDismissal {
-    /// Sets [`SecurityAndAnalysisInnerSecretScanningDelegatedAlertDismissal::status`](super::SecurityAndAnalysisInnerSecretScanningDelegatedAlertDismissal::status) (`None` unless set).
-    pub fn status(mut self, value: impl TryInto<super::SecurityAndAnalysisInnerSecretScanningDelegatedAlertDismissalStatus, Error: Display>) -> Self {
-        self.status = slot(value);
-        self
-    }
-    /// The [`SecurityAndAnalysisInnerSecretScanningDelegatedAlertDismissal`](super::SecurityAndAnalysisInnerSecretScanningDelegatedAlertDismissal), or every required field not set and every value that did not convert.
-    pub fn build(self) -> Result<super::SecurityAndAnalysisInnerSecretScanningDelegatedAlertDismissal, crate::BuildError> {
-        let mut problems = BuildProblems::new("SecurityAndAnalysisInnerSecretScanningDelegatedAlertDismissal");
-        let status = problems.optional("status", self.status);
-        let built = Some(super::SecurityAndAnalysisInnerSecretScanningDelegatedAlertDismissal { status });
-        problems.finish(built)
-    }
-}
-impl super::SecurityAndAnalysisInnerSecretScanningDelegatedBypass {
-    /// A builder for a `SecurityAndAnalysisInnerSecretScanningDelegatedBypass`, with every field unset.
-    pub fn builder() -> SecurityAndAnalysisInnerSecretScanningDelegatedBypass {
-        SecurityAndAnalysisInnerSecretScanningDelegatedBypass::default()
-    }
-}
-/// Builds a [`SecurityAndAnalysisInnerSecretScanningDelegatedBypass`](super::SecurityAndAnalysisInnerSecretScanningDelegatedBypass): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
-#[derive(Clone, Debug, Default)]
-#[must_use]
-pub struct SecurityAndAnalysisInnerSecretScanningDelegatedBypass {
-    status: Slot<super::SecurityAndAnalysisInnerSecretScanningDelegatedBypassStatus>,
-}
-impl SecurityAndAnalysisInnerSecretScanningDelegatedBypass {
-    /// Sets [`SecurityAndAnalysisInnerSecretScanningDelegatedBypass::status`](super::SecurityAndAnalysisInnerSecretScanningDelegatedBypass::status) (`None` unless set).
-    pub fn status(mut self, value: impl TryInto<super::SecurityAndAnalysisInnerSecretScanningDelegatedBypassStatus, Error: Display>) -> Self {
-        self.status = slot(value);
-        self
-    }
-    /// The [`SecurityAndAnalysisInnerSecretScanningDelegatedBypass`](super::SecurityAndAnalysisInnerSecretScanningDelegatedBypass), or every required field not set and every value that did not convert.
-    pub fn build(self) -> Result<super::SecurityAndAnalysisInnerSecretScanningDelegatedBypass, crate::BuildError> {
-        let mut problems = BuildProblems::new("SecurityAndAnalysisInnerSecretScanningDelegatedBypass");
-        let status = problems.optional("status", self.status);
-        let built = Some(super::SecurityAndAnalysisInnerSecretScanningDelegatedBypass { status });
-        problems.finish(built)
-    }
-}
 impl super::SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptions {
     /// A builder for a `SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptions`, with every field unset.
     pub fn builder() -> SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptions {
-        SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptions::default()
+        <SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptions as Default>::default()
     }
 }
 /// Builds a [`SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptions`](super::SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptions): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
@@ -2642,7 +2368,7 @@ impl SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptions {
 impl super::SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItem {
     /// A builder for a `SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItem`, with every field unset.
     pub fn builder() -> SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItem {
-        SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItem::default()
+        <SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItem as Default>::default()
     }
 }
 /// Builds a [`SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItem`](super::SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItem): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
@@ -2682,62 +2408,10 @@ impl SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItem {
         problems.finish(built)
     }
 }
-impl super::SecurityAndAnalysisInnerSecretScanningNonProviderPatterns {
-    /// A builder for a `SecurityAndAnalysisInnerSecretScanningNonProviderPatterns`, with every field unset.
-    pub fn builder() -> SecurityAndAnalysisInnerSecretScanningNonProviderPatterns {
-        SecurityAndAnalysisInnerSecretScanningNonProviderPatterns::default()
-    }
-}
-/// Builds a [`SecurityAndAnalysisInnerSecretScanningNonProviderPatterns`](super::SecurityAndAnalysisInnerSecretScanningNonProviderPatterns): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
-#[derive(Clone, Debug, Default)]
-#[must_use]
-pub struct SecurityAndAnalysisInnerSecretScanningNonProviderPatterns {
-    status: Slot<super::SecurityAndAnalysisInnerSecretScanningNonProviderPatternsStatus>,
-}
-impl SecurityAndAnalysisInnerSecretScanningNonProviderPatterns {
-    /// Sets [`SecurityAndAnalysisInnerSecretScanningNonProviderPatterns::status`](super::SecurityAndAnalysisInnerSecretScanningNonProviderPatterns::status) (`None` unless set).
-    pub fn status(mut self, value: impl TryInto<super::SecurityAndAnalysisInnerSecretScanningNonProviderPatternsStatus, Error: Display>) -> Self {
-        self.status = slot(value);
-        self
-    }
-    /// The [`SecurityAndAnalysisInnerSecretScanningNonProviderPatterns`](super::SecurityAndAnalysisInnerSecretScanningNonProviderPatterns), or every required field not set and every value that did not convert.
-    pub fn build(self) -> Result<super::SecurityAndAnalysisInnerSecretScanningNonProviderPatterns, crate::BuildError> {
-        let mut problems = BuildProblems::new("SecurityAndAnalysisInnerSecretScanningNonProviderPatterns");
-        let status = problems.optional("status", self.status);
-        let built = Some(super::SecurityAndAnalysisInnerSecretScanningNonProviderPatterns { status });
-        problems.finish(built)
-    }
-}
-impl super::SecurityAndAnalysisInnerSecretScanningPushProtection {
-    /// A builder for a `SecurityAndAnalysisInnerSecretScanningPushProtection`, with every field unset.
-    pub fn builder() -> SecurityAndAnalysisInnerSecretScanningPushProtection {
-        SecurityAndAnalysisInnerSecretScanningPushProtection::default()
-    }
-}
-/// Builds a [`SecurityAndAnalysisInnerSecretScanningPushProtection`](super::SecurityAndAnalysisInnerSecretScanningPushProtection): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
-#[derive(Clone, Debug, Default)]
-#[must_use]
-pub struct SecurityAndAnalysisInnerSecretScanningPushProtection {
-    status: Slot<super::SecurityAndAnalysisInnerSecretScanningPushProtectionStatus>,
-}
-impl SecurityAndAnalysisInnerSecretScanningPushProtection {
-    /// Sets [`SecurityAndAnalysisInnerSecretScanningPushProtection::status`](super::SecurityAndAnalysisInnerSecretScanningPushProtection::status) (`None` unless set).
-    pub fn status(mut self, value: impl TryInto<super::SecurityAndAnalysisInnerSecretScanningPushProtectionStatus, Error: Display>) -> Self {
-        self.status = slot(value);
-        self
-    }
-    /// The [`SecurityAndAnalysisInnerSecretScanningPushProtection`](super::SecurityAndAnalysisInnerSecretScanningPushProtection), or every required field not set and every value that did not convert.
-    pub fn build(self) -> Result<super::SecurityAndAnalysisInnerSecretScanningPushProtection, crate::BuildError> {
-        let mut problems = BuildProblems::new("SecurityAndAnalysisInnerSecretScanningPushProtection");
-        let status = problems.optional("status", self.status);
-        let built = Some(super::SecurityAndAnalysisInnerSecretScanningPushProtection { status });
-        problems.finish(built)
-    }
-}
 impl super::SimpleUser {
     /// A builder for a `SimpleUser`, with every field unset.
     pub fn builder() -> SimpleUser {
-        SimpleUser::default()
+        <SimpleUser as Default>::default()
     }
 }
 /// Builds a [`SimpleUser`](super::SimpleUser): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
@@ -2913,7 +2587,7 @@ impl SimpleUser {
 impl super::Snapshot {
     /// A builder for a `Snapshot`, with every field unset.
     pub fn builder() -> Snapshot {
-        Snapshot::default()
+        <Snapshot as Default>::default()
     }
 }
 /// Builds a [`Snapshot`](super::Snapshot): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
@@ -2991,7 +2665,7 @@ impl Snapshot {
 impl super::SnapshotDetector {
     /// A builder for a `SnapshotDetector`, with every field unset.
     pub fn builder() -> SnapshotDetector {
-        SnapshotDetector::default()
+        <SnapshotDetector as Default>::default()
     }
 }
 /// Builds a [`SnapshotDetector`](super::SnapshotDetector): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
@@ -3034,7 +2708,7 @@ impl SnapshotDetector {
 impl super::SnapshotJob {
     /// A builder for a `SnapshotJob`, with every field unset.
     pub fn builder() -> SnapshotJob {
-        SnapshotJob::default()
+        <SnapshotJob as Default>::default()
     }
 }
 /// Builds a [`SnapshotJob`](super::SnapshotJob): one setter per field, taking what converts into the field's type, then [`build`](Self::build).
@@ -3074,3 +2748,23 @@ impl SnapshotJob {
         problems.finish(built)
     }
 }
+/// Builds a [`OrgsCreateArtifactDeploymentRecordResponse`](super::OrgsCreateArtifactDeploymentRecordResponse), the same type as [`OrgsSetClusterDeploymentRecordsResponse`](super::OrgsSetClusterDeploymentRecordsResponse).
+pub type OrgsCreateArtifactDeploymentRecordResponse = OrgsSetClusterDeploymentRecordsResponse;
+/// Builds a [`OrgsCreateArtifactStorageRecordResponseStorageRecordsItem`](super::OrgsCreateArtifactStorageRecordResponseStorageRecordsItem), the same type as [`OrgsListArtifactStorageRecordsResponseStorageRecordsItem`](super::OrgsListArtifactStorageRecordsResponseStorageRecordsItem).
+pub type OrgsCreateArtifactStorageRecordResponseStorageRecordsItem = OrgsListArtifactStorageRecordsResponseStorageRecordsItem;
+/// Builds a [`SecurityAndAnalysisInnerAdvancedSecurity`](super::SecurityAndAnalysisInnerAdvancedSecurity), the same type as [`SecurityAndAnalysisInnerCodeSecurity`](super::SecurityAndAnalysisInnerCodeSecurity).
+pub type SecurityAndAnalysisInnerAdvancedSecurity = SecurityAndAnalysisInnerCodeSecurity;
+/// Builds a [`SecurityAndAnalysisInnerDependabotSecurityUpdates`](super::SecurityAndAnalysisInnerDependabotSecurityUpdates), the same type as [`SecurityAndAnalysisInnerCodeSecurity`](super::SecurityAndAnalysisInnerCodeSecurity).
+pub type SecurityAndAnalysisInnerDependabotSecurityUpdates = SecurityAndAnalysisInnerCodeSecurity;
+/// Builds a [`SecurityAndAnalysisInnerSecretScanning`](super::SecurityAndAnalysisInnerSecretScanning), the same type as [`SecurityAndAnalysisInnerCodeSecurity`](super::SecurityAndAnalysisInnerCodeSecurity).
+pub type SecurityAndAnalysisInnerSecretScanning = SecurityAndAnalysisInnerCodeSecurity;
+/// Builds a [`SecurityAndAnalysisInnerSecretScanningAiDetection`](super::SecurityAndAnalysisInnerSecretScanningAiDetection), the same type as [`SecurityAndAnalysisInnerCodeSecurity`](super::SecurityAndAnalysisInnerCodeSecurity).
+pub type SecurityAndAnalysisInnerSecretScanningAiDetection = SecurityAndAnalysisInnerCodeSecurity;
+/// Builds a [`SecurityAndAnalysisInnerSecretScanningDelegatedAlertDismissal`](super::SecurityAndAnalysisInnerSecretScanningDelegatedAlertDismissal), the same type as [`SecurityAndAnalysisInnerCodeSecurity`](super::SecurityAndAnalysisInnerCodeSecurity).
+pub type SecurityAndAnalysisInnerSecretScanningDelegatedAlertDismissal = SecurityAndAnalysisInnerCodeSecurity;
+/// Builds a [`SecurityAndAnalysisInnerSecretScanningDelegatedBypass`](super::SecurityAndAnalysisInnerSecretScanningDelegatedBypass), the same type as [`SecurityAndAnalysisInnerCodeSecurity`](super::SecurityAndAnalysisInnerCodeSecurity).
+pub type SecurityAndAnalysisInnerSecretScanningDelegatedBypass = SecurityAndAnalysisInnerCodeSecurity;
+/// Builds a [`SecurityAndAnalysisInnerSecretScanningNonProviderPatterns`](super::SecurityAndAnalysisInnerSecretScanningNonProviderPatterns), the same type as [`SecurityAndAnalysisInnerCodeSecurity`](super::SecurityAndAnalysisInnerCodeSecurity).
+pub type SecurityAndAnalysisInnerSecretScanningNonProviderPatterns = SecurityAndAnalysisInnerCodeSecurity;
+/// Builds a [`SecurityAndAnalysisInnerSecretScanningPushProtection`](super::SecurityAndAnalysisInnerSecretScanningPushProtection), the same type as [`SecurityAndAnalysisInnerCodeSecurity`](super::SecurityAndAnalysisInnerCodeSecurity).
+pub type SecurityAndAnalysisInnerSecretScanningPushProtection = SecurityAndAnalysisInnerCodeSecurity;

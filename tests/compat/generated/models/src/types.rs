@@ -373,76 +373,9 @@ pub struct DependabotCreateOrUpdateRepoSecretRequest {
     pub key_id: ::std::option::Option<::std::string::String>,
 }
 ///Value for your secret, encrypted with [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages) using the public key retrieved from the [Get a repository public key](https://docs.github.com/rest/dependabot/secrets#get-a-repository-public-key) endpoint.
-#[non_exhaustive]
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct DependabotCreateOrUpdateRepoSecretRequestEncryptedValue(
-    ::std::string::String,
-);
-impl ::std::ops::Deref for DependabotCreateOrUpdateRepoSecretRequestEncryptedValue {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<DependabotCreateOrUpdateRepoSecretRequestEncryptedValue>
-for ::std::string::String {
-    fn from(value: DependabotCreateOrUpdateRepoSecretRequestEncryptedValue) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for DependabotCreateOrUpdateRepoSecretRequestEncryptedValue {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        {
-            ::regress::Regex::new(
-                    "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$",
-                )
-                .unwrap()
-        });
-        if PATTERN.find(value).is_none() {
-            return Err(
-                "doesn't match pattern \"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$\""
-                    .into(),
-            );
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str>
-for DependabotCreateOrUpdateRepoSecretRequestEncryptedValue {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for DependabotCreateOrUpdateRepoSecretRequestEncryptedValue {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for DependabotCreateOrUpdateRepoSecretRequestEncryptedValue {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
+///
+///The same type as [`DependabotCreateOrUpdateOrgSecretRequestEncryptedValue`]: the schemas are identical.
+pub type DependabotCreateOrUpdateRepoSecretRequestEncryptedValue = DependabotCreateOrUpdateOrgSecretRequestEncryptedValue;
 ///`DependabotListOrgSecretsResponse`
 #[non_exhaustive]
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1125,201 +1058,22 @@ the repository information from the attestation instead of this parameter.*/
     pub version: ::std::option::Option<OrgsCreateArtifactDeploymentRecordRequestVersion>,
 }
 ///The hex encoded digest of the artifact.
-#[non_exhaustive]
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct OrgsCreateArtifactDeploymentRecordRequestDigest(::std::string::String);
-impl ::std::ops::Deref for OrgsCreateArtifactDeploymentRecordRequestDigest {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<OrgsCreateArtifactDeploymentRecordRequestDigest>
-for ::std::string::String {
-    fn from(value: OrgsCreateArtifactDeploymentRecordRequestDigest) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for OrgsCreateArtifactDeploymentRecordRequestDigest {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 71usize {
-            return Err("longer than 71 characters".into());
-        }
-        if value.chars().count() < 71usize {
-            return Err("shorter than 71 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^sha256:[a-f0-9]{64}$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^sha256:[a-f0-9]{64}$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for OrgsCreateArtifactDeploymentRecordRequestDigest {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for OrgsCreateArtifactDeploymentRecordRequestDigest {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OrgsCreateArtifactDeploymentRecordRequestDigest {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
+///
+///The same type as [`SubjectDigest`]: the schemas are identical.
+pub type OrgsCreateArtifactDeploymentRecordRequestDigest = SubjectDigest;
 /**The name of the GitHub repository associated with the artifact. This should be used
 when there are no provenance attestations available for the artifact. The repository
 must belong to the organization specified in the path parameter.
 
 If a provenance attestation is available for the artifact, the API will use
 the repository information from the attestation instead of this parameter.*/
-#[non_exhaustive]
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct OrgsCreateArtifactDeploymentRecordRequestGithubRepository(
-    ::std::string::String,
-);
-impl ::std::ops::Deref for OrgsCreateArtifactDeploymentRecordRequestGithubRepository {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<OrgsCreateArtifactDeploymentRecordRequestGithubRepository>
-for ::std::string::String {
-    fn from(value: OrgsCreateArtifactDeploymentRecordRequestGithubRepository) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for OrgsCreateArtifactDeploymentRecordRequestGithubRepository {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 100usize {
-            return Err("longer than 100 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[A-Za-z0-9.\\-_]+$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[A-Za-z0-9.\\-_]+$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str>
-for OrgsCreateArtifactDeploymentRecordRequestGithubRepository {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for OrgsCreateArtifactDeploymentRecordRequestGithubRepository {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for OrgsCreateArtifactDeploymentRecordRequestGithubRepository {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
+///
+///The same type as [`OrgsCreateArtifactStorageRecordRequestGithubRepository`]: the schemas are identical.
+pub type OrgsCreateArtifactDeploymentRecordRequestGithubRepository = OrgsCreateArtifactStorageRecordRequestGithubRepository;
 ///The name of the artifact.
-#[non_exhaustive]
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct OrgsCreateArtifactDeploymentRecordRequestName(::std::string::String);
-impl ::std::ops::Deref for OrgsCreateArtifactDeploymentRecordRequestName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<OrgsCreateArtifactDeploymentRecordRequestName>
-for ::std::string::String {
-    fn from(value: OrgsCreateArtifactDeploymentRecordRequestName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for OrgsCreateArtifactDeploymentRecordRequestName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for OrgsCreateArtifactDeploymentRecordRequestName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for OrgsCreateArtifactDeploymentRecordRequestName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OrgsCreateArtifactDeploymentRecordRequestName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
+///
+///The same type as [`OrgsCreateArtifactStorageRecordRequestName`]: the schemas are identical.
+pub type OrgsCreateArtifactDeploymentRecordRequestName = OrgsCreateArtifactStorageRecordRequestName;
 ///`OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem`
 #[non_exhaustive]
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1526,76 +1280,13 @@ impl<'de> ::serde::Deserialize<'de> for OrgsCreateArtifactDeploymentRecordReques
     }
 }
 ///The artifact version.
-#[non_exhaustive]
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct OrgsCreateArtifactDeploymentRecordRequestVersion(::std::string::String);
-impl ::std::ops::Deref for OrgsCreateArtifactDeploymentRecordRequestVersion {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<OrgsCreateArtifactDeploymentRecordRequestVersion>
-for ::std::string::String {
-    fn from(value: OrgsCreateArtifactDeploymentRecordRequestVersion) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for OrgsCreateArtifactDeploymentRecordRequestVersion {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 100usize {
-            return Err("longer than 100 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for OrgsCreateArtifactDeploymentRecordRequestVersion {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for OrgsCreateArtifactDeploymentRecordRequestVersion {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for OrgsCreateArtifactDeploymentRecordRequestVersion {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
+///
+///The same type as [`OrgsCreateArtifactStorageRecordRequestVersion`]: the schemas are identical.
+pub type OrgsCreateArtifactDeploymentRecordRequestVersion = OrgsCreateArtifactStorageRecordRequestVersion;
 ///`OrgsCreateArtifactDeploymentRecordResponse`
-#[non_exhaustive]
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-pub struct OrgsCreateArtifactDeploymentRecordResponse {
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub deployment_records: ::std::vec::Vec<ArtifactDeploymentRecord>,
-    ///The number of deployment records created
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub total_count: ::std::option::Option<i64>,
-}
+///
+///The same type as [`OrgsSetClusterDeploymentRecordsResponse`]: the schemas are identical.
+pub type OrgsCreateArtifactDeploymentRecordResponse = OrgsSetClusterDeploymentRecordsResponse;
 ///`OrgsCreateArtifactStorageRecordRequest`
 #[non_exhaustive]
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1696,70 +1387,9 @@ for OrgsCreateArtifactStorageRecordRequestArtifactUrl {
     }
 }
 ///The digest of the artifact (algorithm:hex-encoded-digest).
-#[non_exhaustive]
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct OrgsCreateArtifactStorageRecordRequestDigest(::std::string::String);
-impl ::std::ops::Deref for OrgsCreateArtifactStorageRecordRequestDigest {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<OrgsCreateArtifactStorageRecordRequestDigest>
-for ::std::string::String {
-    fn from(value: OrgsCreateArtifactStorageRecordRequestDigest) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for OrgsCreateArtifactStorageRecordRequestDigest {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 71usize {
-            return Err("longer than 71 characters".into());
-        }
-        if value.chars().count() < 71usize {
-            return Err("shorter than 71 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^sha256:[a-f0-9]{64}$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^sha256:[a-f0-9]{64}$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for OrgsCreateArtifactStorageRecordRequestDigest {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for OrgsCreateArtifactStorageRecordRequestDigest {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OrgsCreateArtifactStorageRecordRequestDigest {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
+///
+///The same type as [`SubjectDigest`]: the schemas are identical.
+pub type OrgsCreateArtifactStorageRecordRequestDigest = SubjectDigest;
 /**The name of the GitHub repository associated with the artifact. This should be used
 when there are no provenance attestations available for the artifact. The repository
 must belong to the organization specified in the path parameter.
@@ -2114,49 +1744,17 @@ impl<'de> ::serde::Deserialize<'de> for OrgsCreateArtifactStorageRecordRequestVe
     }
 }
 ///`OrgsCreateArtifactStorageRecordResponse`
-#[non_exhaustive]
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-pub struct OrgsCreateArtifactStorageRecordResponse {
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub storage_records: ::std::vec::Vec<
-        OrgsCreateArtifactStorageRecordResponseStorageRecordsItem,
-    >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub total_count: ::std::option::Option<i64>,
-}
+///
+///The same type as [`OrgsListArtifactStorageRecordsResponse`]: the schemas are identical.
+pub type OrgsCreateArtifactStorageRecordResponse = OrgsListArtifactStorageRecordsResponse;
 ///`OrgsCreateArtifactStorageRecordResponseStorageRecordsItem`
-#[non_exhaustive]
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-pub struct OrgsCreateArtifactStorageRecordResponseStorageRecordsItem {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub artifact_url: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub digest: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<i64>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub registry_url: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub repository: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_at: ::std::option::Option<::std::string::String>,
-}
+///
+///The same type as [`OrgsListArtifactStorageRecordsResponseStorageRecordsItem`]: the schemas are identical.
+pub type OrgsCreateArtifactStorageRecordResponseStorageRecordsItem = OrgsListArtifactStorageRecordsResponseStorageRecordsItem;
 ///`OrgsListArtifactDeploymentRecordsResponse`
-#[non_exhaustive]
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-pub struct OrgsListArtifactDeploymentRecordsResponse {
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub deployment_records: ::std::vec::Vec<ArtifactDeploymentRecord>,
-    ///The number of deployment records for this digest and organization
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub total_count: ::std::option::Option<i64>,
-}
+///
+///The same type as [`OrgsSetClusterDeploymentRecordsResponse`]: the schemas are identical.
+pub type OrgsListArtifactDeploymentRecordsResponse = OrgsSetClusterDeploymentRecordsResponse;
 ///`OrgsListArtifactStorageRecordsResponse`
 #[non_exhaustive]
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -2193,70 +1791,9 @@ pub struct OrgsListArtifactStorageRecordsResponseStorageRecordsItem {
     pub updated_at: ::std::option::Option<::std::string::String>,
 }
 ///`OrgsListArtifactStorageRecordsSubjectDigest`
-#[non_exhaustive]
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct OrgsListArtifactStorageRecordsSubjectDigest(::std::string::String);
-impl ::std::ops::Deref for OrgsListArtifactStorageRecordsSubjectDigest {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<OrgsListArtifactStorageRecordsSubjectDigest>
-for ::std::string::String {
-    fn from(value: OrgsListArtifactStorageRecordsSubjectDigest) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for OrgsListArtifactStorageRecordsSubjectDigest {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 71usize {
-            return Err("longer than 71 characters".into());
-        }
-        if value.chars().count() < 71usize {
-            return Err("shorter than 71 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^sha256:[a-f0-9]{64}$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^sha256:[a-f0-9]{64}$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for OrgsListArtifactStorageRecordsSubjectDigest {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for OrgsListArtifactStorageRecordsSubjectDigest {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OrgsListArtifactStorageRecordsSubjectDigest {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
+///
+///The same type as [`SubjectDigest`]: the schemas are identical.
+pub type OrgsListArtifactStorageRecordsSubjectDigest = SubjectDigest;
 ///`OrgsSetClusterDeploymentRecordsCluster`
 #[non_exhaustive]
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2461,154 +1998,18 @@ for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemDeploymentName {
 /**The hex encoded digest of the artifact. Note that if multiple deployments have identical 'digest' parameter values,
 the name and version parameters must also be identical across all entries.
 */
-#[non_exhaustive]
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct OrgsSetClusterDeploymentRecordsRequestDeploymentsItemDigest(
-    ::std::string::String,
-);
-impl ::std::ops::Deref for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemDigest {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<OrgsSetClusterDeploymentRecordsRequestDeploymentsItemDigest>
-for ::std::string::String {
-    fn from(value: OrgsSetClusterDeploymentRecordsRequestDeploymentsItemDigest) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemDigest {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 71usize {
-            return Err("longer than 71 characters".into());
-        }
-        if value.chars().count() < 71usize {
-            return Err("shorter than 71 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^sha256:[a-f0-9]{64}$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^sha256:[a-f0-9]{64}$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str>
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemDigest {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemDigest {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemDigest {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
+///
+///The same type as [`SubjectDigest`]: the schemas are identical.
+pub type OrgsSetClusterDeploymentRecordsRequestDeploymentsItemDigest = SubjectDigest;
 /**The name of the GitHub repository associated with the artifact. This should be used
 when there are no provenance attestations available for the artifact. The repository
 must belong to the organization specified in the path parameter.
 
 If a provenance attestation is available for the artifact, the API will use
 the repository information from the attestation instead of this parameter.*/
-#[non_exhaustive]
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct OrgsSetClusterDeploymentRecordsRequestDeploymentsItemGithubRepository(
-    ::std::string::String,
-);
-impl ::std::ops::Deref
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemGithubRepository {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<
-    OrgsSetClusterDeploymentRecordsRequestDeploymentsItemGithubRepository,
-> for ::std::string::String {
-    fn from(
-        value: OrgsSetClusterDeploymentRecordsRequestDeploymentsItemGithubRepository,
-    ) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemGithubRepository {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 100usize {
-            return Err("longer than 100 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[A-Za-z0-9.\\-_]+$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[A-Za-z0-9.\\-_]+$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str>
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemGithubRepository {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemGithubRepository {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemGithubRepository {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
+///
+///The same type as [`OrgsCreateArtifactStorageRecordRequestGithubRepository`]: the schemas are identical.
+pub type OrgsSetClusterDeploymentRecordsRequestDeploymentsItemGithubRepository = OrgsCreateArtifactStorageRecordRequestGithubRepository;
 /**The name of the artifact. Note that if multiple deployments have identical 'digest' parameter values,
 the name parameter must also be identical across all entries.
 */
@@ -2676,286 +2077,19 @@ for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemName {
     }
 }
 ///`OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisksItem`
-#[non_exhaustive]
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisksItem {
-    ///`critical-resource`
-    CriticalResource,
-    ///`internet-exposed`
-    InternetExposed,
-    ///`lateral-movement`
-    LateralMovement,
-    ///`sensitive-data`
-    SensitiveData,
-}
-impl OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisksItem {
-    /// The value as it is sent and received.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CriticalResource => "critical-resource",
-            Self::InternetExposed => "internet-exposed",
-            Self::LateralMovement => "lateral-movement",
-            Self::SensitiveData => "sensitive-data",
-        }
-    }
-}
-impl ::std::fmt::Display
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisksItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisksItem {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "critical-resource" => Ok(Self::CriticalResource),
-            "internet-exposed" => Ok(Self::InternetExposed),
-            "lateral-movement" => Ok(Self::LateralMovement),
-            "sensitive-data" => Ok(Self::SensitiveData),
-            _ => {
-                Err(
-                    format!(
-                        "`{value}` is not one of `critical-resource`, `internet-exposed`, `lateral-movement`, `sensitive-data`"
-                    )
-                        .into(),
-                )
-            }
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str>
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisksItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<&::std::string::String>
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisksItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisksItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::serde::Serialize
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisksItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisksItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let text = crate::support::Text::deserialize(deserializer)?;
-        match text.as_str() {
-            "critical-resource" => Ok(Self::CriticalResource),
-            "internet-exposed" => Ok(Self::InternetExposed),
-            "lateral-movement" => Ok(Self::LateralMovement),
-            "sensitive-data" => Ok(Self::SensitiveData),
-            other => {
-                Err(
-                    ::serde::de::Error::unknown_variant(
-                        other,
-                        &[
-                            "critical-resource",
-                            "internet-exposed",
-                            "lateral-movement",
-                            "sensitive-data",
-                        ],
-                    ),
-                )
-            }
-        }
-    }
-}
+///
+///The same type as [`OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem`]: the schemas are identical.
+pub type OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisksItem = OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem;
 ///The deployment status of the artifact.
-#[non_exhaustive]
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum OrgsSetClusterDeploymentRecordsRequestDeploymentsItemStatus {
-    ///`deployed`
-    Deployed,
-    ///`decommissioned`
-    Decommissioned,
-}
-impl OrgsSetClusterDeploymentRecordsRequestDeploymentsItemStatus {
-    /// The value as it is sent and received.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Deployed => "deployed",
-            Self::Decommissioned => "decommissioned",
-        }
-    }
-}
-impl ::std::fmt::Display
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "deployed" => Ok(Self::Deployed),
-            "decommissioned" => Ok(Self::Decommissioned),
-            _ => {
-                Err(
-                    format!("`{value}` is not one of `deployed`, `decommissioned`")
-                        .into(),
-                )
-            }
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str>
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<&::std::string::String>
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::serde::Serialize for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let text = crate::support::Text::deserialize(deserializer)?;
-        match text.as_str() {
-            "deployed" => Ok(Self::Deployed),
-            "decommissioned" => Ok(Self::Decommissioned),
-            other => {
-                Err(
-                    ::serde::de::Error::unknown_variant(
-                        other,
-                        &["deployed", "decommissioned"],
-                    ),
-                )
-            }
-        }
-    }
-}
+///
+///The same type as [`OrgsCreateArtifactDeploymentRecordRequestStatus`]: the schemas are identical.
+pub type OrgsSetClusterDeploymentRecordsRequestDeploymentsItemStatus = OrgsCreateArtifactDeploymentRecordRequestStatus;
 /**The artifact version. Note that if multiple deployments have identical 'digest' parameter values,
 the version parameter must also be identical across all entries.
 */
-#[non_exhaustive]
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct OrgsSetClusterDeploymentRecordsRequestDeploymentsItemVersion(
-    ::std::string::String,
-);
-impl ::std::ops::Deref for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemVersion {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<OrgsSetClusterDeploymentRecordsRequestDeploymentsItemVersion>
-for ::std::string::String {
-    fn from(
-        value: OrgsSetClusterDeploymentRecordsRequestDeploymentsItemVersion,
-    ) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemVersion {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 100usize {
-            return Err("longer than 100 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str>
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemVersion {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemVersion {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemVersion {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
+///
+///The same type as [`OrgsCreateArtifactStorageRecordRequestVersion`]: the schemas are identical.
+pub type OrgsSetClusterDeploymentRecordsRequestDeploymentsItemVersion = OrgsCreateArtifactStorageRecordRequestVersion;
 ///`OrgsSetClusterDeploymentRecordsResponse`
 #[non_exhaustive]
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -3022,98 +2156,15 @@ pub struct SecurityAndAnalysisInner {
 
 For standalone Code Scanning or Secret Protection products, this parameter cannot be used.
 */
-#[non_exhaustive]
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-pub struct SecurityAndAnalysisInnerAdvancedSecurity {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<SecurityAndAnalysisInnerAdvancedSecurityStatus>,
-}
+///
+///The same type as [`SecurityAndAnalysisInnerCodeSecurity`]: the schemas are identical.
+pub type SecurityAndAnalysisInnerAdvancedSecurity = SecurityAndAnalysisInnerCodeSecurity;
 ///`SecurityAndAnalysisInnerAdvancedSecurityStatus`
 ///
 ///Responses carry this enum, and GitHub adds values without waiting for a new description: a value not listed here comes back as [`Self::Unknown`], which serializes as it came.
-#[non_exhaustive]
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum SecurityAndAnalysisInnerAdvancedSecurityStatus {
-    ///`enabled`
-    Enabled,
-    ///`disabled`
-    Disabled,
-    ///A value the API description does not list, kept as received.
-    Unknown(crate::UnknownValue),
-}
-impl SecurityAndAnalysisInnerAdvancedSecurityStatus {
-    /// The value as it is sent and received.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for SecurityAndAnalysisInnerAdvancedSecurityStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for SecurityAndAnalysisInnerAdvancedSecurityStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "enabled" => Ok(Self::Enabled),
-            "disabled" => Ok(Self::Disabled),
-            _ => Err(format!("`{value}` is not one of `enabled`, `disabled`").into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for SecurityAndAnalysisInnerAdvancedSecurityStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<&::std::string::String>
-for SecurityAndAnalysisInnerAdvancedSecurityStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for SecurityAndAnalysisInnerAdvancedSecurityStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::serde::Serialize for SecurityAndAnalysisInnerAdvancedSecurityStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SecurityAndAnalysisInnerAdvancedSecurityStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let text = crate::support::Text::deserialize(deserializer)?;
-        match text.as_str() {
-            "enabled" => Ok(Self::Enabled),
-            "disabled" => Ok(Self::Disabled),
-            _ => Ok(Self::Unknown(text.into_unknown())),
-        }
-    }
-}
+///
+///The same type as [`SecurityAndAnalysisInnerCodeSecurityStatus`]: the schemas are identical.
+pub type SecurityAndAnalysisInnerAdvancedSecurityStatus = SecurityAndAnalysisInnerCodeSecurityStatus;
 ///`SecurityAndAnalysisInnerCodeSecurity`
 #[non_exhaustive]
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -3208,490 +2259,55 @@ impl<'de> ::serde::Deserialize<'de> for SecurityAndAnalysisInnerCodeSecurityStat
     }
 }
 ///Enable or disable Dependabot security updates for the repository.
-#[non_exhaustive]
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-pub struct SecurityAndAnalysisInnerDependabotSecurityUpdates {
-    ///The enablement status of Dependabot security updates for the repository.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<
-        SecurityAndAnalysisInnerDependabotSecurityUpdatesStatus,
-    >,
-}
+///
+///The same type as [`SecurityAndAnalysisInnerCodeSecurity`]: the schemas are identical.
+pub type SecurityAndAnalysisInnerDependabotSecurityUpdates = SecurityAndAnalysisInnerCodeSecurity;
 ///The enablement status of Dependabot security updates for the repository.
 ///
 ///Responses carry this enum, and GitHub adds values without waiting for a new description: a value not listed here comes back as [`Self::Unknown`], which serializes as it came.
-#[non_exhaustive]
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum SecurityAndAnalysisInnerDependabotSecurityUpdatesStatus {
-    ///`enabled`
-    Enabled,
-    ///`disabled`
-    Disabled,
-    ///A value the API description does not list, kept as received.
-    Unknown(crate::UnknownValue),
-}
-impl SecurityAndAnalysisInnerDependabotSecurityUpdatesStatus {
-    /// The value as it is sent and received.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for SecurityAndAnalysisInnerDependabotSecurityUpdatesStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for SecurityAndAnalysisInnerDependabotSecurityUpdatesStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "enabled" => Ok(Self::Enabled),
-            "disabled" => Ok(Self::Disabled),
-            _ => Err(format!("`{value}` is not one of `enabled`, `disabled`").into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str>
-for SecurityAndAnalysisInnerDependabotSecurityUpdatesStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<&::std::string::String>
-for SecurityAndAnalysisInnerDependabotSecurityUpdatesStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for SecurityAndAnalysisInnerDependabotSecurityUpdatesStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::serde::Serialize for SecurityAndAnalysisInnerDependabotSecurityUpdatesStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for SecurityAndAnalysisInnerDependabotSecurityUpdatesStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let text = crate::support::Text::deserialize(deserializer)?;
-        match text.as_str() {
-            "enabled" => Ok(Self::Enabled),
-            "disabled" => Ok(Self::Disabled),
-            _ => Ok(Self::Unknown(text.into_unknown())),
-        }
-    }
-}
+///
+///The same type as [`SecurityAndAnalysisInnerCodeSecurityStatus`]: the schemas are identical.
+pub type SecurityAndAnalysisInnerDependabotSecurityUpdatesStatus = SecurityAndAnalysisInnerCodeSecurityStatus;
 ///`SecurityAndAnalysisInnerSecretScanning`
-#[non_exhaustive]
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-pub struct SecurityAndAnalysisInnerSecretScanning {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<SecurityAndAnalysisInnerSecretScanningStatus>,
-}
+///
+///The same type as [`SecurityAndAnalysisInnerCodeSecurity`]: the schemas are identical.
+pub type SecurityAndAnalysisInnerSecretScanning = SecurityAndAnalysisInnerCodeSecurity;
 ///`SecurityAndAnalysisInnerSecretScanningAiDetection`
-#[non_exhaustive]
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-pub struct SecurityAndAnalysisInnerSecretScanningAiDetection {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<
-        SecurityAndAnalysisInnerSecretScanningAiDetectionStatus,
-    >,
-}
+///
+///The same type as [`SecurityAndAnalysisInnerCodeSecurity`]: the schemas are identical.
+pub type SecurityAndAnalysisInnerSecretScanningAiDetection = SecurityAndAnalysisInnerCodeSecurity;
 ///`SecurityAndAnalysisInnerSecretScanningAiDetectionStatus`
 ///
 ///Responses carry this enum, and GitHub adds values without waiting for a new description: a value not listed here comes back as [`Self::Unknown`], which serializes as it came.
-#[non_exhaustive]
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum SecurityAndAnalysisInnerSecretScanningAiDetectionStatus {
-    ///`enabled`
-    Enabled,
-    ///`disabled`
-    Disabled,
-    ///A value the API description does not list, kept as received.
-    Unknown(crate::UnknownValue),
-}
-impl SecurityAndAnalysisInnerSecretScanningAiDetectionStatus {
-    /// The value as it is sent and received.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for SecurityAndAnalysisInnerSecretScanningAiDetectionStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for SecurityAndAnalysisInnerSecretScanningAiDetectionStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "enabled" => Ok(Self::Enabled),
-            "disabled" => Ok(Self::Disabled),
-            _ => Err(format!("`{value}` is not one of `enabled`, `disabled`").into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str>
-for SecurityAndAnalysisInnerSecretScanningAiDetectionStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<&::std::string::String>
-for SecurityAndAnalysisInnerSecretScanningAiDetectionStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for SecurityAndAnalysisInnerSecretScanningAiDetectionStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::serde::Serialize for SecurityAndAnalysisInnerSecretScanningAiDetectionStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for SecurityAndAnalysisInnerSecretScanningAiDetectionStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let text = crate::support::Text::deserialize(deserializer)?;
-        match text.as_str() {
-            "enabled" => Ok(Self::Enabled),
-            "disabled" => Ok(Self::Disabled),
-            _ => Ok(Self::Unknown(text.into_unknown())),
-        }
-    }
-}
+///
+///The same type as [`SecurityAndAnalysisInnerCodeSecurityStatus`]: the schemas are identical.
+pub type SecurityAndAnalysisInnerSecretScanningAiDetectionStatus = SecurityAndAnalysisInnerCodeSecurityStatus;
 ///`SecurityAndAnalysisInnerSecretScanningNonProviderPatterns`
-#[non_exhaustive]
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-pub struct SecurityAndAnalysisInnerSecretScanningNonProviderPatterns {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<
-        SecurityAndAnalysisInnerSecretScanningNonProviderPatternsStatus,
-    >,
-}
+///
+///The same type as [`SecurityAndAnalysisInnerCodeSecurity`]: the schemas are identical.
+pub type SecurityAndAnalysisInnerSecretScanningNonProviderPatterns = SecurityAndAnalysisInnerCodeSecurity;
 ///`SecurityAndAnalysisInnerSecretScanningNonProviderPatternsStatus`
 ///
 ///Responses carry this enum, and GitHub adds values without waiting for a new description: a value not listed here comes back as [`Self::Unknown`], which serializes as it came.
-#[non_exhaustive]
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum SecurityAndAnalysisInnerSecretScanningNonProviderPatternsStatus {
-    ///`enabled`
-    Enabled,
-    ///`disabled`
-    Disabled,
-    ///A value the API description does not list, kept as received.
-    Unknown(crate::UnknownValue),
-}
-impl SecurityAndAnalysisInnerSecretScanningNonProviderPatternsStatus {
-    /// The value as it is sent and received.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display
-for SecurityAndAnalysisInnerSecretScanningNonProviderPatternsStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr
-for SecurityAndAnalysisInnerSecretScanningNonProviderPatternsStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "enabled" => Ok(Self::Enabled),
-            "disabled" => Ok(Self::Disabled),
-            _ => Err(format!("`{value}` is not one of `enabled`, `disabled`").into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str>
-for SecurityAndAnalysisInnerSecretScanningNonProviderPatternsStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<&::std::string::String>
-for SecurityAndAnalysisInnerSecretScanningNonProviderPatternsStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for SecurityAndAnalysisInnerSecretScanningNonProviderPatternsStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::serde::Serialize
-for SecurityAndAnalysisInnerSecretScanningNonProviderPatternsStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for SecurityAndAnalysisInnerSecretScanningNonProviderPatternsStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let text = crate::support::Text::deserialize(deserializer)?;
-        match text.as_str() {
-            "enabled" => Ok(Self::Enabled),
-            "disabled" => Ok(Self::Disabled),
-            _ => Ok(Self::Unknown(text.into_unknown())),
-        }
-    }
-}
+///
+///The same type as [`SecurityAndAnalysisInnerCodeSecurityStatus`]: the schemas are identical.
+pub type SecurityAndAnalysisInnerSecretScanningNonProviderPatternsStatus = SecurityAndAnalysisInnerCodeSecurityStatus;
 ///`SecurityAndAnalysisInnerSecretScanningPushProtection`
-#[non_exhaustive]
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-pub struct SecurityAndAnalysisInnerSecretScanningPushProtection {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<
-        SecurityAndAnalysisInnerSecretScanningPushProtectionStatus,
-    >,
-}
+///
+///The same type as [`SecurityAndAnalysisInnerCodeSecurity`]: the schemas are identical.
+pub type SecurityAndAnalysisInnerSecretScanningPushProtection = SecurityAndAnalysisInnerCodeSecurity;
 ///`SecurityAndAnalysisInnerSecretScanningPushProtectionStatus`
 ///
 ///Responses carry this enum, and GitHub adds values without waiting for a new description: a value not listed here comes back as [`Self::Unknown`], which serializes as it came.
-#[non_exhaustive]
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum SecurityAndAnalysisInnerSecretScanningPushProtectionStatus {
-    ///`enabled`
-    Enabled,
-    ///`disabled`
-    Disabled,
-    ///A value the API description does not list, kept as received.
-    Unknown(crate::UnknownValue),
-}
-impl SecurityAndAnalysisInnerSecretScanningPushProtectionStatus {
-    /// The value as it is sent and received.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for SecurityAndAnalysisInnerSecretScanningPushProtectionStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for SecurityAndAnalysisInnerSecretScanningPushProtectionStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "enabled" => Ok(Self::Enabled),
-            "disabled" => Ok(Self::Disabled),
-            _ => Err(format!("`{value}` is not one of `enabled`, `disabled`").into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str>
-for SecurityAndAnalysisInnerSecretScanningPushProtectionStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<&::std::string::String>
-for SecurityAndAnalysisInnerSecretScanningPushProtectionStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for SecurityAndAnalysisInnerSecretScanningPushProtectionStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::serde::Serialize for SecurityAndAnalysisInnerSecretScanningPushProtectionStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for SecurityAndAnalysisInnerSecretScanningPushProtectionStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let text = crate::support::Text::deserialize(deserializer)?;
-        match text.as_str() {
-            "enabled" => Ok(Self::Enabled),
-            "disabled" => Ok(Self::Disabled),
-            _ => Ok(Self::Unknown(text.into_unknown())),
-        }
-    }
-}
+///
+///The same type as [`SecurityAndAnalysisInnerCodeSecurityStatus`]: the schemas are identical.
+pub type SecurityAndAnalysisInnerSecretScanningPushProtectionStatus = SecurityAndAnalysisInnerCodeSecurityStatus;
 ///`SecurityAndAnalysisInnerSecretScanningStatus`
 ///
 ///Responses carry this enum, and GitHub adds values without waiting for a new description: a value not listed here comes back as [`Self::Unknown`], which serializes as it came.
-#[non_exhaustive]
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum SecurityAndAnalysisInnerSecretScanningStatus {
-    ///`enabled`
-    Enabled,
-    ///`disabled`
-    Disabled,
-    ///A value the API description does not list, kept as received.
-    Unknown(crate::UnknownValue),
-}
-impl SecurityAndAnalysisInnerSecretScanningStatus {
-    /// The value as it is sent and received.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for SecurityAndAnalysisInnerSecretScanningStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for SecurityAndAnalysisInnerSecretScanningStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "enabled" => Ok(Self::Enabled),
-            "disabled" => Ok(Self::Disabled),
-            _ => Err(format!("`{value}` is not one of `enabled`, `disabled`").into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for SecurityAndAnalysisInnerSecretScanningStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<&::std::string::String>
-for SecurityAndAnalysisInnerSecretScanningStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for SecurityAndAnalysisInnerSecretScanningStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::serde::Serialize for SecurityAndAnalysisInnerSecretScanningStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SecurityAndAnalysisInnerSecretScanningStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let text = crate::support::Text::deserialize(deserializer)?;
-        match text.as_str() {
-            "enabled" => Ok(Self::Enabled),
-            "disabled" => Ok(Self::Disabled),
-            _ => Ok(Self::Unknown(text.into_unknown())),
-        }
-    }
-}
+///
+///The same type as [`SecurityAndAnalysisInnerCodeSecurityStatus`]: the schemas are identical.
+pub type SecurityAndAnalysisInnerSecretScanningStatus = SecurityAndAnalysisInnerCodeSecurityStatus;
 ///A GitHub user.
 #[non_exhaustive]
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]

@@ -36,11 +36,11 @@ use std::hash::{BuildHasher, Hasher};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use axum::extract::{FromRequestParts, RawPathParams, Request};
+use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
-use crate::runtime::{FromRawRequest, error_response_with, operation_path};
+use crate::runtime::{FromRawRequest, error_response_with, operation_path, path_parameters};
 
 /// The API versions [`crate::RouterConfig::default`] serves (`X-GitHub-Api-Version`).
 pub const DEFAULT_API_VERSIONS: [&str; 2] = ["2022-11-28", "2026-03-10"];
@@ -121,19 +121,24 @@ pub struct Requirements {
     pub owner_parameter: Option<&'static str>,
     /// The path parameter naming the repository (`repo`), if any.
     pub repository_parameter: Option<&'static str>,
+    /// `fine_grained` as GitHub's `X-Accepted-GitHub-Permissions` writes it: `,` joins a set,
+    /// `; ` separates alternatives (`artifact_metadata=write; contents=write`). Written by the
+    /// generator, so that no request pays for formatting it.
+    pub x_accepted_github_permissions: &'static str,
+    /// `classic_scopes` as GitHub's `X-Accepted-OAuth-Scopes` writes them: `admin:org, repo`.
+    pub x_accepted_oauth_scopes: &'static str,
 }
 
 impl Requirements {
-    /// The fine-grained alternatives as GitHub's `X-Accepted-GitHub-Permissions` writes them:
-    /// `,` joins a set, `; ` separates alternatives (`artifact_metadata=write; contents=write`).
-    pub fn accepted_permissions(&self) -> String {
-        let sets = self.fine_grained.unwrap_or_default();
-        sets.iter().map(|set| set.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")).collect::<Vec<_>>().join("; ")
+    /// The fine-grained alternatives as GitHub's `X-Accepted-GitHub-Permissions` writes them
+    /// (see [`Requirements::x_accepted_github_permissions`]).
+    pub fn accepted_permissions(&self) -> &'static str {
+        self.x_accepted_github_permissions
     }
 
     /// The classic scopes as GitHub's `X-Accepted-OAuth-Scopes` writes them: `admin:org, repo`.
-    pub fn accepted_oauth_scopes(&self) -> String {
-        self.classic_scopes.unwrap_or_default().join(", ")
+    pub fn accepted_oauth_scopes(&self) -> &'static str {
+        self.x_accepted_oauth_scopes
     }
 }
 
@@ -517,7 +522,7 @@ impl<A: Send + Sync, U: Authenticator> Served<A, U> {
     /// Steps 1 to 4 of the module's list for a request to `operation` (whose input is `I`): the
     /// caller's context, the request to read the input from, and the headers of the answer; or
     /// the refusal, ready to send.
-    pub(crate) async fn admit<I: FromRawRequest>(&self, operation: &'static Requirements, request: Request) -> Result<(RequestContext<U::Principal>, Request, Answer), Response> {
+    pub(crate) async fn admit<I: FromRawRequest>(&self, operation: &'static Requirements, request: Request) -> Result<Admitted<U::Principal>, Response> {
         let request_id = RequestId::new();
         let mut answer = Answer::new(&request_id);
         if let Some(version) = request.headers().get(API_VERSION)
@@ -528,11 +533,14 @@ impl<A: Send + Sync, U: Authenticator> Served<A, U> {
             return Err(answer.refuse(operation, StatusCode::BAD_REQUEST, &message));
         }
         let (mut parts, body) = request.into_parts();
-        // The operation's own path parameters: for the owner and repository checks, and to tell
-        // a URL its route matched but its path does not (`{base}...{head}`) before anything else.
-        let path: Vec<(String, String)> = match RawPathParams::from_request_parts(&mut parts, &()).await {
-            Ok(params) => params.iter().map(|(name, value)| (name.to_owned(), value.to_owned())).collect(),
-            Err(_) => Vec::new(),
+        // The operation's own path parameters, read once: for the owner and repository checks,
+        // to tell a URL its route matched but its path does not (`{base}...{head}`) before
+        // anything else, and for `read` after admission.
+        // A parameter that is not UTF-8 is refused once the caller is admitted, as `read`
+        // refuses a bad input: an unauthenticated request learns nothing about its URL.
+        let (path, unreadable_path) = match path_parameters(&mut parts).await {
+            Ok(path) => (path, None),
+            Err(rejection) => (Vec::new(), Some(rejection)),
         };
         let path = match I::PATH {
             Some(pieces) => match operation_path(pieces, path) {
@@ -556,12 +564,12 @@ impl<A: Send + Sync, U: Authenticator> Served<A, U> {
             TokenKind::Classic => {
                 insert(&mut answer.headers, HeaderName::from_static("x-oauth-scopes"), &grants.scopes.iter().map(String::as_str).collect::<Vec<_>>().join(", "));
                 if operation.classic_scopes.is_some() {
-                    insert(&mut answer.headers, HeaderName::from_static("x-accepted-oauth-scopes"), &operation.accepted_oauth_scopes());
+                    answer.headers.insert(HeaderName::from_static("x-accepted-oauth-scopes"), static_value(operation.x_accepted_oauth_scopes));
                 }
             }
             TokenKind::FineGrained | TokenKind::App => {
                 if operation.fine_grained.is_some() {
-                    insert(&mut answer.headers, HeaderName::from_static("x-accepted-github-permissions"), &operation.accepted_permissions());
+                    answer.headers.insert(HeaderName::from_static("x-accepted-github-permissions"), static_value(operation.x_accepted_github_permissions));
                 }
             }
         }
@@ -574,9 +582,28 @@ impl<A: Send + Sync, U: Authenticator> Served<A, U> {
         if let Some(message) = grants.refusal(operation) {
             return Err(answer.refuse(operation, StatusCode::FORBIDDEN, message));
         }
-        let headers = parts.headers.clone();
-        Ok((RequestContext::new(caller, headers, request_id, operation), Request::from_parts(parts, body), answer))
+        if let Some(rejection) = unreadable_path {
+            return Err(answer.finish(rejection.into_response()));
+        }
+        // The headers move into the context once `read` is done with them (no copy).
+        let context = RequestContext::new(caller, HeaderMap::new(), request_id, operation);
+        Ok(Admitted { context, request: Request::from_parts(parts, body), path, answer })
     }
+}
+
+/// An admitted request: the caller's context (its headers are put in by `read`), the request,
+/// its path parameters as the operation names them, and the headers every answer carries.
+pub(crate) struct Admitted<P> {
+    pub(crate) context: RequestContext<P>,
+    pub(crate) request: Request,
+    pub(crate) path: Vec<(String, String)>,
+    pub(crate) answer: Answer,
+}
+
+/// A header value the generator wrote (`Requirements`' header texts), without a copy.
+fn static_value(text: &'static str) -> HeaderValue {
+    // `from_static` panics on a byte a header may not hold; the generator writes visible ASCII.
+    if text.bytes().all(|byte| (0x20..0x7f).contains(&byte)) { HeaderValue::from_static(text) } else { HeaderValue::from_static("") }
 }
 
 #[cfg(test)]
@@ -596,6 +623,8 @@ mod tests {
         classic_scopes_condition: None,
         owner_parameter: Some("org"),
         repository_parameter: None,
+        x_accepted_github_permissions: "metadata=read,organization_dependabot_secrets=write; contents=write",
+        x_accepted_oauth_scopes: "admin:org",
     };
 
     #[test]
@@ -609,7 +638,6 @@ mod tests {
         assert_eq!(Grants::app("o", [("contents", Access::Admin)]).refusal(&OPERATION), None, "admin includes write");
         assert_eq!(Grants::classic(["repo"]).refusal(&OPERATION), Some("Resource not accessible by personal access token"));
         assert_eq!(Grants::classic(["repo", "admin:org"]).refusal(&OPERATION), None);
-        assert_eq!(OPERATION.accepted_permissions(), "metadata=read,organization_dependabot_secrets=write; contents=write");
     }
 
     #[test]

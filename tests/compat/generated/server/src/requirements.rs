@@ -25,6 +25,8 @@ pub const DEPENDABOT_ADD_SELECTED_REPO_TO_ORG_SECRET: Requirements = Requirement
     classic_scopes_condition: None,
     owner_parameter: Some("org"),
     repository_parameter: None,
+    x_accepted_github_permissions: "metadata=read,organization_dependabot_secrets=write",
+    x_accepted_oauth_scopes: "admin:org",
 };
 ///Who may call `PUT /orgs/{org}/dependabot/secrets/{secret_name}` (`dependabot/create-or-update-org-secret`): fine-grained/app organization_dependabot_secrets=write; classic admin:org.
 pub const DEPENDABOT_CREATE_OR_UPDATE_ORG_SECRET: Requirements = Requirements {
@@ -46,6 +48,8 @@ pub const DEPENDABOT_CREATE_OR_UPDATE_ORG_SECRET: Requirements = Requirements {
     classic_scopes_condition: None,
     owner_parameter: Some("org"),
     repository_parameter: None,
+    x_accepted_github_permissions: "organization_dependabot_secrets=write",
+    x_accepted_oauth_scopes: "admin:org",
 };
 ///Who may call `PUT /repos/{owner}/{repo}/dependabot/secrets/{secret_name}` (`dependabot/create-or-update-repo-secret`): fine-grained/app dependabot_secrets=write; classic repo.
 pub const DEPENDABOT_CREATE_OR_UPDATE_REPO_SECRET: Requirements = Requirements {
@@ -67,6 +71,8 @@ pub const DEPENDABOT_CREATE_OR_UPDATE_REPO_SECRET: Requirements = Requirements {
     classic_scopes_condition: None,
     owner_parameter: Some("owner"),
     repository_parameter: Some("repo"),
+    x_accepted_github_permissions: "dependabot_secrets=write",
+    x_accepted_oauth_scopes: "repo",
 };
 ///Who may call `DELETE /orgs/{org}/dependabot/secrets/{secret_name}` (`dependabot/delete-org-secret`): fine-grained/app organization_dependabot_secrets=write; classic admin:org.
 pub const DEPENDABOT_DELETE_ORG_SECRET: Requirements = Requirements {
@@ -88,6 +94,8 @@ pub const DEPENDABOT_DELETE_ORG_SECRET: Requirements = Requirements {
     classic_scopes_condition: None,
     owner_parameter: Some("org"),
     repository_parameter: None,
+    x_accepted_github_permissions: "organization_dependabot_secrets=write",
+    x_accepted_oauth_scopes: "admin:org",
 };
 ///Who may call `DELETE /repos/{owner}/{repo}/dependabot/secrets/{secret_name}` (`dependabot/delete-repo-secret`): fine-grained/app dependabot_secrets=write; classic repo.
 pub const DEPENDABOT_DELETE_REPO_SECRET: Requirements = Requirements {
@@ -109,6 +117,8 @@ pub const DEPENDABOT_DELETE_REPO_SECRET: Requirements = Requirements {
     classic_scopes_condition: None,
     owner_parameter: Some("owner"),
     repository_parameter: Some("repo"),
+    x_accepted_github_permissions: "dependabot_secrets=write",
+    x_accepted_oauth_scopes: "repo",
 };
 ///Who may call `GET /orgs/{org}/dependabot/secrets/public-key` (`dependabot/get-org-public-key`): fine-grained/app organization_dependabot_secrets=read; classic admin:org.
 pub const DEPENDABOT_GET_ORG_PUBLIC_KEY: Requirements = Requirements {
@@ -130,6 +140,8 @@ pub const DEPENDABOT_GET_ORG_PUBLIC_KEY: Requirements = Requirements {
     classic_scopes_condition: None,
     owner_parameter: Some("org"),
     repository_parameter: None,
+    x_accepted_github_permissions: "organization_dependabot_secrets=read",
+    x_accepted_oauth_scopes: "admin:org",
 };
 ///Who may call `GET /orgs/{org}/dependabot/secrets/{secret_name}` (`dependabot/get-org-secret`): fine-grained/app organization_dependabot_secrets=read; classic admin:org.
 pub const DEPENDABOT_GET_ORG_SECRET: Requirements = Requirements {
@@ -151,6 +163,8 @@ pub const DEPENDABOT_GET_ORG_SECRET: Requirements = Requirements {
     classic_scopes_condition: None,
     owner_parameter: Some("org"),
     repository_parameter: None,
+    x_accepted_github_permissions: "organization_dependabot_secrets=read",
+    x_accepted_oauth_scopes: "admin:org",
 };
 ///Who may call `GET /repos/{owner}/{repo}/dependabot/secrets/public-key` (`dependabot/get-repo-public-key`): fine-grained/app dependabot_secrets=read; classic repo (if the repository is private).
 pub const DEPENDABOT_GET_REPO_PUBLIC_KEY: Requirements = Requirements {
@@ -172,6 +186,8 @@ pub const DEPENDABOT_GET_REPO_PUBLIC_KEY: Requirements = Requirements {
     classic_scopes_condition: Some("if the repository is private"),
     owner_parameter: Some("owner"),
     repository_parameter: Some("repo"),
+    x_accepted_github_permissions: "dependabot_secrets=read",
+    x_accepted_oauth_scopes: "repo",
 };
 ///Who may call `GET /repos/{owner}/{repo}/dependabot/secrets/{secret_name}` (`dependabot/get-repo-secret`): fine-grained/app dependabot_secrets=read; classic repo.
 pub const DEPENDABOT_GET_REPO_SECRET: Requirements = Requirements {
@@ -193,6 +209,8 @@ pub const DEPENDABOT_GET_REPO_SECRET: Requirements = Requirements {
     classic_scopes_condition: None,
     owner_parameter: Some("owner"),
     repository_parameter: Some("repo"),
+    x_accepted_github_permissions: "dependabot_secrets=read",
+    x_accepted_oauth_scopes: "repo",
 };
 ///Who may call `GET /orgs/{org}/dependabot/secrets` (`dependabot/list-org-secrets`): fine-grained/app organization_dependabot_secrets=read; classic admin:org.
 pub const DEPENDABOT_LIST_ORG_SECRETS: Requirements = Requirements {
@@ -214,6 +232,8 @@ pub const DEPENDABOT_LIST_ORG_SECRETS: Requirements = Requirements {
     classic_scopes_condition: None,
     owner_parameter: Some("org"),
     repository_parameter: None,
+    x_accepted_github_permissions: "organization_dependabot_secrets=read",
+    x_accepted_oauth_scopes: "admin:org",
 };
 ///Who may call `GET /repos/{owner}/{repo}/dependabot/secrets` (`dependabot/list-repo-secrets`): fine-grained/app dependabot_secrets=read; classic repo.
 pub const DEPENDABOT_LIST_REPO_SECRETS: Requirements = Requirements {
@@ -235,6 +255,8 @@ pub const DEPENDABOT_LIST_REPO_SECRETS: Requirements = Requirements {
     classic_scopes_condition: None,
     owner_parameter: Some("owner"),
     repository_parameter: Some("repo"),
+    x_accepted_github_permissions: "dependabot_secrets=read",
+    x_accepted_oauth_scopes: "repo",
 };
 ///Who may call `GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories` (`dependabot/list-selected-repos-for-org-secret`): fine-grained/app organization_dependabot_secrets=read; classic admin:org.
 pub const DEPENDABOT_LIST_SELECTED_REPOS_FOR_ORG_SECRET: Requirements = Requirements {
@@ -256,6 +278,8 @@ pub const DEPENDABOT_LIST_SELECTED_REPOS_FOR_ORG_SECRET: Requirements = Requirem
     classic_scopes_condition: None,
     owner_parameter: Some("org"),
     repository_parameter: None,
+    x_accepted_github_permissions: "organization_dependabot_secrets=read",
+    x_accepted_oauth_scopes: "admin:org",
 };
 ///Who may call `DELETE /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}` (`dependabot/remove-selected-repo-from-org-secret`): fine-grained/app metadata=read, organization_dependabot_secrets=write; classic admin:org.
 pub const DEPENDABOT_REMOVE_SELECTED_REPO_FROM_ORG_SECRET: Requirements = Requirements {
@@ -281,6 +305,8 @@ pub const DEPENDABOT_REMOVE_SELECTED_REPO_FROM_ORG_SECRET: Requirements = Requir
     classic_scopes_condition: None,
     owner_parameter: Some("org"),
     repository_parameter: None,
+    x_accepted_github_permissions: "metadata=read,organization_dependabot_secrets=write",
+    x_accepted_oauth_scopes: "admin:org",
 };
 ///Who may call `PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories` (`dependabot/set-selected-repos-for-org-secret`): fine-grained/app organization_dependabot_secrets=write; classic admin:org.
 pub const DEPENDABOT_SET_SELECTED_REPOS_FOR_ORG_SECRET: Requirements = Requirements {
@@ -302,6 +328,8 @@ pub const DEPENDABOT_SET_SELECTED_REPOS_FOR_ORG_SECRET: Requirements = Requireme
     classic_scopes_condition: None,
     owner_parameter: Some("org"),
     repository_parameter: None,
+    x_accepted_github_permissions: "organization_dependabot_secrets=write",
+    x_accepted_oauth_scopes: "admin:org",
 };
 ///Who may call `POST /repos/{owner}/{repo}/dependency-graph/snapshots` (`dependency-graph/create-repository-snapshot`): fine-grained/app contents=write; classic repo.
 pub const DEPENDENCY_GRAPH_CREATE_REPOSITORY_SNAPSHOT: Requirements = Requirements {
@@ -323,6 +351,8 @@ pub const DEPENDENCY_GRAPH_CREATE_REPOSITORY_SNAPSHOT: Requirements = Requiremen
     classic_scopes_condition: None,
     owner_parameter: Some("owner"),
     repository_parameter: Some("repo"),
+    x_accepted_github_permissions: "contents=write",
+    x_accepted_oauth_scopes: "repo",
 };
 ///Who may call `POST /orgs/{org}/artifacts/metadata/deployment-record` (`orgs/create-artifact-deployment-record`): fine-grained/app artifact_metadata=write | contents=write; classic (no scope named).
 pub const ORGS_CREATE_ARTIFACT_DEPLOYMENT_RECORD: Requirements = Requirements {
@@ -350,6 +380,8 @@ pub const ORGS_CREATE_ARTIFACT_DEPLOYMENT_RECORD: Requirements = Requirements {
     classic_scopes_condition: None,
     owner_parameter: Some("org"),
     repository_parameter: None,
+    x_accepted_github_permissions: "artifact_metadata=write; contents=write",
+    x_accepted_oauth_scopes: "",
 };
 ///Who may call `POST /orgs/{org}/artifacts/metadata/storage-record` (`orgs/create-artifact-storage-record`): fine-grained/app artifact_metadata=write | contents=write; classic (no scope named).
 pub const ORGS_CREATE_ARTIFACT_STORAGE_RECORD: Requirements = Requirements {
@@ -377,6 +409,8 @@ pub const ORGS_CREATE_ARTIFACT_STORAGE_RECORD: Requirements = Requirements {
     classic_scopes_condition: None,
     owner_parameter: Some("org"),
     repository_parameter: None,
+    x_accepted_github_permissions: "artifact_metadata=write; contents=write",
+    x_accepted_oauth_scopes: "",
 };
 ///Who may call `GET /orgs/{org}/artifacts/{subject_digest}/metadata/deployment-records` (`orgs/list-artifact-deployment-records`): fine-grained/app artifact_metadata=read | contents=read; classic (no scope named).
 pub const ORGS_LIST_ARTIFACT_DEPLOYMENT_RECORDS: Requirements = Requirements {
@@ -404,6 +438,8 @@ pub const ORGS_LIST_ARTIFACT_DEPLOYMENT_RECORDS: Requirements = Requirements {
     classic_scopes_condition: None,
     owner_parameter: Some("org"),
     repository_parameter: None,
+    x_accepted_github_permissions: "artifact_metadata=read; contents=read",
+    x_accepted_oauth_scopes: "",
 };
 ///Who may call `GET /orgs/{org}/artifacts/{subject_digest}/metadata/storage-records` (`orgs/list-artifact-storage-records`): fine-grained/app artifact_metadata=read | contents=read; classic (no scope named).
 pub const ORGS_LIST_ARTIFACT_STORAGE_RECORDS: Requirements = Requirements {
@@ -431,6 +467,8 @@ pub const ORGS_LIST_ARTIFACT_STORAGE_RECORDS: Requirements = Requirements {
     classic_scopes_condition: None,
     owner_parameter: Some("org"),
     repository_parameter: None,
+    x_accepted_github_permissions: "artifact_metadata=read; contents=read",
+    x_accepted_oauth_scopes: "",
 };
 ///Who may call `POST /orgs/{org}/artifacts/metadata/deployment-record/cluster/{cluster}` (`orgs/set-cluster-deployment-records`): fine-grained/app artifact_metadata=write | contents=write; classic (no scope named).
 pub const ORGS_SET_CLUSTER_DEPLOYMENT_RECORDS: Requirements = Requirements {
@@ -458,6 +496,8 @@ pub const ORGS_SET_CLUSTER_DEPLOYMENT_RECORDS: Requirements = Requirements {
     classic_scopes_condition: None,
     owner_parameter: Some("org"),
     repository_parameter: None,
+    x_accepted_github_permissions: "artifact_metadata=write; contents=write",
+    x_accepted_oauth_scopes: "",
 };
 /// Every operation's requirements, sorted by operationId.
 pub const ALL: &[&Requirements] = &[

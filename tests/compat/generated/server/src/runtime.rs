@@ -16,6 +16,7 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::RawPathParamsRejection;
 use axum::extract::{FromRequest, FromRequestParts, Query, RawPathParams, Request};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -508,15 +509,23 @@ pub(crate) trait FromRawRequest: Sized {
 
 /// Reads, checks and validates the input of an operation: `415`, `413`, `400` or `422` when
 /// something is wrong, in that order. The caller was admitted first (`crate::auth`).
-pub(crate) async fn read<I: FromRawRequest>(request: Request) -> Result<I, Rejection> {
+pub(crate) async fn read<I: FromRawRequest>(request: Request, path: Vec<(String, String)>, headers: &mut HeaderMap) -> Result<I, Rejection> {
     let typed_first = request.extensions().get::<RouterConfig>().is_none_or(|config| config.typed_first);
-    let mut raw = RawRequest::read(request, I::BODY, typed_first).await?;
-    if let Some(pieces) = I::PATH {
-        // A URL the route matched but the operation's path does not (no `...` in the segment
-        // of `{base}...{head}`) is not this operation's.
-        raw.path = operation_path(pieces, std::mem::take(&mut raw.path)).ok_or_else(|| Rejection::new(StatusCode::NOT_FOUND, "Not Found"))?;
+    let mut raw = RawRequest::read(request, path, I::BODY, typed_first).await?;
+    let input = I::from_raw(&mut raw);
+    // The request's headers go on to the implementation's context.
+    *headers = std::mem::take(&mut raw.headers);
+    input
+}
+
+/// The route's path parameters, in route order (none for a route without any).
+pub(crate) async fn path_parameters(parts: &mut Parts) -> Result<Vec<(String, String)>, Rejection> {
+    match RawPathParams::from_request_parts(parts, &()).await {
+        Ok(params) => Ok(params.iter().map(|(name, value)| (name.to_owned(), value.to_owned())).collect()),
+        Err(RawPathParamsRejection::InvalidUtf8InPathParam(rejection)) => Err(Rejection::new(StatusCode::BAD_REQUEST, rejection.body_text())),
+        // A route without parameters.
+        Err(_) => Ok(Vec::new()),
     }
-    I::from_raw(&mut raw)
 }
 
 /// Turns the implementation's answer into a response.
@@ -568,16 +577,10 @@ pub(crate) fn operation_path(pieces: &[&[Piece]], matched: Vec<(String, String)>
 }
 
 impl RawRequest {
-    async fn read(request: Request, body: BodyMode, typed_first_allowed: bool) -> Result<Self, Rejection> {
+    /// The request's parts as the operation reads them; `path` as admission read it (cut to
+    /// the operation's own parameters).
+    async fn read(request: Request, path: Vec<(String, String)>, body: BodyMode, typed_first_allowed: bool) -> Result<Self, Rejection> {
         let (mut parts, stream) = request.into_parts();
-        let path = match RawPathParams::from_request_parts(&mut parts, &()).await {
-            Ok(params) => params.iter().map(|(name, value)| (name.to_owned(), value.to_owned())).collect(),
-            Err(RawPathParamsRejection::InvalidUtf8InPathParam(rejection)) => {
-                return Err(Rejection::new(StatusCode::BAD_REQUEST, rejection.body_text()));
-            }
-            // A route without parameters.
-            Err(_) => Vec::new(),
-        };
         let query = match Query::<Vec<(String, String)>>::try_from_uri(&parts.uri) {
             Ok(Query(pairs)) => pairs,
             Err(_) => return Err(Rejection::new(StatusCode::BAD_REQUEST, "Invalid query string")),
