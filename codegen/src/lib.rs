@@ -155,7 +155,9 @@ pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagno
     // In pipeline order, so that a spec that fails in several places always reports the same.
     let (models, client, server) = (models?, client?, server?);
 
+    let conveniences = client.conveniences.file(|name| models.aliases.get(name).cloned().unwrap_or_else(|| name.to_owned()))?;
     let mut files = models.files;
+    files.insert("client/src/conveniences.rs".to_owned(), header.rust_file("client conveniences", conveniences)?);
     files.extend(client.files);
     files.extend(server.files);
     let views = settings.snapshot_views.then_some(SnapshotViews {
@@ -241,6 +243,8 @@ struct Job<'a> {
 /// The models crate's files, and what the rest of the output needs from it.
 struct ModelsCrate {
     files: BTreeMap<String, String>,
+    /// Model types that are aliases of another (`models::dedup`): copy -> canonical type.
+    aliases: BTreeMap<String, String>,
     type_count: usize,
     model_code: BTreeMap<String, String>,
 }
@@ -248,6 +252,8 @@ struct ModelsCrate {
 /// The client crate's files, and what the rest of the output needs from it.
 struct ClientCrate {
     files: BTreeMap<String, String>,
+    /// Formatted once the models are known: its `SealingKey` impls need their aliases.
+    conveniences: client::conveniences::Conveniences,
     multi_status_operations: BTreeSet<String>,
     operation_code: BTreeMap<String, String>,
 }
@@ -279,6 +285,7 @@ impl Job<'_> {
         files.insert("models/src/types/builder.rs".to_owned(), header.rust_source(&models.builders));
         Ok(ModelsCrate {
             files,
+            aliases: models.aliases.clone(),
             type_count: models.type_names.len(),
             model_code: if self.views { model_views(&models) } else { BTreeMap::new() },
         })
@@ -289,18 +296,16 @@ impl Job<'_> {
         let client = client::generate(self.file, self.normalized, api, &names.models_ident())?;
         let progenitor_rs = header.rust_source(&prettyplease::unparse(&client.progenitor));
         let multi_status_rs = header.rust_file("multi-status client methods", client.multi_status.clone())?;
-        let conveniences_rs = header.rust_file("client conveniences", client.conveniences.tokens.clone())?;
         let uses_sealing = client.conveniences.uses_sealing;
         let needs = output::crates::ClientNeeds {
             sealing: uses_sealing,
-            chrono: [&progenitor_rs, &multi_status_rs, &conveniences_rs].iter().any(|code| code.contains("chrono::")),
+            chrono: [&progenitor_rs, &multi_status_rs].iter().any(|code| code.contains("chrono::")) || client.conveniences.mentions("chrono::"),
         };
         let mut files = BTreeMap::new();
         files.insert("client/Cargo.toml".to_owned(), output::crates::client_manifest(header, names, &self.versions.client, &api.title, needs));
         files.insert("client/src/lib.rs".to_owned(), output::crates::client_lib(header, names, &api.title, &api.version, uses_sealing));
         files.insert("client/src/progenitor.rs".to_owned(), progenitor_rs);
         files.insert("client/src/multi_status.rs".to_owned(), multi_status_rs);
-        files.insert("client/src/conveniences.rs".to_owned(), conveniences_rs);
         let runtime: Vec<(&str, &str)> = client::RUNTIME
             .into_iter()
             .chain(uses_sealing.then_some(client::SEALING_RUNTIME))
@@ -315,6 +320,7 @@ impl Job<'_> {
             files,
             operation_code: if self.views { client_views(api, &client) } else { BTreeMap::new() },
             multi_status_operations: client.multi_status_operations,
+            conveniences: client.conveniences,
         })
     }
 
@@ -371,7 +377,7 @@ fn client_views(api: &ir::Api, client: &client::ClientCode) -> BTreeMap<String, 
     if let Some(parsed) = &multi_status_file {
         methods.extend(output::snippets::client_methods(parsed));
     }
-    if let Ok(parsed) = syn::parse2::<syn::File>(client.conveniences.tokens.clone()) {
+    if let Ok(parsed) = client.conveniences.file(str::to_owned).and_then(|tokens| syn::parse2::<syn::File>(tokens).map_err(|_| Diagnostics(Vec::new()))) {
         methods.extend(output::snippets::client_methods(&parsed));
     }
     let enums = multi_status_file.as_ref().map(output::snippets::by_type).unwrap_or_default();

@@ -14,14 +14,19 @@ use quote::{format_ident, quote};
 
 use super::multi_status::{method_parameters, single_error_type, url_expression};
 use crate::ir::annotate::{plaintext_method, sealing_key_of, stream_method};
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::ir::{Api, Operation, Pagination, ParameterLocation, rust_types};
 use crate::spec::naming::fn_name;
 use crate::spec::openapi::ref_name;
 
 /// The generated `conveniences.rs` of the client, and whether it needs the sealing runtime.
 pub struct Conveniences {
-    /// The file's code.
-    pub tokens: TokenStream,
+    /// The methods' code (text: a token stream cannot move between the generator threads).
+    methods: Vec<String>,
+    /// The models that are public keys, each to get a `SealingKey` impl.
+    keys: BTreeSet<String>,
+    /// The models crate.
+    krate: String,
     /// Whether any secret-writing method was generated.
     pub uses_sealing: bool,
 }
@@ -34,7 +39,6 @@ fn key_model(key_operation: &Operation) -> Option<&str> {
 
 /// Generates the conveniences of every operation of `api`, whose models live in `models_crate`.
 pub fn generate(api: &Api, models_crate: &str) -> Conveniences {
-    let krate = format_ident!("{}", models_crate);
     let mut methods = Vec::new();
     let mut keys = BTreeSet::new();
     for operation in &api.operations {
@@ -48,48 +52,69 @@ pub fn generate(api: &Api, models_crate: &str) -> Conveniences {
         }
     }
     let uses_sealing = !keys.is_empty();
-    let key_impls = keys.iter().map(|model| {
-        let ident = format_ident!("{}", model);
-        quote! {
-            impl crate::SealingKey for ::#krate::#ident {
-                fn key_id(&self) -> &str {
-                    &self.key_id
-                }
-                fn public_key_base64(&self) -> &str {
-                    &self.key
+    Conveniences { methods: methods.iter().map(ToString::to_string).collect(), keys, krate: models_crate.to_owned(), uses_sealing }
+}
+
+impl Conveniences {
+    /// Whether the methods' code mentions `text` (`chrono::`, for the manifest).
+    pub fn mentions(&self, text: &str) -> bool {
+        self.methods.iter().any(|method| method.replace(' ', "").contains(text))
+    }
+
+    /// The file's code. `canonical` names the type a model name stands for (a model that is a
+    /// copy of another is an alias of it, `models::dedup`), so that two keys of one type get
+    /// one `SealingKey` impl.
+    pub fn file(&self, canonical: impl Fn(&str) -> String) -> Result<TokenStream, Diagnostics> {
+        let krate = format_ident!("{}", self.krate);
+        let keys: BTreeSet<String> = self.keys.iter().map(|key| canonical(key)).collect();
+        let key_impls = keys.iter().map(|model| {
+            let ident = format_ident!("{}", model);
+            quote! {
+                impl crate::SealingKey for ::#krate::#ident {
+                    fn key_id(&self) -> &str {
+                        &self.key_id
+                    }
+                    fn public_key_base64(&self) -> &str {
+                        &self.key
+                    }
                 }
             }
-        }
-    });
-    let imports = if uses_sealing {
-        quote! { use crate::{Client, Error, ItemStream, SecretValue, SecretWrite, seal_secret}; }
-    } else {
-        quote! { use crate::{Client, ItemStream}; }
-    };
-    let imports = quote! {
-        #imports
-        use progenitor_client::encode_path;
-    };
-    let tokens = if methods.is_empty() {
-        quote! {
-            //! Methods built on the generated ones: none for this spec (no paginated lists with
-            //! a `Link` header, no secret writes).
-        }
-    } else {
-        quote! {
-            //! Methods built on the generated ones: item streams over paginated lists, and
-            //! secret writes that take the plaintext and seal it.
-            #[allow(unused_imports)]
+        });
+        let imports = if self.uses_sealing {
+            quote! { use crate::{Client, Error, ItemStream, SecretValue, SecretWrite, seal_secret}; }
+        } else {
+            quote! { use crate::{Client, ItemStream}; }
+        };
+        let imports = quote! {
             #imports
-
-            #(#key_impls)*
-
-            impl Client {
-                #(#methods)*
+            use progenitor_client::encode_path;
+        };
+        let methods = self
+            .methods
+            .iter()
+            .map(|method| method.parse::<TokenStream>())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|error| Diagnostics::one(Diagnostic::new("(generated code)", "#", format!("a generated client convenience does not read back as tokens: {error}"), "this is a bug in the code generator; please report it with the spec")))?;
+        Ok(if methods.is_empty() {
+            quote! {
+                //! Methods built on the generated ones: none for this spec (no paginated lists with
+                //! a `Link` header, no secret writes).
             }
-        }
-    };
-    Conveniences { tokens, uses_sealing }
+        } else {
+            quote! {
+                //! Methods built on the generated ones: item streams over paginated lists, and
+                //! secret writes that take the plaintext and seal it.
+                #[allow(unused_imports)]
+                #imports
+
+                #(#key_impls)*
+
+                impl Client {
+                    #(#methods)*
+                }
+            }
+        })
+    }
 }
 
 /// `<method>_stream`: the operation's arguments without `page`, yielding each item.

@@ -17,7 +17,8 @@
 //! clients read lose `deny_unknown_fields`), so an open and a closed enum with the same values
 //! stay two types.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write;
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::{format_ident, quote};
@@ -64,29 +65,51 @@ pub fn merge(items: Vec<Item>) -> Merged {
 }
 
 /// Copy -> canonical type, for every type that has a copy with another name.
-fn find_copies<'a>(items: &[Item], groups: &'a BTreeMap<String, Vec<usize>>) -> BTreeMap<String, String> {
-    let names: BTreeSet<&'a str> = groups.keys().map(String::as_str).collect();
-    let mut canonical: HashMap<&'a str, &'a str> = names.iter().map(|name| (*name, *name)).collect();
-    loop {
-        let mut by_key: HashMap<String, Vec<&'a str>> = HashMap::new();
-        for (name, indices) in groups {
-            let mut key = String::new();
+///
+/// Each type's tokens are read once into [`Piece`]s; a round then only rewrites the names in
+/// them, so that the rounds cost little next to the one walk over the tokens.
+fn find_copies(items: &[Item], groups: &BTreeMap<String, Vec<usize>>) -> BTreeMap<String, String> {
+    let names: Vec<&str> = groups.keys().map(String::as_str).collect();
+    let index_of: HashMap<&str, u32> = names.iter().enumerate().map(|(index, name)| (*name, index as u32)).collect();
+    let mut texts = Texts::default();
+    let pieces: Vec<Vec<Piece>> = groups
+        .iter()
+        .map(|(name, indices)| {
+            let mut pieces = Vec::new();
             for index in indices {
-                write_key(&items[*index].tokens, name, &canonical, &mut key);
-                key.push('\n');
+                read_pieces(&items[*index].tokens, name, &index_of, &mut texts, &mut pieces);
+                pieces.push(Piece::Text(u32::MAX));
             }
-            by_key.entry(key).or_default().push(name.as_str());
+            pieces
+        })
+        .collect();
+
+    // By index into `names`; the order that picks the canonical type of a set.
+    let rank = |index: u32| (names[index as usize].len(), names[index as usize]);
+    let mut canonical: Vec<u32> = (0..names.len() as u32).collect();
+    loop {
+        let mut by_key: HashMap<Vec<u32>, Vec<u32>> = HashMap::new();
+        for (index, pieces) in pieces.iter().enumerate() {
+            // Texts are even, names odd (their canonical type's index), the type itself 1.
+            let key: Vec<u32> = pieces
+                .iter()
+                .map(|piece| match piece {
+                    Piece::Text(id) => id.wrapping_mul(2),
+                    Piece::Own => 1,
+                    Piece::Name(other) => canonical[*other as usize] * 2 + 3,
+                })
+                .collect();
+            by_key.entry(key).or_default().push(index as u32);
         }
         let mut changed = false;
-        for members in by_key.values() {
-            let Some(chosen) = members.iter().copied().min_by(|a, b| (a.len(), *a).cmp(&(b.len(), *b))) else { continue };
+        for members in by_key.values().filter(|members| members.len() > 1) {
+            let Some(chosen) = members.iter().copied().min_by_key(|member| rank(*member)) else { continue };
             for member in members {
                 // Membership only grows from round to round, so the canonical type of a set
                 // only gets shorter: compare with the one already chosen.
-                let current = canonical[member];
-                let best = if (chosen.len(), chosen) < (current.len(), current) { chosen } else { current };
-                if best != current {
-                    canonical.insert(member, best);
+                let current = canonical[*member as usize];
+                if rank(chosen) < rank(current) {
+                    canonical[*member as usize] = chosen;
                     changed = true;
                 }
             }
@@ -95,22 +118,31 @@ fn find_copies<'a>(items: &[Item], groups: &'a BTreeMap<String, Vec<usize>>) -> 
             break;
         }
     }
-    names.iter().filter_map(|name| Some((name.to_string(), resolve(&canonical, name)?.to_owned()))).collect()
+    (0..names.len())
+        .filter_map(|index| {
+            // Follow chains: a type whose chosen canonical type was merged into another later.
+            let mut current = index;
+            while canonical[current] as usize != current {
+                current = canonical[current] as usize;
+            }
+            (current != index).then(|| (names[index].to_owned(), names[current].to_owned()))
+        })
+        .collect()
 }
 
-/// The canonical type of `name`, following chains (a type whose chosen canonical type was
-/// itself merged into another later); `None` when `name` is canonical.
-fn resolve<'a>(canonical: &HashMap<&'a str, &'a str>, name: &'a str) -> Option<&'a str> {
-    let mut current = name;
-    while let Some(next) = canonical.get(current).filter(|next| **next != current) {
-        current = next;
-    }
-    (current != name).then_some(current)
+/// A token of a type's code, as [`find_copies`] compares them.
+enum Piece {
+    /// Any token but a type name, by its interned text (`u32::MAX` ends an item).
+    Text(u32),
+    /// The type's own name.
+    Own,
+    /// Another type's name, by index.
+    Name(u32),
 }
 
-/// The item's tokens as a comparison key: doc comments left out, `own` as `Self`, every type
-/// name as its current canonical type.
-fn write_key(tokens: &[TokenTree], own: &str, canonical: &HashMap<&str, &str>, key: &mut String) {
+/// The item's tokens as pieces: doc comments left out, `own` as [`Piece::Own`], every type
+/// name as [`Piece::Name`].
+fn read_pieces(tokens: &[TokenTree], own: &str, names: &HashMap<&str, u32>, texts: &mut Texts, out: &mut Vec<Piece>) {
     let mut index = 0;
     while index < tokens.len() {
         match &tokens[index] {
@@ -119,30 +151,71 @@ fn write_key(tokens: &[TokenTree], own: &str, canonical: &HashMap<&str, &str>, k
                 continue;
             }
             TokenTree::Ident(ident) => {
-                let text = ident.to_string();
-                if text == own {
-                    key.push_str("Self");
+                texts.buffer.clear();
+                let _ = write!(texts.buffer, "{ident}");
+                let name = texts.buffer.as_str();
+                if name == own {
+                    out.push(Piece::Own);
+                } else if let Some(other) = names.get(name) {
+                    out.push(Piece::Name(*other));
                 } else {
-                    key.push_str(canonical.get(text.as_str()).copied().unwrap_or(&text));
+                    out.push(texts.buffered());
                 }
             }
             TokenTree::Group(group) => {
                 let (open, close) = match group.delimiter() {
-                    Delimiter::Parenthesis => ('(', ')'),
-                    Delimiter::Brace => ('{', '}'),
-                    Delimiter::Bracket => ('[', ']'),
-                    Delimiter::None => (' ', ' '),
+                    Delimiter::Parenthesis => ("(", ")"),
+                    Delimiter::Brace => ("{", "}"),
+                    Delimiter::Bracket => ("[", "]"),
+                    Delimiter::None => ("\u{2}", "\u{3}"),
                 };
-                key.push(open);
+                out.push(texts.piece(open));
                 let inner: Vec<TokenTree> = group.stream().into_iter().collect();
-                write_key(&inner, own, canonical, key);
-                key.push(close);
+                read_pieces(&inner, own, names, texts, out);
+                out.push(texts.piece(close));
             }
-            TokenTree::Punct(p) => key.push(p.as_char()),
-            TokenTree::Literal(literal) => key.push_str(&literal.to_string()),
+            TokenTree::Punct(p) => {
+                // Joint punctuation (`::`, `->`) stays apart from a lone one.
+                texts.buffer.clear();
+                texts.buffer.push(p.as_char());
+                if p.spacing() == proc_macro2::Spacing::Joint {
+                    texts.buffer.push('j');
+                }
+                out.push(texts.buffered());
+            }
+            TokenTree::Literal(literal) => {
+                texts.buffer.clear();
+                let _ = write!(texts.buffer, "{literal}");
+                out.push(texts.buffered());
+            }
         }
-        key.push(' ');
         index += 1;
+    }
+}
+
+/// Interned token texts, and a buffer to write a token into without allocating.
+#[derive(Default)]
+struct Texts {
+    ids: HashMap<String, u32>,
+    buffer: String,
+}
+
+impl Texts {
+    fn piece(&mut self, text: &str) -> Piece {
+        if let Some(id) = self.ids.get(text) {
+            return Piece::Text(*id);
+        }
+        let id = self.ids.len() as u32;
+        self.ids.insert(text.to_owned(), id);
+        Piece::Text(id)
+    }
+
+    /// The piece of the text in `buffer`.
+    fn buffered(&mut self) -> Piece {
+        let text = std::mem::take(&mut self.buffer);
+        let piece = self.piece(&text);
+        self.buffer = text;
+        piece
     }
 }
 

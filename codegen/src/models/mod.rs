@@ -36,6 +36,9 @@ pub struct Models {
     pub type_names: BTreeSet<String>,
     /// The schemas that got a validating newtype in `constrained`.
     pub constrained_names: BTreeSet<String>,
+    /// The types that are copies of another (see `dedup`), each an alias of it: copy ->
+    /// canonical type.
+    pub aliases: std::collections::BTreeMap<String, String>,
 }
 
 /// The hand-written part of the models crate, emitted as `src/support.rs` with the header line.
@@ -138,6 +141,7 @@ pub fn generate(file: &str, spec: &Normalized, api: &Api) -> Result<Models, Diag
         },
         type_names,
         constrained_names,
+        aliases: rewritten.aliases,
     })
 }
 

@@ -28,6 +28,8 @@ pub struct Rewritten {
     pub types: TokenStream,
     /// The `builder` module's text (`types/builder.rs`).
     pub builders: String,
+    /// The types that are copies of another (see [`super::dedup`]): copy -> canonical type.
+    pub aliases: std::collections::BTreeMap<String, String>,
 }
 
 /// Rewrites typify's `types` as described above; `read` names the types clients read.
@@ -102,7 +104,7 @@ pub fn rewrite(types: TokenStream, read: &BTreeSet<String>) -> Rewritten {
         pub mod builder;
     });
     let builders = builders::file(&structs.iter().filter(|item| !merged.aliases.contains_key(&item.ident.to_string())).collect::<Vec<_>>(), &merged.aliases);
-    Rewritten { types: out, builders }
+    Rewritten { types: out, builders, aliases: merged.aliases }
 }
 
 /// Whether `item` is an `impl` that names the type `owner`.
