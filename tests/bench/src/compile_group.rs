@@ -8,7 +8,13 @@
 //! - clean: `cargo clean -p CRATE`, then `cargo build -p CRATE` (the crate itself, its
 //!   dependencies already built);
 //! - incremental: the modification time of one generated file of the crate is bumped, then
-//!   `cargo build -p CRATE`.
+//!   `cargo build -p CRATE`;
+//! - and the three together: `cargo clean` of the three, then one `cargo build` of the three
+//!   (the models first, then the client and the server side by side on the machine's cores).
+//!
+//! Each build runs in a child process (`bench child cargo`), which reports, besides the wall
+//! time, the peak resident memory of the largest process of the build (`getrusage`'s
+//! `RUSAGE_CHILDREN`, whose `ru_maxrss` is the largest of every descendant waited for: rustc).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -26,6 +32,12 @@ const CRATES: [(&str, &str, &str); 3] = [
     ("client", "github-client", "client/src/progenitor.rs"),
     ("server", "github-server", "server/src/router.rs"),
 ];
+
+/// The aims (the compile-time issue's): each pinned crate builds in 2 s, the whole description's
+/// three together in 2 minutes, and no rustc process needs more than 3 GiB.
+const PINNED_CRATE_SECONDS: f64 = 2.0;
+const WHOLE_SECONDS: f64 = 120.0;
+const PEAK_MIB: f64 = 3072.0;
 
 /// The longest a single `cargo` command may take before it is stopped.
 const CARGO_TIMEOUT: Duration = Duration::from_secs(40 * 60);
@@ -52,6 +64,8 @@ pub struct Target {
     /// Copy `generated/` instead of generating (the pinned spec's committed crates).
     pub copy_from: Option<PathBuf>,
     pub runs: usize,
+    /// Whether this is GitHub's whole description (its aims differ from the pinned crates').
+    pub whole: bool,
 }
 
 pub fn run(root: &Path, work_dir: &Path, targets: &[Target], figures: &mut Vec<Figure>) -> Result<()> {
@@ -82,23 +96,76 @@ pub fn run(root: &Path, work_dir: &Path, targets: &[Target], figures: &mut Vec<F
         let all: Vec<&str> = CRATES.iter().flat_map(|(_, package, _)| ["-p", *package]).collect();
         cargo(&dir, &target_dir, "build", &all)?;
 
+        let lines_note = format!("{lines} generated lines in the 3 crates; dev profile, deps prebuilt");
         for (short, package, touched) in CRATES {
-            let (mut clean, mut incremental) = (Vec::new(), Vec::new());
+            let (mut clean, mut memory, mut incremental) = (Vec::new(), Vec::new(), Vec::new());
             for index in 0..target.runs {
                 cargo(&dir, &target_dir, "clean", &["-p", package])?;
-                let seconds = cargo(&dir, &target_dir, "build", &["-p", package])?;
-                clean.push(seconds);
+                let build = measured_cargo(&dir, &target_dir, "build", &["-p", package])?;
+                clean.push(build.seconds);
+                memory.push(build.peak_mib);
                 touch(&dir.join(touched))?;
                 let again = cargo(&dir, &target_dir, "build", &["-p", package])?;
                 incremental.push(again);
-                eprintln!("compile/{label} {package} run {}/{}: clean {seconds:.1} s, incremental {again:.1} s", index + 1, target.runs);
+                eprintln!(
+                    "compile/{label} {package} run {}/{}: clean {:.1} s (peak {:.0} MiB), incremental {again:.1} s",
+                    index + 1,
+                    target.runs,
+                    build.seconds,
+                    build.peak_mib
+                );
             }
-            let lines_note = format!("{lines} generated lines in the 3 crates; dev profile, deps prebuilt");
-            figures.push(Figure::reported("compile", format!("{label}: {short} clean build"), "s", clean).with_note(lines_note));
+            let clean = Figure::reported("compile", format!("{label}: {short} clean build"), "s", clean).with_note(lines_note.clone());
+            figures.push(if target.whole { clean } else { clean.with_limit(PINNED_CRATE_SECONDS) });
+            figures.push(Figure::reported("compile", format!("{label}: {short} clean build, peak rustc memory"), "MiB", memory).with_limit(PEAK_MIB));
             figures.push(Figure::reported("compile", format!("{label}: {short} incremental (touch {touched})"), "s", incremental));
         }
+        let (mut together, mut memory) = (Vec::new(), Vec::new());
+        for index in 0..target.runs {
+            cargo(&dir, &target_dir, "clean", &all)?;
+            let build = measured_cargo(&dir, &target_dir, "build", &all)?;
+            eprintln!("compile/{label} the three crates together run {}/{}: {:.1} s (peak {:.0} MiB)", index + 1, target.runs, build.seconds, build.peak_mib);
+            together.push(build.seconds);
+            memory.push(build.peak_mib);
+        }
+        let together = Figure::reported("compile", format!("{label}: the three crates clean, one `cargo build`"), "s", together).with_note(lines_note);
+        figures.push(if target.whole { together.with_limit(WHOLE_SECONDS) } else { together });
+        figures.push(Figure::reported("compile", format!("{label}: the three crates clean, peak rustc memory"), "MiB", memory).with_limit(PEAK_MIB));
     }
     Ok(())
+}
+
+/// What a build took: wall time, and the peak memory of its largest process.
+struct Build {
+    seconds: f64,
+    peak_mib: f64,
+}
+
+/// [`cargo`] in a child process of its own, so that `RUSAGE_CHILDREN` covers this build only.
+fn measured_cargo(dir: &Path, target_dir: &Path, command: &str, args: &[&str]) -> Result<Build> {
+    let (dir, target_dir) = (dir.to_string_lossy(), target_dir.to_string_lossy());
+    let child_args: Vec<&str> = ["cargo", "--dir", &dir, "--target-dir", &target_dir, "--command", command].into_iter().chain(args.iter().copied()).collect();
+    let report = crate::child::run(&child_args)?;
+    Ok(Build { seconds: crate::child::number(&report, "seconds")?, peak_mib: crate::child::number(&report, "peak_rss_kib")? / 1024.0 })
+}
+
+/// `bench child cargo`: runs the build and reports its time and its largest process's peak.
+pub fn child_cargo(dir: &Path, target_dir: &Path, command: &str, args: &[String]) -> Result<Value> {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let seconds = cargo(dir, target_dir, command, &args)?;
+    Ok(json!({ "seconds": seconds, "peak_rss_kib": children_peak_rss_kib()? }))
+}
+
+/// The largest peak resident set size among this process's waited-for descendants, in KiB.
+fn children_peak_rss_kib() -> Result<f64> {
+    // SAFETY: `getrusage` only writes the `rusage` it is given, which lives on this stack.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let status = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    if status != 0 {
+        bail!("getrusage failed: {}", std::io::Error::last_os_error());
+    }
+    // Linux reports `ru_maxrss` in KiB.
+    Ok(usage.ru_maxrss as f64)
 }
 
 /// Copies the three crates (manifests and `src/`) of `generated` into `dir`; returns their line count.

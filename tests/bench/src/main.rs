@@ -78,6 +78,8 @@ enum ChildWork {
     Discover { #[arg(long)] spec: PathBuf, #[arg(long)] display: String, #[arg(long)] out: PathBuf },
     Stages { #[arg(long)] spec: PathBuf, #[arg(long)] display: String },
     WriteCrates { #[arg(long)] spec: PathBuf, #[arg(long)] display: String, #[arg(long)] out: PathBuf },
+    /// `cargo COMMAND --offline ARGS` in DIR, timed, with the peak memory of its largest process.
+    Cargo { #[arg(long)] dir: PathBuf, #[arg(long)] target_dir: PathBuf, #[arg(long)] command: String, #[arg(trailing_var_arg = true, allow_hyphen_values = true)] args: Vec<String> },
 }
 
 /// The repository root: the folder at or above the current directory that holds the pinned
@@ -113,6 +115,7 @@ fn run_child(work: ChildWork) -> Result<()> {
         ChildWork::Discover { spec, display, out } => codegen_group::child_discover(&spec, &display, &out)?,
         ChildWork::Stages { spec, display } => codegen_group::child_stages(&spec, &display)?,
         ChildWork::WriteCrates { spec, display, out } => compile_group::child_write_crates(&spec, &display, &out)?,
+        ChildWork::Cargo { dir, target_dir, command, args } => compile_group::child_cargo(&dir, &target_dir, &command, &args)?,
     };
     println!("{report}");
     Ok(())
@@ -231,9 +234,9 @@ fn run_group(group: Group, cli: &Cli, plan: &Plan, root: &Path, work_dir: &Path,
         }
         Group::Client => client_group::run(&client_group::Settings { runs: plan.runs, calls: plan.client_calls }, figures)?,
         Group::Compile => {
-            let mut targets = vec![compile_group::Target { spec: pinned.clone(), copy_from: Some(root.join("generated")), runs: if cli.quick { 1 } else { plan.runs.min(3) } }];
+            let mut targets = vec![compile_group::Target { spec: pinned.clone(), copy_from: Some(root.join("generated")), runs: if cli.quick { 1 } else { plan.runs.min(3) }, whole: false }];
             if plan.whole {
-                targets.push(compile_group::Target { spec: whole.clone(), copy_from: None, runs: 1 });
+                targets.push(compile_group::Target { spec: whole.clone(), copy_from: None, runs: 1, whole: true });
             }
             compile_group::run(root, work_dir, &targets, figures)?;
         }

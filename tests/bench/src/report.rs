@@ -39,6 +39,8 @@ pub struct Figure {
     pub aim: Option<f64>,
     /// True/false when there is an aim.
     pub aim_met: Option<bool>,
+    /// Whether `aim` limits the figure itself (in its unit) rather than the ratio.
+    pub aim_is_absolute: bool,
     pub note: String,
 }
 
@@ -56,12 +58,20 @@ impl Figure {
             }),
             _ => None,
         };
-        Self { group, name: name.into(), unit, better, ours, baseline: Some(baseline), ratio, aim, aim_met, note: String::new() }
+        Self { group, name: name.into(), unit, better, ours, baseline: Some(baseline), ratio, aim, aim_met, aim_is_absolute: false, note: String::new() }
     }
 
     /// A figure reported without a baseline.
     pub fn reported(group: &'static str, name: impl Into<String>, unit: &'static str, ours: Vec<f64>) -> Self {
-        Self { group, name: name.into(), unit, better: Better::Lower, ours: Sample::new(ours), baseline: None, ratio: None, aim: None, aim_met: None, note: String::new() }
+        Self { group, name: name.into(), unit, better: Better::Lower, ours: Sample::new(ours), baseline: None, ratio: None, aim: None, aim_met: None, aim_is_absolute: false, note: String::new() }
+    }
+
+    /// The same figure with an upper limit on its median, in its own unit (`≤ 120 s`).
+    pub fn with_limit(mut self, limit: f64) -> Self {
+        self.aim = Some(limit);
+        self.aim_met = Some(self.ours.median <= limit);
+        self.aim_is_absolute = true;
+        self
     }
 
     pub fn with_note(mut self, note: impl Into<String>) -> Self {
@@ -78,7 +88,11 @@ impl Figure {
                     Some(false) => " NOT met",
                     None => "",
                 };
-                format!("{sign} {aim:.2}{verdict}")
+                if self.aim_is_absolute {
+                    format!("{sign} {} {}{verdict}", format_value(aim), self.unit)
+                } else {
+                    format!("{sign} {aim:.2}{verdict}")
+                }
             }
             (None, _) => String::new(),
         }
