@@ -277,8 +277,8 @@ impl Job<'_> {
         let uses_chrono = types_rs.contains("::chrono::");
         let uses_regress = types_rs.contains("::regress::");
         let mut files = BTreeMap::new();
-        files.insert("models/Cargo.toml".to_owned(), output::crates::models_manifest(header, names, &self.versions.models, &api.title, uses_chrono, uses_regress));
-        files.insert("models/src/lib.rs".to_owned(), output::crates::models_lib(header, &api.title, &api.version, !models.constrained_names.is_empty(), uses_chrono));
+        files.insert("models/Cargo.toml".to_owned(), output::crates::models_manifest(header, names, &self.versions.models, &api.title, uses_chrono, uses_regress, models.gated));
+        files.insert("models/src/lib.rs".to_owned(), output::crates::models_lib(header, &api.title, &api.version, !models.constrained_names.is_empty(), uses_chrono, models.gated));
         files.insert("models/src/types.rs".to_owned(), types_rs);
         files.insert("models/src/constrained.rs".to_owned(), constrained_rs);
         files.insert("models/src/support.rs".to_owned(), header.rust_source(models::SUPPORT));

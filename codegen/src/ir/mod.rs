@@ -50,6 +50,10 @@ pub struct Model {
     /// declare, because GitHub adds both without waiting for a new description (see
     /// [`reach`]). A schema only requests use stays as strict as the spec.
     pub read_by_clients: bool,
+    /// Whether any operation's parameters, request body or responses can hold a value of this
+    /// schema. The others (GitHub's webhook payloads, mostly) are in the models crate behind
+    /// its `webhooks` feature (see [`reach`]).
+    pub used_by_operations: bool,
 }
 
 /// One operation.
@@ -233,6 +237,7 @@ pub fn build(spec: &Normalized) -> Api {
                     origin: spec.origins.get(name).cloned().unwrap_or_else(|| Origin::Component(name.clone())),
                     schema: schema.clone(),
                     read_by_clients: false,
+                    used_by_operations: false,
                 })
                 .collect()
         })
@@ -244,6 +249,7 @@ pub fn build(spec: &Normalized) -> Api {
         models,
     };
     reach::mark_read_by_clients(&mut api);
+    reach::mark_used_by_operations(&mut api);
     api
 }
 

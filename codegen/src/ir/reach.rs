@@ -25,6 +25,25 @@ pub(super) fn mark_read_by_clients(api: &mut Api) {
     }
 }
 
+/// Sets [`super::Model::used_by_operations`] on every model an operation's parameters, request
+/// body or responses reach.
+pub(super) fn mark_used_by_operations(api: &mut Api) {
+    let roots: Vec<&Value> = api
+        .operations
+        .iter()
+        .flat_map(|operation| {
+            let parameters = operation.parameters.iter().map(|parameter| &parameter.schema);
+            let body = operation.body.iter().map(|body| &body.schema);
+            let responses = operation.responses.iter().filter_map(|response| response.body.as_ref()?.schema.as_ref());
+            parameters.chain(body).chain(responses)
+        })
+        .collect();
+    let reached = models_reached(api, roots);
+    for model in &mut api.models {
+        model.used_by_operations = reached.contains(&model.name);
+    }
+}
+
 /// The names of the models that values of the schemas `roots` can hold, transitively.
 pub fn models_reached(api: &Api, roots: Vec<&Value>) -> BTreeSet<String> {
     let schemas: std::collections::BTreeMap<&str, &Value> = api.models.iter().map(|m| (m.name.as_str(), &m.schema)).collect();

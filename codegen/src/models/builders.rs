@@ -43,8 +43,10 @@ struct Field {
 
 /// The builders of `structs` (typify's, in their order): the text of `types/builder.rs`,
 /// without the header line. Structs without named fields get none. Each of the `aliases` (copy
-/// -> canonical type) gets an alias of its canonical type's builder, if it has one.
-pub fn file(structs: &[&syn::ItemStruct], aliases: &std::collections::BTreeMap<String, String>) -> String {
+/// -> canonical type) gets an alias of its canonical type's builder, if it has one. The
+/// builders of the types in `gated` are behind the `webhooks` feature, as the types are
+/// (`super::features`).
+pub fn file(structs: &[&syn::ItemStruct], aliases: &std::collections::BTreeMap<String, String>, gated: &std::collections::BTreeSet<String>) -> String {
     let mut out = String::from(
         "//! Builders of the structs of this crate: `Type::builder()` returns `builder::Type`, with one\n\
          //! setter per field (taking what converts into the field's type) and `build()`, which names\n\
@@ -54,34 +56,36 @@ pub fn file(structs: &[&syn::ItemStruct], aliases: &std::collections::BTreeMap<S
          use crate::support::{BuildProblems, Slot, slot};\n",
     );
     let mut built = std::collections::BTreeSet::new();
+    let cfg = |name: &str| if gated.contains(name) { "#[cfg(feature = \"webhooks\")]\n" } else { "" };
     for item in structs {
-        if let Some(code) = builder(item) {
+        if let Some(code) = builder(item, cfg(&item.ident.to_string())) {
             out.push_str(&code);
             built.insert(item.ident.to_string());
         }
     }
     for (copy, canonical) in aliases.iter().filter(|(_, canonical)| built.contains(*canonical)) {
-        let _ = writeln!(out, "/// Builds a [`{copy}`](super::{copy}), the same type as [`{canonical}`](super::{canonical}).\npub type {copy} = {canonical};");
+        let _ = writeln!(out, "/// Builds a [`{copy}`](super::{copy}), the same type as [`{canonical}`](super::{canonical}).\n{}pub type {copy} = {canonical};", cfg(copy));
     }
     out
 }
 
-/// The builder of one struct, and its `builder()` constructor.
-fn builder(item: &syn::ItemStruct) -> Option<String> {
+/// The builder of one struct, and its `builder()` constructor; `cfg` (an attribute line, or
+/// nothing) goes on each of its items.
+fn builder(item: &syn::ItemStruct, cfg: &str) -> Option<String> {
     let syn::Fields::Named(named) = &item.fields else { return None };
     let fields: Vec<Field> = named.named.iter().map(field).collect::<Option<_>>()?;
     let name = item.ident.to_string();
     let mut out = String::new();
     let _ = write!(
         out,
-        "impl super::{name} {{\n    /// A builder for a `{name}`, with every field unset.\n    pub fn builder() -> {name} {{\n        <{name} as Default>::default()\n    }}\n}}\n\
+        "{cfg}impl super::{name} {{\n    /// A builder for a `{name}`, with every field unset.\n    pub fn builder() -> {name} {{\n        <{name} as Default>::default()\n    }}\n}}\n\
          /// Builds a [`{name}`](super::{name}): one setter per field, taking what converts into the field's type, then [`build`](Self::build).\n\
-         #[derive(Clone, Debug, Default)]\n#[must_use]\npub struct {name} {{\n"
+         {cfg}#[derive(Clone, Debug, Default)]\n#[must_use]\npub struct {name} {{\n"
     );
     for field in &fields {
         let _ = writeln!(out, "    {}: Slot<{}>,", field.name, field.value_type);
     }
-    let _ = writeln!(out, "}}\nimpl {name} {{");
+    let _ = writeln!(out, "}}\n{cfg}impl {name} {{");
     for field in &fields {
         let what = match field.unset {
             Unset::Required => "required",
@@ -270,7 +274,7 @@ mod tests {
                 pub pair: (i64, [u8; 4]),
             }
         };
-        let code = builder(&item).unwrap();
+        let code = builder(&item, "").unwrap();
         for expected in [
             "    name: Slot<super::Name>,\n",
             "    cluster: Slot<super::Cluster>,\n",
@@ -294,7 +298,7 @@ mod tests {
                 pub default: bool,
             }
         };
-        let code = builder(&item).unwrap();
+        let code = builder(&item, "").unwrap();
         assert!(code.contains("    pub fn build_(mut self, value: impl TryInto<super::Build, Error: Display>) -> Self {\n        self.build = slot(value);"), "{code}");
         assert!(code.contains("    pub fn build(self) -> Result<super::PageBuild, crate::BuildError> {"), "{code}");
         // `PageBuild::default` would be the setter of `default`.

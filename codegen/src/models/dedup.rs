@@ -17,7 +17,7 @@
 //! clients read lose `deny_unknown_fields`), so an open and a closed enum with the same values
 //! stay two types.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write;
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
@@ -36,10 +36,13 @@ pub struct Item {
 
 /// The outcome: the items to emit and, for each copy, its canonical type.
 pub struct Merged {
-    /// The items, in their order, with every copy's items replaced by its alias.
-    pub items: Vec<TokenStream>,
+    /// The items, in their order, with every copy's items replaced by its alias; each with the
+    /// type it belongs to.
+    pub items: Vec<(Option<String>, TokenStream)>,
     /// Copy -> canonical type.
     pub aliases: BTreeMap<String, String>,
+    /// Type -> the other types its items mention (before merging).
+    pub references: BTreeMap<String, BTreeSet<String>>,
 }
 
 /// Replaces copies by aliases, as the module documentation says.
@@ -50,25 +53,26 @@ pub fn merge(items: Vec<Item>) -> Merged {
             groups.entry(owner.clone()).or_default().push(index);
         }
     }
-    let aliases = find_copies(&items, &groups);
+    let (aliases, references) = find_copies(&items, &groups);
 
     let mut out = Vec::with_capacity(items.len());
     for item in items {
         match item.owner.as_deref().and_then(|owner| aliases.get(owner).map(|canonical| (owner, canonical))) {
-            Some((owner, canonical)) if item.declares => out.push(alias(&item.tokens, owner, canonical)),
+            Some((owner, canonical)) if item.declares => out.push((item.owner.clone(), alias(&item.tokens, owner, canonical))),
             // A copy's impls go with it: the canonical type has them.
             Some(_) => {}
-            None => out.push(item.tokens.into_iter().collect()),
+            None => out.push((item.owner, item.tokens.into_iter().collect())),
         }
     }
-    Merged { items: out, aliases }
+    Merged { items: out, aliases, references }
 }
 
-/// Copy -> canonical type, for every type that has a copy with another name.
+/// Copy -> canonical type, for every type that has a copy with another name; and what each
+/// type mentions.
 ///
 /// Each type's tokens are read once into [`Piece`]s; a round then only rewrites the names in
 /// them, so that the rounds cost little next to the one walk over the tokens.
-fn find_copies(items: &[Item], groups: &BTreeMap<String, Vec<usize>>) -> BTreeMap<String, String> {
+fn find_copies(items: &[Item], groups: &BTreeMap<String, Vec<usize>>) -> (BTreeMap<String, String>, BTreeMap<String, BTreeSet<String>>) {
     let names: Vec<&str> = groups.keys().map(String::as_str).collect();
     let index_of: HashMap<&str, u32> = names.iter().enumerate().map(|(index, name)| (*name, index as u32)).collect();
     let mut texts = Texts::default();
@@ -84,6 +88,17 @@ fn find_copies(items: &[Item], groups: &BTreeMap<String, Vec<usize>>) -> BTreeMa
         })
         .collect();
 
+    let references = pieces
+        .iter()
+        .enumerate()
+        .map(|(index, pieces)| {
+            let mentioned = pieces.iter().filter_map(|piece| match piece {
+                Piece::Name(other) => Some(names[*other as usize].to_owned()),
+                _ => None,
+            });
+            (names[index].to_owned(), mentioned.collect())
+        })
+        .collect();
     // By index into `names`; the order that picks the canonical type of a set.
     let rank = |index: u32| (names[index as usize].len(), names[index as usize]);
     let mut canonical: Vec<u32> = (0..names.len() as u32).collect();
@@ -118,7 +133,7 @@ fn find_copies(items: &[Item], groups: &BTreeMap<String, Vec<usize>>) -> BTreeMa
             break;
         }
     }
-    (0..names.len())
+    let aliases = (0..names.len())
         .filter_map(|index| {
             // Follow chains: a type whose chosen canonical type was merged into another later.
             let mut current = index;
@@ -127,7 +142,8 @@ fn find_copies(items: &[Item], groups: &BTreeMap<String, Vec<usize>>) -> BTreeMa
             }
             (current != index).then(|| (names[index].to_owned(), names[current].to_owned()))
         })
-        .collect()
+        .collect();
+    (aliases, references)
 }
 
 /// A token of a type's code, as [`find_copies`] compares them.
@@ -280,7 +296,7 @@ mod tests {
 
     fn merged(code: TokenStream) -> (String, BTreeMap<String, String>) {
         let merged = merge(items(code));
-        let text = merged.items.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n");
+        let text = merged.items.iter().map(|(_, item)| item.to_string()).collect::<Vec<_>>().join("\n");
         (text, merged.aliases)
     }
 

@@ -90,10 +90,15 @@ impl StringEnum {
                 quote! { other => Err(::serde::de::Error::unknown_variant(other, &[#(#expected),*])), },
             )
         };
+        // typify names a variant after a value that starts with a sign in lower case (`+1` is
+        // `plus1`); other code of typify's may name it so, and it stays.
+        let lower_case = idents.iter().any(|ident| ident.to_string().starts_with(|c: char| c.is_ascii_lowercase()));
+        let allow = lower_case.then(|| quote! { #[allow(non_camel_case_types)] });
         quote! {
             #(#docs)*
             #open_doc
             #(#attrs)*
+            #allow
             #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
             pub enum #name {
                 #(#variants)*
@@ -220,6 +225,15 @@ mod tests {
         let generated: syn::File = syn::parse2(StringEnum::new(item).generate(open)).unwrap();
         let Some(syn::Item::Enum(item)) = generated.items.first() else { panic!("the enum comes first") };
         item.variants.iter().map(|variant| variant.ident.to_string()).collect()
+    }
+
+    #[test]
+    fn a_lower_case_variant_is_allowed() {
+        let item: syn::ItemEnum = syn::parse_quote! { pub enum Content { #[serde(rename = "+1")] plus1, #[serde(rename = "-1")] Minus1 } };
+        let text = StringEnum::new(item).generate(false).to_string();
+        assert!(text.contains("# [allow (non_camel_case_types)] # [derive"), "{text}");
+        let item: syn::ItemEnum = syn::parse_quote! { pub enum Content { Laugh } };
+        assert!(!StringEnum::new(item).generate(false).to_string().contains("allow"));
     }
 
     #[test]

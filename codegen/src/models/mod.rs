@@ -16,6 +16,7 @@ mod builders;
 mod constrained;
 mod dedup;
 mod enums;
+mod features;
 mod json_schema;
 mod rewrite;
 
@@ -39,6 +40,8 @@ pub struct Models {
     /// The types that are copies of another (see `dedup`), each an alias of it: copy ->
     /// canonical type.
     pub aliases: std::collections::BTreeMap<String, String>,
+    /// Whether some types are behind the `webhooks` feature (see `features`).
+    pub gated: bool,
 }
 
 /// The hand-written part of the models crate, emitted as `src/support.rs` with the header line.
@@ -129,9 +132,36 @@ pub fn generate(file: &str, spec: &Normalized, api: &Api) -> Result<Models, Diag
     let read = rewrite::contained_types(&type_space, &read_roots);
     let rewritten = rewrite::rewrite(types, &read);
 
+    // What no operation uses goes behind the `webhooks` feature (`features`).
+    let mut references = rewritten.references;
+    for (name, item) in constrained_names.iter().zip(&constrained_items) {
+        references.insert(name.clone(), features::mentioned(item, &type_names));
+    }
+    let roots: BTreeSet<String> = api.models.iter().filter(|m| m.used_by_operations).map(|m| m.name.clone()).collect();
+    let unused = features::unused(&roots, &references, &rewritten.aliases);
+
+    let mut types = TokenStream::new();
+    for (owner, item) in rewritten.items {
+        match owner {
+            Some(owner) if unused.contains(&owner) => types.extend(features::gated(item)),
+            Some(_) => types.extend(item),
+            None if !unused.is_empty() && is_defaults_module(&item) => types.extend(features::gate_defaults(item, &unused)),
+            None => types.extend(item),
+        }
+    }
+    types.extend(quote::quote! {
+        pub mod builder;
+    });
+    let structs: Vec<&syn::ItemStruct> = rewritten.structs.iter().filter(|item| !rewritten.aliases.contains_key(&item.ident.to_string())).collect();
+    let builders = builders::file(&structs, &rewritten.aliases, &unused);
+    let constrained_items = constrained_names
+        .iter()
+        .zip(constrained_items)
+        .map(|(name, item)| if unused.contains(name) { features::gated(item) } else { item });
+
     Ok(Models {
-        types: rewritten.types,
-        builders: rewritten.builders,
+        types,
+        builders,
         constrained: quote::quote! {
             // The element types are typify's, from the sibling module.
             #[allow(unused_imports)]
@@ -142,7 +172,13 @@ pub fn generate(file: &str, spec: &Normalized, api: &Api) -> Result<Models, Diag
         type_names,
         constrained_names,
         aliases: rewritten.aliases,
+        gated: !unused.is_empty(),
     })
+}
+
+/// Whether `item` is typify's `pub mod defaults { ... }` (after its doc comment).
+fn is_defaults_module(item: &TokenStream) -> bool {
+    syn::parse2::<syn::ItemMod>(item.clone()).is_ok_and(|module| module.ident == "defaults")
 }
 
 fn schema_problem(file: &str, spec: &Normalized, name: &str, message: String) -> Diagnostic {

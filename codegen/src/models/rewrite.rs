@@ -5,9 +5,11 @@
 //! - a struct or enum clients read loses `#[serde(deny_unknown_fields)]`: a response with a
 //!   field the description does not declare yet still parses (the server's validators still
 //!   refuse undeclared fields in requests, where the spec says so);
-//! - every struct gets a builder ([`super::builders`]), in the `builder` module (its own file);
 //! - a type that is a copy of another under another name becomes an alias of it
 //!   ([`super::dedup`]).
+//!
+//! The structs go on to their builders ([`super::builders`]), and the items to
+//! [`super::features`], which puts the types no operation uses behind a feature.
 //!
 //! Only structs, enums and the impls of string enums are parsed; everything else passes through
 //! as tokens, so this costs little next to typify itself.
@@ -15,21 +17,23 @@
 use std::collections::BTreeSet;
 
 use proc_macro2::{TokenStream, TokenTree};
-use quote::{ToTokens, quote};
+use quote::ToTokens;
 use typify::{TypeDetails, TypeSpace};
 
-use super::{builders, dedup};
+use super::dedup;
 use super::enums::{StringEnum, is_replaced_impl};
 use crate::output::render::top_level_items;
 
 /// typify's output, rewritten.
 pub struct Rewritten {
-    /// The types module, declaring the `builder` module.
-    pub types: TokenStream,
-    /// The `builder` module's text (`types/builder.rs`).
-    pub builders: String,
+    /// The items of the types module, each with the type it belongs to.
+    pub items: Vec<(Option<String>, TokenStream)>,
+    /// The structs, for their builders (copies included).
+    pub structs: Vec<syn::ItemStruct>,
     /// The types that are copies of another (see [`super::dedup`]): copy -> canonical type.
     pub aliases: std::collections::BTreeMap<String, String>,
+    /// Type -> the other types it mentions.
+    pub references: std::collections::BTreeMap<String, BTreeSet<String>>,
 }
 
 /// Rewrites typify's `types` as described above; `read` names the types clients read.
@@ -99,12 +103,7 @@ pub fn rewrite(types: TokenStream, read: &BTreeSet<String>) -> Rewritten {
         }
     }
     let merged = dedup::merge(items);
-    let mut out: TokenStream = merged.items.into_iter().collect();
-    out.extend(quote! {
-        pub mod builder;
-    });
-    let builders = builders::file(&structs.iter().filter(|item| !merged.aliases.contains_key(&item.ident.to_string())).collect::<Vec<_>>(), &merged.aliases);
-    Rewritten { types: out, builders, aliases: merged.aliases }
+    Rewritten { items: merged.items, structs, aliases: merged.aliases, references: merged.references }
 }
 
 /// Whether `item` is an `impl` that names the type `owner`.
@@ -224,6 +223,7 @@ pub fn contained_types(type_space: &TypeSpace, roots: &BTreeSet<String>) -> BTre
 #[cfg(test)]
 mod tests {
     use super::*;
+    use quote::quote;
 
     #[test]
     fn deny_unknown_fields_goes_and_other_serde_options_stay() {

@@ -72,8 +72,9 @@ publish = false
     ))
 }
 
-/// `Cargo.toml` of the models crate.
-pub fn models_manifest(header: &Header, names: &CrateNames, version: &str, title: &str, uses_chrono: bool, uses_regress: bool) -> String {
+/// `Cargo.toml` of the models crate; `webhooks`: some types are behind that feature
+/// (`models::features`), which docs.rs then turns on.
+pub fn models_manifest(header: &Header, names: &CrateNames, version: &str, title: &str, uses_chrono: bool, uses_regress: bool, webhooks: bool) -> String {
     let mut deps = vec![SERDE.to_owned(), SERDE_JSON.to_owned()];
     if uses_chrono {
         deps.push(CHRONO.to_owned());
@@ -81,7 +82,11 @@ pub fn models_manifest(header: &Header, names: &CrateNames, version: &str, title
     if uses_regress {
         deps.push(r#"regress = "0.10.3""#.to_owned());
     }
-    manifest(header, &names.models, version, &format!("Serde models for {title}: one type per schema, with the spec's constraints enforced."), deps)
+    let mut text = manifest(header, &names.models, version, &format!("Serde models for {title}: one type per schema, with the spec's constraints enforced."), deps);
+    if webhooks {
+        text.push_str("\n[features]\n# The types of the schemas no operation uses: GitHub's webhook payloads, mostly.\nwebhooks = []\n\n[package.metadata.docs.rs]\nall-features = true\n");
+    }
+    text
 }
 
 /// What the client crate's code uses beyond its fixed dependencies.
@@ -147,7 +152,12 @@ pub fn server_manifest(header: &Header, names: &CrateNames, version: &str, title
 /// anything (a spec without constrained arrays or maps would otherwise get an unused re-export);
 /// `uses_chrono`, whether date-times appear in the types (then `chrono` is re-exported, so that
 /// users build them with the crate's own version).
-pub fn models_lib(header: &Header, title: &str, version: &str, has_constrained: bool, uses_chrono: bool) -> String {
+pub fn models_lib(header: &Header, title: &str, version: &str, has_constrained: bool, uses_chrono: bool, webhooks: bool) -> String {
+    let webhooks = if webhooks {
+        "\n//!\n//! The types of the schemas no operation sends or returns (GitHub's webhook payloads, mostly)\n//! are compiled only with the `webhooks` feature: `features = [\"webhooks\"]`."
+    } else {
+        ""
+    };
     let mut reexport = if has_constrained { "pub use constrained::*;\n".to_owned() } else { String::new() };
     if uses_chrono {
         reexport.push_str("/// The date-time crate of the types' `date-time` fields, re-exported: `chrono::Utc::now()`.\npub use chrono;\n");
@@ -168,7 +178,7 @@ pub fn models_lib(header: &Header, title: &str, version: &str, has_constrained: 
 //!   then an addition, not a breaking change.
 //! - Enums that responses carry keep values the spec does not list in `Unknown`
 //!   ([`UnknownValue`]) and send them back unchanged; structs that responses carry ignore
-//!   fields the spec does not declare. Types only requests use stay as strict as the spec.
+//!   fields the spec does not declare. Types only requests use stay as strict as the spec.{webhooks}
 // The doc comments are GitHub's own descriptions, which mention URLs in prose.
 #![allow(rustdoc::bare_urls)]
 
