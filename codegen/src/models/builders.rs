@@ -15,7 +15,8 @@
 //! call typify's private `defaults`), written as text in rustfmt's layout rather than as tokens
 //! for prettyplease: they are as regular as code gets, and formatting them would cost more than
 //! generating every other model. Neither are they in the per-type snapshots: they follow the
-//! structs, which are.
+//! structs, which are. `build()` and `builder()` are `#[inline]`: then rustc generates machine
+//! code for them only in the crates that call them, not for every builder of the models crate.
 
 use std::fmt::Write;
 
@@ -78,7 +79,7 @@ fn builder(item: &syn::ItemStruct, cfg: &str) -> Option<String> {
     let mut out = String::new();
     let _ = write!(
         out,
-        "{cfg}impl super::{name} {{\n    /// A builder for a `{name}`, with every field unset.\n    pub fn builder() -> {name} {{\n        <{name} as Default>::default()\n    }}\n}}\n\
+        "{cfg}impl super::{name} {{\n    /// A builder for a `{name}`, with every field unset.\n    #[inline]\n    pub fn builder() -> {name} {{\n        <{name} as Default>::default()\n    }}\n}}\n\
          /// Builds a [`{name}`](super::{name}): one setter per field, taking what converts into the field's type, then [`build`](Self::build).\n\
          {cfg}#[derive(Clone, Debug, Default)]\n#[must_use]\npub struct {name} {{\n"
     );
@@ -102,7 +103,7 @@ fn builder(item: &syn::ItemStruct, cfg: &str) -> Option<String> {
     }
     let _ = write!(
         out,
-        "    /// The [`{name}`](super::{name}), or every required field not set and every value that did not convert.\n    pub fn build(self) -> Result<super::{name}, crate::BuildError> {{\n"
+        "    /// The [`{name}`](super::{name}), or every required field not set and every value that did not convert.\n    #[inline]\n    pub fn build(self) -> Result<super::{name}, crate::BuildError> {{\n"
     );
     // `build`'s own locals must not shadow a field's.
     let taken = |local: &str| fields.iter().any(|f| f.name == local);

@@ -8,6 +8,8 @@
 //! - Every enum is `#[non_exhaustive]` (typify's attribute, kept), so a value added to the spec
 //!   is a new variant, not a breaking change; `FromStr`/`TryFrom` accept listed values only and
 //!   say which those are.
+//! - Their methods are `#[inline]`: rustc then generates machine code for them only where they
+//!   are called, not for each of the thousands of enums of a large description.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -107,6 +109,7 @@ impl StringEnum {
 
             impl #name {
                 /// The value as it is sent and received.
+                #[inline]
                 pub fn as_str(&self) -> &str {
                     match self {
                         #(Self::#idents => #texts,)*
@@ -116,6 +119,7 @@ impl StringEnum {
             }
 
             impl ::std::fmt::Display for #name {
+                #[inline]
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                     f.write_str(self.as_str())
                 }
@@ -123,6 +127,7 @@ impl StringEnum {
 
             impl ::std::str::FromStr for #name {
                 type Err = self::error::ConversionError;
+                #[inline]
                 fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
                     match value {
                         #(#texts => Ok(Self::#idents),)*
@@ -133,6 +138,7 @@ impl StringEnum {
 
             impl ::std::convert::TryFrom<&str> for #name {
                 type Error = self::error::ConversionError;
+                #[inline]
                 fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
                     value.parse()
                 }
@@ -140,6 +146,7 @@ impl StringEnum {
 
             impl ::std::convert::TryFrom<&::std::string::String> for #name {
                 type Error = self::error::ConversionError;
+                #[inline]
                 fn try_from(value: &::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
                     value.parse()
                 }
@@ -147,6 +154,7 @@ impl StringEnum {
 
             impl ::std::convert::TryFrom<::std::string::String> for #name {
                 type Error = self::error::ConversionError;
+                #[inline]
                 fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
                     value.parse()
                 }

@@ -51,6 +51,7 @@ pub enum ArtifactDeploymentRecordRuntimeRisksItem {
 }
 impl ArtifactDeploymentRecordRuntimeRisksItem {
     /// The value as it is sent and received.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CriticalResource => "critical-resource",
@@ -62,12 +63,14 @@ impl ArtifactDeploymentRecordRuntimeRisksItem {
     }
 }
 impl ::std::fmt::Display for ArtifactDeploymentRecordRuntimeRisksItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl ::std::str::FromStr for ArtifactDeploymentRecordRuntimeRisksItem {
     type Err = self::error::ConversionError;
+    #[inline]
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -89,6 +92,7 @@ impl ::std::str::FromStr for ArtifactDeploymentRecordRuntimeRisksItem {
 }
 impl ::std::convert::TryFrom<&str> for ArtifactDeploymentRecordRuntimeRisksItem {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -98,6 +102,7 @@ impl ::std::convert::TryFrom<&str> for ArtifactDeploymentRecordRuntimeRisksItem 
 impl ::std::convert::TryFrom<&::std::string::String>
 for ArtifactDeploymentRecordRuntimeRisksItem {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -107,6 +112,7 @@ for ArtifactDeploymentRecordRuntimeRisksItem {
 impl ::std::convert::TryFrom<::std::string::String>
 for ArtifactDeploymentRecordRuntimeRisksItem {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -285,6 +291,7 @@ pub enum DependabotCreateOrUpdateOrgSecretRequestVisibility {
 }
 impl DependabotCreateOrUpdateOrgSecretRequestVisibility {
     /// The value as it is sent and received.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
@@ -294,12 +301,14 @@ impl DependabotCreateOrUpdateOrgSecretRequestVisibility {
     }
 }
 impl ::std::fmt::Display for DependabotCreateOrUpdateOrgSecretRequestVisibility {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl ::std::str::FromStr for DependabotCreateOrUpdateOrgSecretRequestVisibility {
     type Err = self::error::ConversionError;
+    #[inline]
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -319,6 +328,7 @@ impl ::std::str::FromStr for DependabotCreateOrUpdateOrgSecretRequestVisibility 
 impl ::std::convert::TryFrom<&str>
 for DependabotCreateOrUpdateOrgSecretRequestVisibility {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -328,6 +338,7 @@ for DependabotCreateOrUpdateOrgSecretRequestVisibility {
 impl ::std::convert::TryFrom<&::std::string::String>
 for DependabotCreateOrUpdateOrgSecretRequestVisibility {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -337,6 +348,7 @@ for DependabotCreateOrUpdateOrgSecretRequestVisibility {
 impl ::std::convert::TryFrom<::std::string::String>
 for DependabotCreateOrUpdateOrgSecretRequestVisibility {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -536,6 +548,7 @@ pub enum DependencyRelationship {
 }
 impl DependencyRelationship {
     /// The value as it is sent and received.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Direct => "direct",
@@ -544,12 +557,14 @@ impl DependencyRelationship {
     }
 }
 impl ::std::fmt::Display for DependencyRelationship {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl ::std::str::FromStr for DependencyRelationship {
     type Err = self::error::ConversionError;
+    #[inline]
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -562,6 +577,7 @@ impl ::std::str::FromStr for DependencyRelationship {
 }
 impl ::std::convert::TryFrom<&str> for DependencyRelationship {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -570,6 +586,7 @@ impl ::std::convert::TryFrom<&str> for DependencyRelationship {
 }
 impl ::std::convert::TryFrom<&::std::string::String> for DependencyRelationship {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -578,6 +595,7 @@ impl ::std::convert::TryFrom<&::std::string::String> for DependencyRelationship 
 }
 impl ::std::convert::TryFrom<::std::string::String> for DependencyRelationship {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -617,6 +635,7 @@ pub enum DependencyScope {
 }
 impl DependencyScope {
     /// The value as it is sent and received.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Runtime => "runtime",
@@ -625,12 +644,14 @@ impl DependencyScope {
     }
 }
 impl ::std::fmt::Display for DependencyScope {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl ::std::str::FromStr for DependencyScope {
     type Err = self::error::ConversionError;
+    #[inline]
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -643,6 +664,7 @@ impl ::std::str::FromStr for DependencyScope {
 }
 impl ::std::convert::TryFrom<&str> for DependencyScope {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -651,6 +673,7 @@ impl ::std::convert::TryFrom<&str> for DependencyScope {
 }
 impl ::std::convert::TryFrom<&::std::string::String> for DependencyScope {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -659,6 +682,7 @@ impl ::std::convert::TryFrom<&::std::string::String> for DependencyScope {
 }
 impl ::std::convert::TryFrom<::std::string::String> for DependencyScope {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -941,6 +965,7 @@ pub enum MinimalRepositoryPullRequestCreationPolicy {
 }
 impl MinimalRepositoryPullRequestCreationPolicy {
     /// The value as it is sent and received.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
@@ -950,12 +975,14 @@ impl MinimalRepositoryPullRequestCreationPolicy {
     }
 }
 impl ::std::fmt::Display for MinimalRepositoryPullRequestCreationPolicy {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl ::std::str::FromStr for MinimalRepositoryPullRequestCreationPolicy {
     type Err = self::error::ConversionError;
+    #[inline]
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -972,6 +999,7 @@ impl ::std::str::FromStr for MinimalRepositoryPullRequestCreationPolicy {
 }
 impl ::std::convert::TryFrom<&str> for MinimalRepositoryPullRequestCreationPolicy {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -981,6 +1009,7 @@ impl ::std::convert::TryFrom<&str> for MinimalRepositoryPullRequestCreationPolic
 impl ::std::convert::TryFrom<&::std::string::String>
 for MinimalRepositoryPullRequestCreationPolicy {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -990,6 +1019,7 @@ for MinimalRepositoryPullRequestCreationPolicy {
 impl ::std::convert::TryFrom<::std::string::String>
 for MinimalRepositoryPullRequestCreationPolicy {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -1046,6 +1076,7 @@ pub enum OrganizationDependabotSecretVisibility {
 }
 impl OrganizationDependabotSecretVisibility {
     /// The value as it is sent and received.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
@@ -1056,12 +1087,14 @@ impl OrganizationDependabotSecretVisibility {
     }
 }
 impl ::std::fmt::Display for OrganizationDependabotSecretVisibility {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl ::std::str::FromStr for OrganizationDependabotSecretVisibility {
     type Err = self::error::ConversionError;
+    #[inline]
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -1080,6 +1113,7 @@ impl ::std::str::FromStr for OrganizationDependabotSecretVisibility {
 }
 impl ::std::convert::TryFrom<&str> for OrganizationDependabotSecretVisibility {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -1089,6 +1123,7 @@ impl ::std::convert::TryFrom<&str> for OrganizationDependabotSecretVisibility {
 impl ::std::convert::TryFrom<&::std::string::String>
 for OrganizationDependabotSecretVisibility {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -1098,6 +1133,7 @@ for OrganizationDependabotSecretVisibility {
 impl ::std::convert::TryFrom<::std::string::String>
 for OrganizationDependabotSecretVisibility {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -1338,6 +1374,7 @@ pub enum OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem {
 }
 impl OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem {
     /// The value as it is sent and received.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CriticalResource => "critical-resource",
@@ -1348,12 +1385,14 @@ impl OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem {
     }
 }
 impl ::std::fmt::Display for OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl ::std::str::FromStr for OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem {
     type Err = self::error::ConversionError;
+    #[inline]
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -1376,6 +1415,7 @@ impl ::std::str::FromStr for OrgsCreateArtifactDeploymentRecordRequestRuntimeRis
 impl ::std::convert::TryFrom<&str>
 for OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -1385,6 +1425,7 @@ for OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem {
 impl ::std::convert::TryFrom<&::std::string::String>
 for OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -1394,6 +1435,7 @@ for OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem {
 impl ::std::convert::TryFrom<::std::string::String>
 for OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -1446,6 +1488,7 @@ pub enum OrgsCreateArtifactDeploymentRecordRequestStatus {
 }
 impl OrgsCreateArtifactDeploymentRecordRequestStatus {
     /// The value as it is sent and received.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Deployed => "deployed",
@@ -1454,12 +1497,14 @@ impl OrgsCreateArtifactDeploymentRecordRequestStatus {
     }
 }
 impl ::std::fmt::Display for OrgsCreateArtifactDeploymentRecordRequestStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl ::std::str::FromStr for OrgsCreateArtifactDeploymentRecordRequestStatus {
     type Err = self::error::ConversionError;
+    #[inline]
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -1477,6 +1522,7 @@ impl ::std::str::FromStr for OrgsCreateArtifactDeploymentRecordRequestStatus {
 }
 impl ::std::convert::TryFrom<&str> for OrgsCreateArtifactDeploymentRecordRequestStatus {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -1486,6 +1532,7 @@ impl ::std::convert::TryFrom<&str> for OrgsCreateArtifactDeploymentRecordRequest
 impl ::std::convert::TryFrom<&::std::string::String>
 for OrgsCreateArtifactDeploymentRecordRequestStatus {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -1495,6 +1542,7 @@ for OrgsCreateArtifactDeploymentRecordRequestStatus {
 impl ::std::convert::TryFrom<::std::string::String>
 for OrgsCreateArtifactDeploymentRecordRequestStatus {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -1921,6 +1969,7 @@ pub enum OrgsCreateArtifactStorageRecordRequestStatus {
 }
 impl OrgsCreateArtifactStorageRecordRequestStatus {
     /// The value as it is sent and received.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Active => "active",
@@ -1930,12 +1979,14 @@ impl OrgsCreateArtifactStorageRecordRequestStatus {
     }
 }
 impl ::std::fmt::Display for OrgsCreateArtifactStorageRecordRequestStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl ::std::str::FromStr for OrgsCreateArtifactStorageRecordRequestStatus {
     type Err = self::error::ConversionError;
+    #[inline]
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -1951,6 +2002,7 @@ impl ::std::str::FromStr for OrgsCreateArtifactStorageRecordRequestStatus {
 }
 impl ::std::convert::TryFrom<&str> for OrgsCreateArtifactStorageRecordRequestStatus {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -1960,6 +2012,7 @@ impl ::std::convert::TryFrom<&str> for OrgsCreateArtifactStorageRecordRequestSta
 impl ::std::convert::TryFrom<&::std::string::String>
 for OrgsCreateArtifactStorageRecordRequestStatus {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -1969,6 +2022,7 @@ for OrgsCreateArtifactStorageRecordRequestStatus {
 impl ::std::convert::TryFrom<::std::string::String>
 for OrgsCreateArtifactStorageRecordRequestStatus {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -2239,6 +2293,7 @@ pub enum OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemCause {
 }
 impl OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemCause {
     /// The value as it is sent and received.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unauthorized => "unauthorized",
@@ -2249,6 +2304,7 @@ impl OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemCause {
 }
 impl ::std::fmt::Display
 for OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemCause {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2256,6 +2312,7 @@ for OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemCause {
 impl ::std::str::FromStr
 for OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemCause {
     type Err = self::error::ConversionError;
+    #[inline]
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -2273,6 +2330,7 @@ for OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemCause {
 impl ::std::convert::TryFrom<&str>
 for OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemCause {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -2282,6 +2340,7 @@ for OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemCause {
 impl ::std::convert::TryFrom<&::std::string::String>
 for OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemCause {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -2291,6 +2350,7 @@ for OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemCause {
 impl ::std::convert::TryFrom<::std::string::String>
 for OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemCause {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -2527,6 +2587,7 @@ pub enum OrgsSetClusterDeploymentRecordsRequestDeploymentsItemStatus {
 }
 impl OrgsSetClusterDeploymentRecordsRequestDeploymentsItemStatus {
     /// The value as it is sent and received.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Deployed => "deployed",
@@ -2536,6 +2597,7 @@ impl OrgsSetClusterDeploymentRecordsRequestDeploymentsItemStatus {
 }
 impl ::std::fmt::Display
 for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2543,6 +2605,7 @@ for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemStatus {
 impl ::std::str::FromStr
 for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemStatus {
     type Err = self::error::ConversionError;
+    #[inline]
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -2561,6 +2624,7 @@ for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemStatus {
 impl ::std::convert::TryFrom<&str>
 for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemStatus {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -2570,6 +2634,7 @@ for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemStatus {
 impl ::std::convert::TryFrom<&::std::string::String>
 for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemStatus {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -2579,6 +2644,7 @@ for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemStatus {
 impl ::std::convert::TryFrom<::std::string::String>
 for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemStatus {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -2859,6 +2925,7 @@ pub enum SecurityAndAnalysisInnerCodeSecurityStatus {
 }
 impl SecurityAndAnalysisInnerCodeSecurityStatus {
     /// The value as it is sent and received.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enabled => "enabled",
@@ -2868,12 +2935,14 @@ impl SecurityAndAnalysisInnerCodeSecurityStatus {
     }
 }
 impl ::std::fmt::Display for SecurityAndAnalysisInnerCodeSecurityStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl ::std::str::FromStr for SecurityAndAnalysisInnerCodeSecurityStatus {
     type Err = self::error::ConversionError;
+    #[inline]
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -2886,6 +2955,7 @@ impl ::std::str::FromStr for SecurityAndAnalysisInnerCodeSecurityStatus {
 }
 impl ::std::convert::TryFrom<&str> for SecurityAndAnalysisInnerCodeSecurityStatus {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -2895,6 +2965,7 @@ impl ::std::convert::TryFrom<&str> for SecurityAndAnalysisInnerCodeSecurityStatu
 impl ::std::convert::TryFrom<&::std::string::String>
 for SecurityAndAnalysisInnerCodeSecurityStatus {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -2904,6 +2975,7 @@ for SecurityAndAnalysisInnerCodeSecurityStatus {
 impl ::std::convert::TryFrom<::std::string::String>
 for SecurityAndAnalysisInnerCodeSecurityStatus {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -3007,6 +3079,7 @@ pub enum SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersIt
 }
 impl SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemMode {
     /// The value as it is sent and received.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Always => "ALWAYS",
@@ -3017,6 +3090,7 @@ impl SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemMo
 }
 impl ::std::fmt::Display
 for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemMode {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3024,6 +3098,7 @@ for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemMod
 impl ::std::str::FromStr
 for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemMode {
     type Err = self::error::ConversionError;
+    #[inline]
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -3037,6 +3112,7 @@ for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemMod
 impl ::std::convert::TryFrom<&str>
 for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemMode {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -3046,6 +3122,7 @@ for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemMod
 impl ::std::convert::TryFrom<&::std::string::String>
 for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemMode {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -3055,6 +3132,7 @@ for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemMod
 impl ::std::convert::TryFrom<::std::string::String>
 for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemMode {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -3104,6 +3182,7 @@ pub enum SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersIt
 }
 impl SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemReviewerType {
     /// The value as it is sent and received.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Team => "TEAM",
@@ -3114,6 +3193,7 @@ impl SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemRe
 }
 impl ::std::fmt::Display
 for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemReviewerType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3121,6 +3201,7 @@ for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemRev
 impl ::std::str::FromStr
 for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemReviewerType {
     type Err = self::error::ConversionError;
+    #[inline]
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -3134,6 +3215,7 @@ for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemRev
 impl ::std::convert::TryFrom<&str>
 for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemReviewerType {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -3143,6 +3225,7 @@ for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemRev
 impl ::std::convert::TryFrom<&::std::string::String>
 for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemReviewerType {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -3152,6 +3235,7 @@ for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemRev
 impl ::std::convert::TryFrom<::std::string::String>
 for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemReviewerType {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {

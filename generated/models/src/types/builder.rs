@@ -7,6 +7,7 @@ use std::fmt::Display;
 use crate::support::{BuildProblems, Slot, slot};
 impl super::ArtifactDeploymentRecord {
     /// A builder for a `ArtifactDeploymentRecord`, with every field unset.
+    #[inline]
     pub fn builder() -> ArtifactDeploymentRecord {
         <ArtifactDeploymentRecord as Default>::default()
     }
@@ -84,6 +85,7 @@ impl ArtifactDeploymentRecord {
         self
     }
     /// The [`ArtifactDeploymentRecord`](super::ArtifactDeploymentRecord), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::ArtifactDeploymentRecord, crate::BuildError> {
         let mut problems = BuildProblems::new("ArtifactDeploymentRecord");
         let attestation_id = problems.optional("attestation_id", self.attestation_id);
@@ -103,6 +105,7 @@ impl ArtifactDeploymentRecord {
 }
 impl super::BasicError {
     /// A builder for a `BasicError`, with every field unset.
+    #[inline]
     pub fn builder() -> BasicError {
         <BasicError as Default>::default()
     }
@@ -138,6 +141,7 @@ impl BasicError {
         self
     }
     /// The [`BasicError`](super::BasicError), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::BasicError, crate::BuildError> {
         let mut problems = BuildProblems::new("BasicError");
         let documentation_url = problems.optional("documentation_url", self.documentation_url);
@@ -150,6 +154,7 @@ impl BasicError {
 }
 impl super::CodeOfConduct {
     /// A builder for a `CodeOfConduct`, with every field unset.
+    #[inline]
     pub fn builder() -> CodeOfConduct {
         <CodeOfConduct as Default>::default()
     }
@@ -191,6 +196,7 @@ impl CodeOfConduct {
         self
     }
     /// The [`CodeOfConduct`](super::CodeOfConduct), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::CodeOfConduct, crate::BuildError> {
         let mut problems = BuildProblems::new("CodeOfConduct");
         let body = problems.optional("body", self.body);
@@ -207,6 +213,7 @@ impl CodeOfConduct {
 }
 impl super::DependabotCreateOrUpdateOrgSecretRequest {
     /// A builder for a `DependabotCreateOrUpdateOrgSecretRequest`, with every field unset.
+    #[inline]
     pub fn builder() -> DependabotCreateOrUpdateOrgSecretRequest {
         <DependabotCreateOrUpdateOrgSecretRequest as Default>::default()
     }
@@ -242,6 +249,7 @@ impl DependabotCreateOrUpdateOrgSecretRequest {
         self
     }
     /// The [`DependabotCreateOrUpdateOrgSecretRequest`](super::DependabotCreateOrUpdateOrgSecretRequest), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::DependabotCreateOrUpdateOrgSecretRequest, crate::BuildError> {
         let mut problems = BuildProblems::new("DependabotCreateOrUpdateOrgSecretRequest");
         let encrypted_value = problems.optional("encrypted_value", self.encrypted_value);
@@ -257,6 +265,7 @@ impl DependabotCreateOrUpdateOrgSecretRequest {
 }
 impl super::DependabotCreateOrUpdateRepoSecretRequest {
     /// A builder for a `DependabotCreateOrUpdateRepoSecretRequest`, with every field unset.
+    #[inline]
     pub fn builder() -> DependabotCreateOrUpdateRepoSecretRequest {
         <DependabotCreateOrUpdateRepoSecretRequest as Default>::default()
     }
@@ -280,6 +289,7 @@ impl DependabotCreateOrUpdateRepoSecretRequest {
         self
     }
     /// The [`DependabotCreateOrUpdateRepoSecretRequest`](super::DependabotCreateOrUpdateRepoSecretRequest), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::DependabotCreateOrUpdateRepoSecretRequest, crate::BuildError> {
         let mut problems = BuildProblems::new("DependabotCreateOrUpdateRepoSecretRequest");
         let encrypted_value = problems.optional("encrypted_value", self.encrypted_value);
@@ -290,6 +300,7 @@ impl DependabotCreateOrUpdateRepoSecretRequest {
 }
 impl super::DependabotListOrgSecretsResponse {
     /// A builder for a `DependabotListOrgSecretsResponse`, with every field unset.
+    #[inline]
     pub fn builder() -> DependabotListOrgSecretsResponse {
         <DependabotListOrgSecretsResponse as Default>::default()
     }
@@ -313,6 +324,7 @@ impl DependabotListOrgSecretsResponse {
         self
     }
     /// The [`DependabotListOrgSecretsResponse`](super::DependabotListOrgSecretsResponse), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::DependabotListOrgSecretsResponse, crate::BuildError> {
         let mut problems = BuildProblems::new("DependabotListOrgSecretsResponse");
         let secrets = problems.required("secrets", self.secrets);
@@ -326,6 +338,7 @@ impl DependabotListOrgSecretsResponse {
 }
 impl super::DependabotListRepoSecretsResponse {
     /// A builder for a `DependabotListRepoSecretsResponse`, with every field unset.
+    #[inline]
     pub fn builder() -> DependabotListRepoSecretsResponse {
         <DependabotListRepoSecretsResponse as Default>::default()
     }
@@ -349,6 +362,7 @@ impl DependabotListRepoSecretsResponse {
         self
     }
     /// The [`DependabotListRepoSecretsResponse`](super::DependabotListRepoSecretsResponse), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::DependabotListRepoSecretsResponse, crate::BuildError> {
         let mut problems = BuildProblems::new("DependabotListRepoSecretsResponse");
         let secrets = problems.required("secrets", self.secrets);
@@ -362,6 +376,7 @@ impl DependabotListRepoSecretsResponse {
 }
 impl super::DependabotListSelectedReposForOrgSecretResponse {
     /// A builder for a `DependabotListSelectedReposForOrgSecretResponse`, with every field unset.
+    #[inline]
     pub fn builder() -> DependabotListSelectedReposForOrgSecretResponse {
         <DependabotListSelectedReposForOrgSecretResponse as Default>::default()
     }
@@ -385,6 +400,7 @@ impl DependabotListSelectedReposForOrgSecretResponse {
         self
     }
     /// The [`DependabotListSelectedReposForOrgSecretResponse`](super::DependabotListSelectedReposForOrgSecretResponse), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::DependabotListSelectedReposForOrgSecretResponse, crate::BuildError> {
         let mut problems = BuildProblems::new("DependabotListSelectedReposForOrgSecretResponse");
         let repositories = problems.required("repositories", self.repositories);
@@ -398,6 +414,7 @@ impl DependabotListSelectedReposForOrgSecretResponse {
 }
 impl super::DependabotPublicKey {
     /// A builder for a `DependabotPublicKey`, with every field unset.
+    #[inline]
     pub fn builder() -> DependabotPublicKey {
         <DependabotPublicKey as Default>::default()
     }
@@ -421,6 +438,7 @@ impl DependabotPublicKey {
         self
     }
     /// The [`DependabotPublicKey`](super::DependabotPublicKey), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::DependabotPublicKey, crate::BuildError> {
         let mut problems = BuildProblems::new("DependabotPublicKey");
         let key = problems.required("key", self.key);
@@ -434,6 +452,7 @@ impl DependabotPublicKey {
 }
 impl super::DependabotSecret {
     /// A builder for a `DependabotSecret`, with every field unset.
+    #[inline]
     pub fn builder() -> DependabotSecret {
         <DependabotSecret as Default>::default()
     }
@@ -463,6 +482,7 @@ impl DependabotSecret {
         self
     }
     /// The [`DependabotSecret`](super::DependabotSecret), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::DependabotSecret, crate::BuildError> {
         let mut problems = BuildProblems::new("DependabotSecret");
         let created_at = problems.required("created_at", self.created_at);
@@ -477,6 +497,7 @@ impl DependabotSecret {
 }
 impl super::DependabotSetSelectedReposForOrgSecretRequest {
     /// A builder for a `DependabotSetSelectedReposForOrgSecretRequest`, with every field unset.
+    #[inline]
     pub fn builder() -> DependabotSetSelectedReposForOrgSecretRequest {
         <DependabotSetSelectedReposForOrgSecretRequest as Default>::default()
     }
@@ -494,6 +515,7 @@ impl DependabotSetSelectedReposForOrgSecretRequest {
         self
     }
     /// The [`DependabotSetSelectedReposForOrgSecretRequest`](super::DependabotSetSelectedReposForOrgSecretRequest), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::DependabotSetSelectedReposForOrgSecretRequest, crate::BuildError> {
         let mut problems = BuildProblems::new("DependabotSetSelectedReposForOrgSecretRequest");
         let selected_repository_ids = problems.required("selected_repository_ids", self.selected_repository_ids);
@@ -506,6 +528,7 @@ impl DependabotSetSelectedReposForOrgSecretRequest {
 }
 impl super::Dependency {
     /// A builder for a `Dependency`, with every field unset.
+    #[inline]
     pub fn builder() -> Dependency {
         <Dependency as Default>::default()
     }
@@ -547,6 +570,7 @@ impl Dependency {
         self
     }
     /// The [`Dependency`](super::Dependency), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::Dependency, crate::BuildError> {
         let mut problems = BuildProblems::new("Dependency");
         let dependencies = problems.optional("dependencies", self.dependencies);
@@ -560,6 +584,7 @@ impl Dependency {
 }
 impl super::DependencyGraphCreateRepositorySnapshotResponse {
     /// A builder for a `DependencyGraphCreateRepositorySnapshotResponse`, with every field unset.
+    #[inline]
     pub fn builder() -> DependencyGraphCreateRepositorySnapshotResponse {
         <DependencyGraphCreateRepositorySnapshotResponse as Default>::default()
     }
@@ -595,6 +620,7 @@ impl DependencyGraphCreateRepositorySnapshotResponse {
         self
     }
     /// The [`DependencyGraphCreateRepositorySnapshotResponse`](super::DependencyGraphCreateRepositorySnapshotResponse), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::DependencyGraphCreateRepositorySnapshotResponse, crate::BuildError> {
         let mut problems = BuildProblems::new("DependencyGraphCreateRepositorySnapshotResponse");
         let created_at = problems.required("created_at", self.created_at);
@@ -610,6 +636,7 @@ impl DependencyGraphCreateRepositorySnapshotResponse {
 }
 impl super::EmptyObject {
     /// A builder for a `EmptyObject`, with every field unset.
+    #[inline]
     pub fn builder() -> EmptyObject {
         <EmptyObject as Default>::default()
     }
@@ -621,6 +648,7 @@ pub struct EmptyObject {
 }
 impl EmptyObject {
     /// The [`EmptyObject`](super::EmptyObject), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::EmptyObject, crate::BuildError> {
         let problems = BuildProblems::new("EmptyObject");
         let built = Some(super::EmptyObject {});
@@ -629,6 +657,7 @@ impl EmptyObject {
 }
 impl super::Manifest {
     /// A builder for a `Manifest`, with every field unset.
+    #[inline]
     pub fn builder() -> Manifest {
         <Manifest as Default>::default()
     }
@@ -664,6 +693,7 @@ impl Manifest {
         self
     }
     /// The [`Manifest`](super::Manifest), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::Manifest, crate::BuildError> {
         let mut problems = BuildProblems::new("Manifest");
         let file = problems.optional("file", self.file);
@@ -679,6 +709,7 @@ impl Manifest {
 }
 impl super::ManifestFile {
     /// A builder for a `ManifestFile`, with every field unset.
+    #[inline]
     pub fn builder() -> ManifestFile {
         <ManifestFile as Default>::default()
     }
@@ -696,6 +727,7 @@ impl ManifestFile {
         self
     }
     /// The [`ManifestFile`](super::ManifestFile), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::ManifestFile, crate::BuildError> {
         let mut problems = BuildProblems::new("ManifestFile");
         let source_location = problems.optional("source_location", self.source_location);
@@ -705,6 +737,7 @@ impl ManifestFile {
 }
 impl super::MinimalRepository {
     /// A builder for a `MinimalRepository`, with every field unset.
+    #[inline]
     pub fn builder() -> MinimalRepository {
         <MinimalRepository as Default>::default()
     }
@@ -1256,6 +1289,7 @@ impl MinimalRepository {
         self
     }
     /// The [`MinimalRepository`](super::MinimalRepository), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::MinimalRepository, crate::BuildError> {
         let mut problems = BuildProblems::new("MinimalRepository");
         let allow_forking = problems.optional("allow_forking", self.allow_forking);
@@ -1357,6 +1391,7 @@ impl MinimalRepository {
 }
 impl super::MinimalRepositoryLicense {
     /// A builder for a `MinimalRepositoryLicense`, with every field unset.
+    #[inline]
     pub fn builder() -> MinimalRepositoryLicense {
         <MinimalRepositoryLicense as Default>::default()
     }
@@ -1398,6 +1433,7 @@ impl MinimalRepositoryLicense {
         self
     }
     /// The [`MinimalRepositoryLicense`](super::MinimalRepositoryLicense), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::MinimalRepositoryLicense, crate::BuildError> {
         let mut problems = BuildProblems::new("MinimalRepositoryLicense");
         let key = problems.optional("key", self.key);
@@ -1411,6 +1447,7 @@ impl MinimalRepositoryLicense {
 }
 impl super::MinimalRepositoryPermissions {
     /// A builder for a `MinimalRepositoryPermissions`, with every field unset.
+    #[inline]
     pub fn builder() -> MinimalRepositoryPermissions {
         <MinimalRepositoryPermissions as Default>::default()
     }
@@ -1452,6 +1489,7 @@ impl MinimalRepositoryPermissions {
         self
     }
     /// The [`MinimalRepositoryPermissions`](super::MinimalRepositoryPermissions), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::MinimalRepositoryPermissions, crate::BuildError> {
         let mut problems = BuildProblems::new("MinimalRepositoryPermissions");
         let admin = problems.optional("admin", self.admin);
@@ -1465,6 +1503,7 @@ impl MinimalRepositoryPermissions {
 }
 impl super::OrganizationDependabotSecret {
     /// A builder for a `OrganizationDependabotSecret`, with every field unset.
+    #[inline]
     pub fn builder() -> OrganizationDependabotSecret {
         <OrganizationDependabotSecret as Default>::default()
     }
@@ -1506,6 +1545,7 @@ impl OrganizationDependabotSecret {
         self
     }
     /// The [`OrganizationDependabotSecret`](super::OrganizationDependabotSecret), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::OrganizationDependabotSecret, crate::BuildError> {
         let mut problems = BuildProblems::new("OrganizationDependabotSecret");
         let created_at = problems.required("created_at", self.created_at);
@@ -1522,6 +1562,7 @@ impl OrganizationDependabotSecret {
 }
 impl super::OrgsCreateArtifactDeploymentRecordRequest {
     /// A builder for a `OrgsCreateArtifactDeploymentRecordRequest`, with every field unset.
+    #[inline]
     pub fn builder() -> OrgsCreateArtifactDeploymentRecordRequest {
         <OrgsCreateArtifactDeploymentRecordRequest as Default>::default()
     }
@@ -1605,6 +1646,7 @@ impl OrgsCreateArtifactDeploymentRecordRequest {
         self
     }
     /// The [`OrgsCreateArtifactDeploymentRecordRequest`](super::OrgsCreateArtifactDeploymentRecordRequest), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::OrgsCreateArtifactDeploymentRecordRequest, crate::BuildError> {
         let mut problems = BuildProblems::new("OrgsCreateArtifactDeploymentRecordRequest");
         let cluster = problems.optional("cluster", self.cluster);
@@ -1628,6 +1670,7 @@ impl OrgsCreateArtifactDeploymentRecordRequest {
 }
 impl super::OrgsCreateArtifactStorageRecordRequest {
     /// A builder for a `OrgsCreateArtifactStorageRecordRequest`, with every field unset.
+    #[inline]
     pub fn builder() -> OrgsCreateArtifactStorageRecordRequest {
         <OrgsCreateArtifactStorageRecordRequest as Default>::default()
     }
@@ -1699,6 +1742,7 @@ impl OrgsCreateArtifactStorageRecordRequest {
         self
     }
     /// The [`OrgsCreateArtifactStorageRecordRequest`](super::OrgsCreateArtifactStorageRecordRequest), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::OrgsCreateArtifactStorageRecordRequest, crate::BuildError> {
         let mut problems = BuildProblems::new("OrgsCreateArtifactStorageRecordRequest");
         let artifact_url = problems.optional("artifact_url", self.artifact_url);
@@ -1720,6 +1764,7 @@ impl OrgsCreateArtifactStorageRecordRequest {
 }
 impl super::OrgsCreateArtifactStorageRecordResponse {
     /// A builder for a `OrgsCreateArtifactStorageRecordResponse`, with every field unset.
+    #[inline]
     pub fn builder() -> OrgsCreateArtifactStorageRecordResponse {
         <OrgsCreateArtifactStorageRecordResponse as Default>::default()
     }
@@ -1743,6 +1788,7 @@ impl OrgsCreateArtifactStorageRecordResponse {
         self
     }
     /// The [`OrgsCreateArtifactStorageRecordResponse`](super::OrgsCreateArtifactStorageRecordResponse), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::OrgsCreateArtifactStorageRecordResponse, crate::BuildError> {
         let mut problems = BuildProblems::new("OrgsCreateArtifactStorageRecordResponse");
         let storage_records = problems.optional("storage_records", self.storage_records);
@@ -1756,6 +1802,7 @@ impl OrgsCreateArtifactStorageRecordResponse {
 }
 impl super::OrgsListArtifactDeploymentRecordsResponse {
     /// A builder for a `OrgsListArtifactDeploymentRecordsResponse`, with every field unset.
+    #[inline]
     pub fn builder() -> OrgsListArtifactDeploymentRecordsResponse {
         <OrgsListArtifactDeploymentRecordsResponse as Default>::default()
     }
@@ -1779,6 +1826,7 @@ impl OrgsListArtifactDeploymentRecordsResponse {
         self
     }
     /// The [`OrgsListArtifactDeploymentRecordsResponse`](super::OrgsListArtifactDeploymentRecordsResponse), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::OrgsListArtifactDeploymentRecordsResponse, crate::BuildError> {
         let mut problems = BuildProblems::new("OrgsListArtifactDeploymentRecordsResponse");
         let deployment_records = problems.optional("deployment_records", self.deployment_records);
@@ -1789,6 +1837,7 @@ impl OrgsListArtifactDeploymentRecordsResponse {
 }
 impl super::OrgsListArtifactStorageRecordsResponse {
     /// A builder for a `OrgsListArtifactStorageRecordsResponse`, with every field unset.
+    #[inline]
     pub fn builder() -> OrgsListArtifactStorageRecordsResponse {
         <OrgsListArtifactStorageRecordsResponse as Default>::default()
     }
@@ -1812,6 +1861,7 @@ impl OrgsListArtifactStorageRecordsResponse {
         self
     }
     /// The [`OrgsListArtifactStorageRecordsResponse`](super::OrgsListArtifactStorageRecordsResponse), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::OrgsListArtifactStorageRecordsResponse, crate::BuildError> {
         let mut problems = BuildProblems::new("OrgsListArtifactStorageRecordsResponse");
         let storage_records = problems.optional("storage_records", self.storage_records);
@@ -1822,6 +1872,7 @@ impl OrgsListArtifactStorageRecordsResponse {
 }
 impl super::OrgsListArtifactStorageRecordsResponseStorageRecordsItem {
     /// A builder for a `OrgsListArtifactStorageRecordsResponseStorageRecordsItem`, with every field unset.
+    #[inline]
     pub fn builder() -> OrgsListArtifactStorageRecordsResponseStorageRecordsItem {
         <OrgsListArtifactStorageRecordsResponseStorageRecordsItem as Default>::default()
     }
@@ -1887,6 +1938,7 @@ impl OrgsListArtifactStorageRecordsResponseStorageRecordsItem {
         self
     }
     /// The [`OrgsListArtifactStorageRecordsResponseStorageRecordsItem`](super::OrgsListArtifactStorageRecordsResponseStorageRecordsItem), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::OrgsListArtifactStorageRecordsResponseStorageRecordsItem, crate::BuildError> {
         let mut problems = BuildProblems::new("OrgsListArtifactStorageRecordsResponseStorageRecordsItem");
         let artifact_url = problems.optional("artifact_url", self.artifact_url);
@@ -1904,6 +1956,7 @@ impl OrgsListArtifactStorageRecordsResponseStorageRecordsItem {
 }
 impl super::OrgsSetClusterDeploymentRecordsMultiStatusResponse {
     /// A builder for a `OrgsSetClusterDeploymentRecordsMultiStatusResponse`, with every field unset.
+    #[inline]
     pub fn builder() -> OrgsSetClusterDeploymentRecordsMultiStatusResponse {
         <OrgsSetClusterDeploymentRecordsMultiStatusResponse as Default>::default()
     }
@@ -1933,6 +1986,7 @@ impl OrgsSetClusterDeploymentRecordsMultiStatusResponse {
         self
     }
     /// The [`OrgsSetClusterDeploymentRecordsMultiStatusResponse`](super::OrgsSetClusterDeploymentRecordsMultiStatusResponse), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::OrgsSetClusterDeploymentRecordsMultiStatusResponse, crate::BuildError> {
         let mut problems = BuildProblems::new("OrgsSetClusterDeploymentRecordsMultiStatusResponse");
         let deployment_records = problems.optional("deployment_records", self.deployment_records);
@@ -1947,6 +2001,7 @@ impl OrgsSetClusterDeploymentRecordsMultiStatusResponse {
 }
 impl super::OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItem {
     /// A builder for a `OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItem`, with every field unset.
+    #[inline]
     pub fn builder() -> OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItem {
         <OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItem as Default>::default()
     }
@@ -1970,6 +2025,7 @@ impl OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItem {
         self
     }
     /// The [`OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItem`](super::OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItem), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItem, crate::BuildError> {
         let mut problems = BuildProblems::new("OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItem");
         let cause = problems.optional("cause", self.cause);
@@ -1980,6 +2036,7 @@ impl OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItem {
 }
 impl super::OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemDeployment {
     /// A builder for a `OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemDeployment`, with every field unset.
+    #[inline]
     pub fn builder() -> OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemDeployment {
         <OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemDeployment as Default>::default()
     }
@@ -2039,6 +2096,7 @@ impl OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemDeployment {
         self
     }
     /// The [`OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemDeployment`](super::OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemDeployment), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemDeployment, crate::BuildError> {
         let mut problems = BuildProblems::new("OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemDeployment");
         let deployment_name = problems.optional("deployment_name", self.deployment_name);
@@ -2055,6 +2113,7 @@ impl OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemDeployment {
 }
 impl super::OrgsSetClusterDeploymentRecordsRequest {
     /// A builder for a `OrgsSetClusterDeploymentRecordsRequest`, with every field unset.
+    #[inline]
     pub fn builder() -> OrgsSetClusterDeploymentRecordsRequest {
         <OrgsSetClusterDeploymentRecordsRequest as Default>::default()
     }
@@ -2096,6 +2155,7 @@ impl OrgsSetClusterDeploymentRecordsRequest {
         self
     }
     /// The [`OrgsSetClusterDeploymentRecordsRequest`](super::OrgsSetClusterDeploymentRecordsRequest), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::OrgsSetClusterDeploymentRecordsRequest, crate::BuildError> {
         let mut problems = BuildProblems::new("OrgsSetClusterDeploymentRecordsRequest");
         let deployments = problems.required("deployments", self.deployments);
@@ -2112,6 +2172,7 @@ impl OrgsSetClusterDeploymentRecordsRequest {
 }
 impl super::OrgsSetClusterDeploymentRecordsRequestDeploymentsItem {
     /// A builder for a `OrgsSetClusterDeploymentRecordsRequestDeploymentsItem`, with every field unset.
+    #[inline]
     pub fn builder() -> OrgsSetClusterDeploymentRecordsRequestDeploymentsItem {
         <OrgsSetClusterDeploymentRecordsRequestDeploymentsItem as Default>::default()
     }
@@ -2171,6 +2232,7 @@ impl OrgsSetClusterDeploymentRecordsRequestDeploymentsItem {
         self
     }
     /// The [`OrgsSetClusterDeploymentRecordsRequestDeploymentsItem`](super::OrgsSetClusterDeploymentRecordsRequestDeploymentsItem), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::OrgsSetClusterDeploymentRecordsRequestDeploymentsItem, crate::BuildError> {
         let mut problems = BuildProblems::new("OrgsSetClusterDeploymentRecordsRequestDeploymentsItem");
         let deployment_name = problems.required("deployment_name", self.deployment_name);
@@ -2190,6 +2252,7 @@ impl OrgsSetClusterDeploymentRecordsRequestDeploymentsItem {
 }
 impl super::OrgsSetClusterDeploymentRecordsResponse {
     /// A builder for a `OrgsSetClusterDeploymentRecordsResponse`, with every field unset.
+    #[inline]
     pub fn builder() -> OrgsSetClusterDeploymentRecordsResponse {
         <OrgsSetClusterDeploymentRecordsResponse as Default>::default()
     }
@@ -2213,6 +2276,7 @@ impl OrgsSetClusterDeploymentRecordsResponse {
         self
     }
     /// The [`OrgsSetClusterDeploymentRecordsResponse`](super::OrgsSetClusterDeploymentRecordsResponse), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::OrgsSetClusterDeploymentRecordsResponse, crate::BuildError> {
         let mut problems = BuildProblems::new("OrgsSetClusterDeploymentRecordsResponse");
         let deployment_records = problems.optional("deployment_records", self.deployment_records);
@@ -2226,6 +2290,7 @@ impl OrgsSetClusterDeploymentRecordsResponse {
 }
 impl super::SecurityAndAnalysisInner {
     /// A builder for a `SecurityAndAnalysisInner`, with every field unset.
+    #[inline]
     pub fn builder() -> SecurityAndAnalysisInner {
         <SecurityAndAnalysisInner as Default>::default()
     }
@@ -2297,6 +2362,7 @@ impl SecurityAndAnalysisInner {
         self
     }
     /// The [`SecurityAndAnalysisInner`](super::SecurityAndAnalysisInner), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::SecurityAndAnalysisInner, crate::BuildError> {
         let mut problems = BuildProblems::new("SecurityAndAnalysisInner");
         let advanced_security = problems.optional("advanced_security", self.advanced_security);
@@ -2315,6 +2381,7 @@ impl SecurityAndAnalysisInner {
 }
 impl super::SecurityAndAnalysisInnerCodeSecurity {
     /// A builder for a `SecurityAndAnalysisInnerCodeSecurity`, with every field unset.
+    #[inline]
     pub fn builder() -> SecurityAndAnalysisInnerCodeSecurity {
         <SecurityAndAnalysisInnerCodeSecurity as Default>::default()
     }
@@ -2332,6 +2399,7 @@ impl SecurityAndAnalysisInnerCodeSecurity {
         self
     }
     /// The [`SecurityAndAnalysisInnerCodeSecurity`](super::SecurityAndAnalysisInnerCodeSecurity), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::SecurityAndAnalysisInnerCodeSecurity, crate::BuildError> {
         let mut problems = BuildProblems::new("SecurityAndAnalysisInnerCodeSecurity");
         let status = problems.optional("status", self.status);
@@ -2341,6 +2409,7 @@ impl SecurityAndAnalysisInnerCodeSecurity {
 }
 impl super::SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptions {
     /// A builder for a `SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptions`, with every field unset.
+    #[inline]
     pub fn builder() -> SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptions {
         <SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptions as Default>::default()
     }
@@ -2358,6 +2427,7 @@ impl SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptions {
         self
     }
     /// The [`SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptions`](super::SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptions), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptions, crate::BuildError> {
         let mut problems = BuildProblems::new("SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptions");
         let reviewers = problems.optional("reviewers", self.reviewers);
@@ -2367,6 +2437,7 @@ impl SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptions {
 }
 impl super::SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItem {
     /// A builder for a `SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItem`, with every field unset.
+    #[inline]
     pub fn builder() -> SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItem {
         <SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItem as Default>::default()
     }
@@ -2396,6 +2467,7 @@ impl SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItem {
         self
     }
     /// The [`SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItem`](super::SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItem), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItem, crate::BuildError> {
         let mut problems = BuildProblems::new("SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItem");
         let mode = problems.optional("mode", self.mode);
@@ -2410,6 +2482,7 @@ impl SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItem {
 }
 impl super::SimpleUser {
     /// A builder for a `SimpleUser`, with every field unset.
+    #[inline]
     pub fn builder() -> SimpleUser {
         <SimpleUser as Default>::default()
     }
@@ -2553,6 +2626,7 @@ impl SimpleUser {
         self
     }
     /// The [`SimpleUser`](super::SimpleUser), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::SimpleUser, crate::BuildError> {
         let mut problems = BuildProblems::new("SimpleUser");
         let avatar_url = problems.required("avatar_url", self.avatar_url);
@@ -2586,6 +2660,7 @@ impl SimpleUser {
 }
 impl super::Snapshot {
     /// A builder for a `Snapshot`, with every field unset.
+    #[inline]
     pub fn builder() -> Snapshot {
         <Snapshot as Default>::default()
     }
@@ -2645,6 +2720,7 @@ impl Snapshot {
         self
     }
     /// The [`Snapshot`](super::Snapshot), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::Snapshot, crate::BuildError> {
         let mut problems = BuildProblems::new("Snapshot");
         let detector = problems.required("detector", self.detector);
@@ -2664,6 +2740,7 @@ impl Snapshot {
 }
 impl super::SnapshotDetector {
     /// A builder for a `SnapshotDetector`, with every field unset.
+    #[inline]
     pub fn builder() -> SnapshotDetector {
         <SnapshotDetector as Default>::default()
     }
@@ -2693,6 +2770,7 @@ impl SnapshotDetector {
         self
     }
     /// The [`SnapshotDetector`](super::SnapshotDetector), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::SnapshotDetector, crate::BuildError> {
         let mut problems = BuildProblems::new("SnapshotDetector");
         let name = problems.required("name", self.name);
@@ -2707,6 +2785,7 @@ impl SnapshotDetector {
 }
 impl super::SnapshotJob {
     /// A builder for a `SnapshotJob`, with every field unset.
+    #[inline]
     pub fn builder() -> SnapshotJob {
         <SnapshotJob as Default>::default()
     }
@@ -2736,6 +2815,7 @@ impl SnapshotJob {
         self
     }
     /// The [`SnapshotJob`](super::SnapshotJob), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::SnapshotJob, crate::BuildError> {
         let mut problems = BuildProblems::new("SnapshotJob");
         let correlator = problems.required("correlator", self.correlator);

@@ -51,6 +51,7 @@ pub enum ArtifactDeploymentRecordRuntimeRisksItem {
 }
 impl ArtifactDeploymentRecordRuntimeRisksItem {
     /// The value as it is sent and received.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CriticalResource => "critical-resource",
@@ -62,12 +63,14 @@ impl ArtifactDeploymentRecordRuntimeRisksItem {
     }
 }
 impl ::std::fmt::Display for ArtifactDeploymentRecordRuntimeRisksItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl ::std::str::FromStr for ArtifactDeploymentRecordRuntimeRisksItem {
     type Err = self::error::ConversionError;
+    #[inline]
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -89,6 +92,7 @@ impl ::std::str::FromStr for ArtifactDeploymentRecordRuntimeRisksItem {
 }
 impl ::std::convert::TryFrom<&str> for ArtifactDeploymentRecordRuntimeRisksItem {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -98,6 +102,7 @@ impl ::std::convert::TryFrom<&str> for ArtifactDeploymentRecordRuntimeRisksItem 
 impl ::std::convert::TryFrom<&::std::string::String>
 for ArtifactDeploymentRecordRuntimeRisksItem {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -107,6 +112,7 @@ for ArtifactDeploymentRecordRuntimeRisksItem {
 impl ::std::convert::TryFrom<::std::string::String>
 for ArtifactDeploymentRecordRuntimeRisksItem {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -272,6 +278,7 @@ pub enum DependabotCreateOrUpdateOrgSecretRequestVisibility {
 }
 impl DependabotCreateOrUpdateOrgSecretRequestVisibility {
     /// The value as it is sent and received.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
@@ -281,12 +288,14 @@ impl DependabotCreateOrUpdateOrgSecretRequestVisibility {
     }
 }
 impl ::std::fmt::Display for DependabotCreateOrUpdateOrgSecretRequestVisibility {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl ::std::str::FromStr for DependabotCreateOrUpdateOrgSecretRequestVisibility {
     type Err = self::error::ConversionError;
+    #[inline]
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -306,6 +315,7 @@ impl ::std::str::FromStr for DependabotCreateOrUpdateOrgSecretRequestVisibility 
 impl ::std::convert::TryFrom<&str>
 for DependabotCreateOrUpdateOrgSecretRequestVisibility {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -315,6 +325,7 @@ for DependabotCreateOrUpdateOrgSecretRequestVisibility {
 impl ::std::convert::TryFrom<&::std::string::String>
 for DependabotCreateOrUpdateOrgSecretRequestVisibility {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -324,6 +335,7 @@ for DependabotCreateOrUpdateOrgSecretRequestVisibility {
 impl ::std::convert::TryFrom<::std::string::String>
 for DependabotCreateOrUpdateOrgSecretRequestVisibility {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -523,6 +535,7 @@ pub enum DependencyRelationship {
 }
 impl DependencyRelationship {
     /// The value as it is sent and received.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Direct => "direct",
@@ -531,12 +544,14 @@ impl DependencyRelationship {
     }
 }
 impl ::std::fmt::Display for DependencyRelationship {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl ::std::str::FromStr for DependencyRelationship {
     type Err = self::error::ConversionError;
+    #[inline]
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -549,6 +564,7 @@ impl ::std::str::FromStr for DependencyRelationship {
 }
 impl ::std::convert::TryFrom<&str> for DependencyRelationship {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -557,6 +573,7 @@ impl ::std::convert::TryFrom<&str> for DependencyRelationship {
 }
 impl ::std::convert::TryFrom<&::std::string::String> for DependencyRelationship {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -565,6 +582,7 @@ impl ::std::convert::TryFrom<&::std::string::String> for DependencyRelationship 
 }
 impl ::std::convert::TryFrom<::std::string::String> for DependencyRelationship {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -604,6 +622,7 @@ pub enum DependencyScope {
 }
 impl DependencyScope {
     /// The value as it is sent and received.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Runtime => "runtime",
@@ -612,12 +631,14 @@ impl DependencyScope {
     }
 }
 impl ::std::fmt::Display for DependencyScope {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl ::std::str::FromStr for DependencyScope {
     type Err = self::error::ConversionError;
+    #[inline]
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -630,6 +651,7 @@ impl ::std::str::FromStr for DependencyScope {
 }
 impl ::std::convert::TryFrom<&str> for DependencyScope {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -638,6 +660,7 @@ impl ::std::convert::TryFrom<&str> for DependencyScope {
 }
 impl ::std::convert::TryFrom<&::std::string::String> for DependencyScope {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -646,6 +669,7 @@ impl ::std::convert::TryFrom<&::std::string::String> for DependencyScope {
 }
 impl ::std::convert::TryFrom<::std::string::String> for DependencyScope {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -936,6 +960,7 @@ pub enum OrganizationDependabotSecretVisibility {
 }
 impl OrganizationDependabotSecretVisibility {
     /// The value as it is sent and received.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
@@ -946,12 +971,14 @@ impl OrganizationDependabotSecretVisibility {
     }
 }
 impl ::std::fmt::Display for OrganizationDependabotSecretVisibility {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl ::std::str::FromStr for OrganizationDependabotSecretVisibility {
     type Err = self::error::ConversionError;
+    #[inline]
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -970,6 +997,7 @@ impl ::std::str::FromStr for OrganizationDependabotSecretVisibility {
 }
 impl ::std::convert::TryFrom<&str> for OrganizationDependabotSecretVisibility {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -979,6 +1007,7 @@ impl ::std::convert::TryFrom<&str> for OrganizationDependabotSecretVisibility {
 impl ::std::convert::TryFrom<&::std::string::String>
 for OrganizationDependabotSecretVisibility {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -988,6 +1017,7 @@ for OrganizationDependabotSecretVisibility {
 impl ::std::convert::TryFrom<::std::string::String>
 for OrganizationDependabotSecretVisibility {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -1089,6 +1119,7 @@ pub enum OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem {
 }
 impl OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem {
     /// The value as it is sent and received.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CriticalResource => "critical-resource",
@@ -1099,12 +1130,14 @@ impl OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem {
     }
 }
 impl ::std::fmt::Display for OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl ::std::str::FromStr for OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem {
     type Err = self::error::ConversionError;
+    #[inline]
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -1127,6 +1160,7 @@ impl ::std::str::FromStr for OrgsCreateArtifactDeploymentRecordRequestRuntimeRis
 impl ::std::convert::TryFrom<&str>
 for OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -1136,6 +1170,7 @@ for OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem {
 impl ::std::convert::TryFrom<&::std::string::String>
 for OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -1145,6 +1180,7 @@ for OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem {
 impl ::std::convert::TryFrom<::std::string::String>
 for OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -1197,6 +1233,7 @@ pub enum OrgsCreateArtifactDeploymentRecordRequestStatus {
 }
 impl OrgsCreateArtifactDeploymentRecordRequestStatus {
     /// The value as it is sent and received.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Deployed => "deployed",
@@ -1205,12 +1242,14 @@ impl OrgsCreateArtifactDeploymentRecordRequestStatus {
     }
 }
 impl ::std::fmt::Display for OrgsCreateArtifactDeploymentRecordRequestStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl ::std::str::FromStr for OrgsCreateArtifactDeploymentRecordRequestStatus {
     type Err = self::error::ConversionError;
+    #[inline]
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -1228,6 +1267,7 @@ impl ::std::str::FromStr for OrgsCreateArtifactDeploymentRecordRequestStatus {
 }
 impl ::std::convert::TryFrom<&str> for OrgsCreateArtifactDeploymentRecordRequestStatus {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -1237,6 +1277,7 @@ impl ::std::convert::TryFrom<&str> for OrgsCreateArtifactDeploymentRecordRequest
 impl ::std::convert::TryFrom<&::std::string::String>
 for OrgsCreateArtifactDeploymentRecordRequestStatus {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -1246,6 +1287,7 @@ for OrgsCreateArtifactDeploymentRecordRequestStatus {
 impl ::std::convert::TryFrom<::std::string::String>
 for OrgsCreateArtifactDeploymentRecordRequestStatus {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -1596,6 +1638,7 @@ pub enum OrgsCreateArtifactStorageRecordRequestStatus {
 }
 impl OrgsCreateArtifactStorageRecordRequestStatus {
     /// The value as it is sent and received.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Active => "active",
@@ -1605,12 +1648,14 @@ impl OrgsCreateArtifactStorageRecordRequestStatus {
     }
 }
 impl ::std::fmt::Display for OrgsCreateArtifactStorageRecordRequestStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl ::std::str::FromStr for OrgsCreateArtifactStorageRecordRequestStatus {
     type Err = self::error::ConversionError;
+    #[inline]
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -1626,6 +1671,7 @@ impl ::std::str::FromStr for OrgsCreateArtifactStorageRecordRequestStatus {
 }
 impl ::std::convert::TryFrom<&str> for OrgsCreateArtifactStorageRecordRequestStatus {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -1635,6 +1681,7 @@ impl ::std::convert::TryFrom<&str> for OrgsCreateArtifactStorageRecordRequestSta
 impl ::std::convert::TryFrom<&::std::string::String>
 for OrgsCreateArtifactStorageRecordRequestStatus {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -1644,6 +1691,7 @@ for OrgsCreateArtifactStorageRecordRequestStatus {
 impl ::std::convert::TryFrom<::std::string::String>
 for OrgsCreateArtifactStorageRecordRequestStatus {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -2187,6 +2235,7 @@ pub enum SecurityAndAnalysisInnerCodeSecurityStatus {
 }
 impl SecurityAndAnalysisInnerCodeSecurityStatus {
     /// The value as it is sent and received.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enabled => "enabled",
@@ -2196,12 +2245,14 @@ impl SecurityAndAnalysisInnerCodeSecurityStatus {
     }
 }
 impl ::std::fmt::Display for SecurityAndAnalysisInnerCodeSecurityStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl ::std::str::FromStr for SecurityAndAnalysisInnerCodeSecurityStatus {
     type Err = self::error::ConversionError;
+    #[inline]
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -2214,6 +2265,7 @@ impl ::std::str::FromStr for SecurityAndAnalysisInnerCodeSecurityStatus {
 }
 impl ::std::convert::TryFrom<&str> for SecurityAndAnalysisInnerCodeSecurityStatus {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -2223,6 +2275,7 @@ impl ::std::convert::TryFrom<&str> for SecurityAndAnalysisInnerCodeSecurityStatu
 impl ::std::convert::TryFrom<&::std::string::String>
 for SecurityAndAnalysisInnerCodeSecurityStatus {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: &::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -2232,6 +2285,7 @@ for SecurityAndAnalysisInnerCodeSecurityStatus {
 impl ::std::convert::TryFrom<::std::string::String>
 for SecurityAndAnalysisInnerCodeSecurityStatus {
     type Error = self::error::ConversionError;
+    #[inline]
     fn try_from(
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {

@@ -7,6 +7,7 @@ use std::fmt::Display;
 use crate::support::{BuildProblems, Slot, slot};
 impl super::ArtifactDeploymentRecord {
     /// A builder for a `ArtifactDeploymentRecord`, with every field unset.
+    #[inline]
     pub fn builder() -> ArtifactDeploymentRecord {
         <ArtifactDeploymentRecord as Default>::default()
     }
@@ -84,6 +85,7 @@ impl ArtifactDeploymentRecord {
         self
     }
     /// The [`ArtifactDeploymentRecord`](super::ArtifactDeploymentRecord), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::ArtifactDeploymentRecord, crate::BuildError> {
         let mut problems = BuildProblems::new("ArtifactDeploymentRecord");
         let attestation_id = problems.optional("attestation_id", self.attestation_id);
@@ -103,6 +105,7 @@ impl ArtifactDeploymentRecord {
 }
 impl super::CodeOfConduct {
     /// A builder for a `CodeOfConduct`, with every field unset.
+    #[inline]
     pub fn builder() -> CodeOfConduct {
         <CodeOfConduct as Default>::default()
     }
@@ -144,6 +147,7 @@ impl CodeOfConduct {
         self
     }
     /// The [`CodeOfConduct`](super::CodeOfConduct), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::CodeOfConduct, crate::BuildError> {
         let mut problems = BuildProblems::new("CodeOfConduct");
         let body = problems.optional("body", self.body);
@@ -160,6 +164,7 @@ impl CodeOfConduct {
 }
 impl super::DependabotCreateOrUpdateOrgSecretRequest {
     /// A builder for a `DependabotCreateOrUpdateOrgSecretRequest`, with every field unset.
+    #[inline]
     pub fn builder() -> DependabotCreateOrUpdateOrgSecretRequest {
         <DependabotCreateOrUpdateOrgSecretRequest as Default>::default()
     }
@@ -195,6 +200,7 @@ impl DependabotCreateOrUpdateOrgSecretRequest {
         self
     }
     /// The [`DependabotCreateOrUpdateOrgSecretRequest`](super::DependabotCreateOrUpdateOrgSecretRequest), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::DependabotCreateOrUpdateOrgSecretRequest, crate::BuildError> {
         let mut problems = BuildProblems::new("DependabotCreateOrUpdateOrgSecretRequest");
         let encrypted_value = problems.optional("encrypted_value", self.encrypted_value);
@@ -210,6 +216,7 @@ impl DependabotCreateOrUpdateOrgSecretRequest {
 }
 impl super::DependabotCreateOrUpdateRepoSecretRequest {
     /// A builder for a `DependabotCreateOrUpdateRepoSecretRequest`, with every field unset.
+    #[inline]
     pub fn builder() -> DependabotCreateOrUpdateRepoSecretRequest {
         <DependabotCreateOrUpdateRepoSecretRequest as Default>::default()
     }
@@ -233,6 +240,7 @@ impl DependabotCreateOrUpdateRepoSecretRequest {
         self
     }
     /// The [`DependabotCreateOrUpdateRepoSecretRequest`](super::DependabotCreateOrUpdateRepoSecretRequest), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::DependabotCreateOrUpdateRepoSecretRequest, crate::BuildError> {
         let mut problems = BuildProblems::new("DependabotCreateOrUpdateRepoSecretRequest");
         let encrypted_value = problems.optional("encrypted_value", self.encrypted_value);
@@ -243,6 +251,7 @@ impl DependabotCreateOrUpdateRepoSecretRequest {
 }
 impl super::DependabotListOrgSecretsResponse {
     /// A builder for a `DependabotListOrgSecretsResponse`, with every field unset.
+    #[inline]
     pub fn builder() -> DependabotListOrgSecretsResponse {
         <DependabotListOrgSecretsResponse as Default>::default()
     }
@@ -266,6 +275,7 @@ impl DependabotListOrgSecretsResponse {
         self
     }
     /// The [`DependabotListOrgSecretsResponse`](super::DependabotListOrgSecretsResponse), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::DependabotListOrgSecretsResponse, crate::BuildError> {
         let mut problems = BuildProblems::new("DependabotListOrgSecretsResponse");
         let secrets = problems.required("secrets", self.secrets);
@@ -279,6 +289,7 @@ impl DependabotListOrgSecretsResponse {
 }
 impl super::DependabotListRepoSecretsResponse {
     /// A builder for a `DependabotListRepoSecretsResponse`, with every field unset.
+    #[inline]
     pub fn builder() -> DependabotListRepoSecretsResponse {
         <DependabotListRepoSecretsResponse as Default>::default()
     }
@@ -302,6 +313,7 @@ impl DependabotListRepoSecretsResponse {
         self
     }
     /// The [`DependabotListRepoSecretsResponse`](super::DependabotListRepoSecretsResponse), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::DependabotListRepoSecretsResponse, crate::BuildError> {
         let mut problems = BuildProblems::new("DependabotListRepoSecretsResponse");
         let secrets = problems.required("secrets", self.secrets);
@@ -315,6 +327,7 @@ impl DependabotListRepoSecretsResponse {
 }
 impl super::DependabotListSelectedReposForOrgSecretResponse {
     /// A builder for a `DependabotListSelectedReposForOrgSecretResponse`, with every field unset.
+    #[inline]
     pub fn builder() -> DependabotListSelectedReposForOrgSecretResponse {
         <DependabotListSelectedReposForOrgSecretResponse as Default>::default()
     }
@@ -338,6 +351,7 @@ impl DependabotListSelectedReposForOrgSecretResponse {
         self
     }
     /// The [`DependabotListSelectedReposForOrgSecretResponse`](super::DependabotListSelectedReposForOrgSecretResponse), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::DependabotListSelectedReposForOrgSecretResponse, crate::BuildError> {
         let mut problems = BuildProblems::new("DependabotListSelectedReposForOrgSecretResponse");
         let repositories = problems.required("repositories", self.repositories);
@@ -351,6 +365,7 @@ impl DependabotListSelectedReposForOrgSecretResponse {
 }
 impl super::DependabotPublicKey {
     /// A builder for a `DependabotPublicKey`, with every field unset.
+    #[inline]
     pub fn builder() -> DependabotPublicKey {
         <DependabotPublicKey as Default>::default()
     }
@@ -374,6 +389,7 @@ impl DependabotPublicKey {
         self
     }
     /// The [`DependabotPublicKey`](super::DependabotPublicKey), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::DependabotPublicKey, crate::BuildError> {
         let mut problems = BuildProblems::new("DependabotPublicKey");
         let key = problems.required("key", self.key);
@@ -387,6 +403,7 @@ impl DependabotPublicKey {
 }
 impl super::DependabotSecret {
     /// A builder for a `DependabotSecret`, with every field unset.
+    #[inline]
     pub fn builder() -> DependabotSecret {
         <DependabotSecret as Default>::default()
     }
@@ -416,6 +433,7 @@ impl DependabotSecret {
         self
     }
     /// The [`DependabotSecret`](super::DependabotSecret), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::DependabotSecret, crate::BuildError> {
         let mut problems = BuildProblems::new("DependabotSecret");
         let created_at = problems.required("created_at", self.created_at);
@@ -430,6 +448,7 @@ impl DependabotSecret {
 }
 impl super::DependabotSetSelectedReposForOrgSecretRequest {
     /// A builder for a `DependabotSetSelectedReposForOrgSecretRequest`, with every field unset.
+    #[inline]
     pub fn builder() -> DependabotSetSelectedReposForOrgSecretRequest {
         <DependabotSetSelectedReposForOrgSecretRequest as Default>::default()
     }
@@ -447,6 +466,7 @@ impl DependabotSetSelectedReposForOrgSecretRequest {
         self
     }
     /// The [`DependabotSetSelectedReposForOrgSecretRequest`](super::DependabotSetSelectedReposForOrgSecretRequest), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::DependabotSetSelectedReposForOrgSecretRequest, crate::BuildError> {
         let mut problems = BuildProblems::new("DependabotSetSelectedReposForOrgSecretRequest");
         let selected_repository_ids = problems.required("selected_repository_ids", self.selected_repository_ids);
@@ -459,6 +479,7 @@ impl DependabotSetSelectedReposForOrgSecretRequest {
 }
 impl super::Dependency {
     /// A builder for a `Dependency`, with every field unset.
+    #[inline]
     pub fn builder() -> Dependency {
         <Dependency as Default>::default()
     }
@@ -500,6 +521,7 @@ impl Dependency {
         self
     }
     /// The [`Dependency`](super::Dependency), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::Dependency, crate::BuildError> {
         let mut problems = BuildProblems::new("Dependency");
         let dependencies = problems.optional("dependencies", self.dependencies);
@@ -513,6 +535,7 @@ impl Dependency {
 }
 impl super::DependencyGraphCreateRepositorySnapshotResponse {
     /// A builder for a `DependencyGraphCreateRepositorySnapshotResponse`, with every field unset.
+    #[inline]
     pub fn builder() -> DependencyGraphCreateRepositorySnapshotResponse {
         <DependencyGraphCreateRepositorySnapshotResponse as Default>::default()
     }
@@ -548,6 +571,7 @@ impl DependencyGraphCreateRepositorySnapshotResponse {
         self
     }
     /// The [`DependencyGraphCreateRepositorySnapshotResponse`](super::DependencyGraphCreateRepositorySnapshotResponse), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::DependencyGraphCreateRepositorySnapshotResponse, crate::BuildError> {
         let mut problems = BuildProblems::new("DependencyGraphCreateRepositorySnapshotResponse");
         let created_at = problems.required("created_at", self.created_at);
@@ -563,6 +587,7 @@ impl DependencyGraphCreateRepositorySnapshotResponse {
 }
 impl super::EmptyObject {
     /// A builder for a `EmptyObject`, with every field unset.
+    #[inline]
     pub fn builder() -> EmptyObject {
         <EmptyObject as Default>::default()
     }
@@ -574,6 +599,7 @@ pub struct EmptyObject {
 }
 impl EmptyObject {
     /// The [`EmptyObject`](super::EmptyObject), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::EmptyObject, crate::BuildError> {
         let problems = BuildProblems::new("EmptyObject");
         let built = Some(super::EmptyObject {});
@@ -582,6 +608,7 @@ impl EmptyObject {
 }
 impl super::Manifest {
     /// A builder for a `Manifest`, with every field unset.
+    #[inline]
     pub fn builder() -> Manifest {
         <Manifest as Default>::default()
     }
@@ -617,6 +644,7 @@ impl Manifest {
         self
     }
     /// The [`Manifest`](super::Manifest), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::Manifest, crate::BuildError> {
         let mut problems = BuildProblems::new("Manifest");
         let file = problems.optional("file", self.file);
@@ -632,6 +660,7 @@ impl Manifest {
 }
 impl super::ManifestFile {
     /// A builder for a `ManifestFile`, with every field unset.
+    #[inline]
     pub fn builder() -> ManifestFile {
         <ManifestFile as Default>::default()
     }
@@ -649,6 +678,7 @@ impl ManifestFile {
         self
     }
     /// The [`ManifestFile`](super::ManifestFile), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::ManifestFile, crate::BuildError> {
         let mut problems = BuildProblems::new("ManifestFile");
         let source_location = problems.optional("source_location", self.source_location);
@@ -658,6 +688,7 @@ impl ManifestFile {
 }
 impl super::MinimalRepository {
     /// A builder for a `MinimalRepository`, with every field unset.
+    #[inline]
     pub fn builder() -> MinimalRepository {
         <MinimalRepository as Default>::default()
     }
@@ -1197,6 +1228,7 @@ impl MinimalRepository {
         self
     }
     /// The [`MinimalRepository`](super::MinimalRepository), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::MinimalRepository, crate::BuildError> {
         let mut problems = BuildProblems::new("MinimalRepository");
         let allow_forking = problems.optional("allow_forking", self.allow_forking);
@@ -1296,6 +1328,7 @@ impl MinimalRepository {
 }
 impl super::MinimalRepositoryLicense {
     /// A builder for a `MinimalRepositoryLicense`, with every field unset.
+    #[inline]
     pub fn builder() -> MinimalRepositoryLicense {
         <MinimalRepositoryLicense as Default>::default()
     }
@@ -1337,6 +1370,7 @@ impl MinimalRepositoryLicense {
         self
     }
     /// The [`MinimalRepositoryLicense`](super::MinimalRepositoryLicense), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::MinimalRepositoryLicense, crate::BuildError> {
         let mut problems = BuildProblems::new("MinimalRepositoryLicense");
         let key = problems.optional("key", self.key);
@@ -1350,6 +1384,7 @@ impl MinimalRepositoryLicense {
 }
 impl super::MinimalRepositoryPermissions {
     /// A builder for a `MinimalRepositoryPermissions`, with every field unset.
+    #[inline]
     pub fn builder() -> MinimalRepositoryPermissions {
         <MinimalRepositoryPermissions as Default>::default()
     }
@@ -1391,6 +1426,7 @@ impl MinimalRepositoryPermissions {
         self
     }
     /// The [`MinimalRepositoryPermissions`](super::MinimalRepositoryPermissions), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::MinimalRepositoryPermissions, crate::BuildError> {
         let mut problems = BuildProblems::new("MinimalRepositoryPermissions");
         let admin = problems.optional("admin", self.admin);
@@ -1404,6 +1440,7 @@ impl MinimalRepositoryPermissions {
 }
 impl super::OrganizationDependabotSecret {
     /// A builder for a `OrganizationDependabotSecret`, with every field unset.
+    #[inline]
     pub fn builder() -> OrganizationDependabotSecret {
         <OrganizationDependabotSecret as Default>::default()
     }
@@ -1445,6 +1482,7 @@ impl OrganizationDependabotSecret {
         self
     }
     /// The [`OrganizationDependabotSecret`](super::OrganizationDependabotSecret), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::OrganizationDependabotSecret, crate::BuildError> {
         let mut problems = BuildProblems::new("OrganizationDependabotSecret");
         let created_at = problems.required("created_at", self.created_at);
@@ -1461,6 +1499,7 @@ impl OrganizationDependabotSecret {
 }
 impl super::OrgsCreateArtifactDeploymentRecordRequest {
     /// A builder for a `OrgsCreateArtifactDeploymentRecordRequest`, with every field unset.
+    #[inline]
     pub fn builder() -> OrgsCreateArtifactDeploymentRecordRequest {
         <OrgsCreateArtifactDeploymentRecordRequest as Default>::default()
     }
@@ -1538,6 +1577,7 @@ impl OrgsCreateArtifactDeploymentRecordRequest {
         self
     }
     /// The [`OrgsCreateArtifactDeploymentRecordRequest`](super::OrgsCreateArtifactDeploymentRecordRequest), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::OrgsCreateArtifactDeploymentRecordRequest, crate::BuildError> {
         let mut problems = BuildProblems::new("OrgsCreateArtifactDeploymentRecordRequest");
         let cluster = problems.optional("cluster", self.cluster);
@@ -1560,6 +1600,7 @@ impl OrgsCreateArtifactDeploymentRecordRequest {
 }
 impl super::OrgsCreateArtifactStorageRecordRequest {
     /// A builder for a `OrgsCreateArtifactStorageRecordRequest`, with every field unset.
+    #[inline]
     pub fn builder() -> OrgsCreateArtifactStorageRecordRequest {
         <OrgsCreateArtifactStorageRecordRequest as Default>::default()
     }
@@ -1625,6 +1666,7 @@ impl OrgsCreateArtifactStorageRecordRequest {
         self
     }
     /// The [`OrgsCreateArtifactStorageRecordRequest`](super::OrgsCreateArtifactStorageRecordRequest), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::OrgsCreateArtifactStorageRecordRequest, crate::BuildError> {
         let mut problems = BuildProblems::new("OrgsCreateArtifactStorageRecordRequest");
         let artifact_url = problems.optional("artifact_url", self.artifact_url);
@@ -1645,6 +1687,7 @@ impl OrgsCreateArtifactStorageRecordRequest {
 }
 impl super::OrgsListArtifactStorageRecordsResponse {
     /// A builder for a `OrgsListArtifactStorageRecordsResponse`, with every field unset.
+    #[inline]
     pub fn builder() -> OrgsListArtifactStorageRecordsResponse {
         <OrgsListArtifactStorageRecordsResponse as Default>::default()
     }
@@ -1668,6 +1711,7 @@ impl OrgsListArtifactStorageRecordsResponse {
         self
     }
     /// The [`OrgsListArtifactStorageRecordsResponse`](super::OrgsListArtifactStorageRecordsResponse), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::OrgsListArtifactStorageRecordsResponse, crate::BuildError> {
         let mut problems = BuildProblems::new("OrgsListArtifactStorageRecordsResponse");
         let storage_records = problems.optional("storage_records", self.storage_records);
@@ -1678,6 +1722,7 @@ impl OrgsListArtifactStorageRecordsResponse {
 }
 impl super::OrgsListArtifactStorageRecordsResponseStorageRecordsItem {
     /// A builder for a `OrgsListArtifactStorageRecordsResponseStorageRecordsItem`, with every field unset.
+    #[inline]
     pub fn builder() -> OrgsListArtifactStorageRecordsResponseStorageRecordsItem {
         <OrgsListArtifactStorageRecordsResponseStorageRecordsItem as Default>::default()
     }
@@ -1743,6 +1788,7 @@ impl OrgsListArtifactStorageRecordsResponseStorageRecordsItem {
         self
     }
     /// The [`OrgsListArtifactStorageRecordsResponseStorageRecordsItem`](super::OrgsListArtifactStorageRecordsResponseStorageRecordsItem), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::OrgsListArtifactStorageRecordsResponseStorageRecordsItem, crate::BuildError> {
         let mut problems = BuildProblems::new("OrgsListArtifactStorageRecordsResponseStorageRecordsItem");
         let artifact_url = problems.optional("artifact_url", self.artifact_url);
@@ -1760,6 +1806,7 @@ impl OrgsListArtifactStorageRecordsResponseStorageRecordsItem {
 }
 impl super::OrgsSetClusterDeploymentRecordsRequest {
     /// A builder for a `OrgsSetClusterDeploymentRecordsRequest`, with every field unset.
+    #[inline]
     pub fn builder() -> OrgsSetClusterDeploymentRecordsRequest {
         <OrgsSetClusterDeploymentRecordsRequest as Default>::default()
     }
@@ -1789,6 +1836,7 @@ impl OrgsSetClusterDeploymentRecordsRequest {
         self
     }
     /// The [`OrgsSetClusterDeploymentRecordsRequest`](super::OrgsSetClusterDeploymentRecordsRequest), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::OrgsSetClusterDeploymentRecordsRequest, crate::BuildError> {
         let mut problems = BuildProblems::new("OrgsSetClusterDeploymentRecordsRequest");
         let deployments = problems.required("deployments", self.deployments);
@@ -1803,6 +1851,7 @@ impl OrgsSetClusterDeploymentRecordsRequest {
 }
 impl super::OrgsSetClusterDeploymentRecordsRequestDeploymentsItem {
     /// A builder for a `OrgsSetClusterDeploymentRecordsRequestDeploymentsItem`, with every field unset.
+    #[inline]
     pub fn builder() -> OrgsSetClusterDeploymentRecordsRequestDeploymentsItem {
         <OrgsSetClusterDeploymentRecordsRequestDeploymentsItem as Default>::default()
     }
@@ -1862,6 +1911,7 @@ impl OrgsSetClusterDeploymentRecordsRequestDeploymentsItem {
         self
     }
     /// The [`OrgsSetClusterDeploymentRecordsRequestDeploymentsItem`](super::OrgsSetClusterDeploymentRecordsRequestDeploymentsItem), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::OrgsSetClusterDeploymentRecordsRequestDeploymentsItem, crate::BuildError> {
         let mut problems = BuildProblems::new("OrgsSetClusterDeploymentRecordsRequestDeploymentsItem");
         let deployment_name = problems.required("deployment_name", self.deployment_name);
@@ -1881,6 +1931,7 @@ impl OrgsSetClusterDeploymentRecordsRequestDeploymentsItem {
 }
 impl super::OrgsSetClusterDeploymentRecordsResponse {
     /// A builder for a `OrgsSetClusterDeploymentRecordsResponse`, with every field unset.
+    #[inline]
     pub fn builder() -> OrgsSetClusterDeploymentRecordsResponse {
         <OrgsSetClusterDeploymentRecordsResponse as Default>::default()
     }
@@ -1904,6 +1955,7 @@ impl OrgsSetClusterDeploymentRecordsResponse {
         self
     }
     /// The [`OrgsSetClusterDeploymentRecordsResponse`](super::OrgsSetClusterDeploymentRecordsResponse), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::OrgsSetClusterDeploymentRecordsResponse, crate::BuildError> {
         let mut problems = BuildProblems::new("OrgsSetClusterDeploymentRecordsResponse");
         let deployment_records = problems.optional("deployment_records", self.deployment_records);
@@ -1914,6 +1966,7 @@ impl OrgsSetClusterDeploymentRecordsResponse {
 }
 impl super::SecurityAndAnalysisInner {
     /// A builder for a `SecurityAndAnalysisInner`, with every field unset.
+    #[inline]
     pub fn builder() -> SecurityAndAnalysisInner {
         <SecurityAndAnalysisInner as Default>::default()
     }
@@ -1967,6 +2020,7 @@ impl SecurityAndAnalysisInner {
         self
     }
     /// The [`SecurityAndAnalysisInner`](super::SecurityAndAnalysisInner), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::SecurityAndAnalysisInner, crate::BuildError> {
         let mut problems = BuildProblems::new("SecurityAndAnalysisInner");
         let advanced_security = problems.optional("advanced_security", self.advanced_security);
@@ -1982,6 +2036,7 @@ impl SecurityAndAnalysisInner {
 }
 impl super::SecurityAndAnalysisInnerCodeSecurity {
     /// A builder for a `SecurityAndAnalysisInnerCodeSecurity`, with every field unset.
+    #[inline]
     pub fn builder() -> SecurityAndAnalysisInnerCodeSecurity {
         <SecurityAndAnalysisInnerCodeSecurity as Default>::default()
     }
@@ -1999,6 +2054,7 @@ impl SecurityAndAnalysisInnerCodeSecurity {
         self
     }
     /// The [`SecurityAndAnalysisInnerCodeSecurity`](super::SecurityAndAnalysisInnerCodeSecurity), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::SecurityAndAnalysisInnerCodeSecurity, crate::BuildError> {
         let mut problems = BuildProblems::new("SecurityAndAnalysisInnerCodeSecurity");
         let status = problems.optional("status", self.status);
@@ -2008,6 +2064,7 @@ impl SecurityAndAnalysisInnerCodeSecurity {
 }
 impl super::SimpleUser {
     /// A builder for a `SimpleUser`, with every field unset.
+    #[inline]
     pub fn builder() -> SimpleUser {
         <SimpleUser as Default>::default()
     }
@@ -2151,6 +2208,7 @@ impl SimpleUser {
         self
     }
     /// The [`SimpleUser`](super::SimpleUser), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::SimpleUser, crate::BuildError> {
         let mut problems = BuildProblems::new("SimpleUser");
         let avatar_url = problems.required("avatar_url", self.avatar_url);
@@ -2184,6 +2242,7 @@ impl SimpleUser {
 }
 impl super::Snapshot {
     /// A builder for a `Snapshot`, with every field unset.
+    #[inline]
     pub fn builder() -> Snapshot {
         <Snapshot as Default>::default()
     }
@@ -2243,6 +2302,7 @@ impl Snapshot {
         self
     }
     /// The [`Snapshot`](super::Snapshot), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::Snapshot, crate::BuildError> {
         let mut problems = BuildProblems::new("Snapshot");
         let detector = problems.required("detector", self.detector);
@@ -2262,6 +2322,7 @@ impl Snapshot {
 }
 impl super::SnapshotDetector {
     /// A builder for a `SnapshotDetector`, with every field unset.
+    #[inline]
     pub fn builder() -> SnapshotDetector {
         <SnapshotDetector as Default>::default()
     }
@@ -2291,6 +2352,7 @@ impl SnapshotDetector {
         self
     }
     /// The [`SnapshotDetector`](super::SnapshotDetector), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::SnapshotDetector, crate::BuildError> {
         let mut problems = BuildProblems::new("SnapshotDetector");
         let name = problems.required("name", self.name);
@@ -2305,6 +2367,7 @@ impl SnapshotDetector {
 }
 impl super::SnapshotJob {
     /// A builder for a `SnapshotJob`, with every field unset.
+    #[inline]
     pub fn builder() -> SnapshotJob {
         <SnapshotJob as Default>::default()
     }
@@ -2334,6 +2397,7 @@ impl SnapshotJob {
         self
     }
     /// The [`SnapshotJob`](super::SnapshotJob), or every required field not set and every value that did not convert.
+    #[inline]
     pub fn build(self) -> Result<super::SnapshotJob, crate::BuildError> {
         let mut problems = BuildProblems::new("SnapshotJob");
         let correlator = problems.required("correlator", self.correlator);
