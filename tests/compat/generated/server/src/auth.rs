@@ -490,9 +490,9 @@ impl Answer {
 
     /// `response` with the headers added.
     pub(crate) fn finish(self, mut response: Response) -> Response {
-        for (name, value) in self.headers.iter() {
-            response.headers_mut().insert(name.clone(), value.clone());
-        }
+        // Moved, not copied; each name replaces the response's own, and a name the
+        // implementation gave several values (`Principal::response_headers`) keeps them all.
+        response.headers_mut().extend(self.headers);
         response
     }
 
@@ -665,6 +665,19 @@ mod tests {
         let context = RequestContext::new("caller", headers, RequestId::new(), &OPERATION);
         let shown = format!("{context:?}");
         assert!(!shown.contains("ghp_secret") && shown.contains("(redacted)") && shown.contains("application/json"), "{shown}");
+    }
+
+    #[test]
+    fn an_answer_replaces_the_responses_headers_and_keeps_several_values() {
+        let mut answer = Answer::new(&RequestId::new());
+        answer.headers.append(header::LINK, HeaderValue::from_static("<a>"));
+        answer.headers.append(header::LINK, HeaderValue::from_static("<b>"));
+        let mut response = StatusCode::OK.into_response();
+        response.headers_mut().insert(header::LINK, HeaderValue::from_static("<old>"));
+        let response = answer.finish(response);
+        let links: Vec<_> = response.headers().get_all(header::LINK).iter().collect();
+        assert_eq!(links, ["<a>", "<b>"]);
+        assert!(response.headers().contains_key(REQUEST_ID));
     }
 
     #[test]
