@@ -9,6 +9,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+mod common;
+use common::files;
+
 const SPEC_V1: &str = "openapi: 3.0.3
 info: {title: Crash, version: '1'}
 paths:
@@ -27,24 +30,6 @@ components:
 
 fn spec_v2() -> String {
     SPEC_V1.replace("properties: {name: {type: string}}", "properties: {name: {type: string}, size: {type: integer}}")
-}
-
-/// Every file under `dir`, relative path -> bytes.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = fs::read_dir(&d) else { continue };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.insert(path.strip_prefix(dir).unwrap().display().to_string(), fs::read(&path).unwrap());
-            }
-        }
-    }
-    out
 }
 
 fn regen(spec: &Path, out: &Path) -> Command {
@@ -71,8 +56,8 @@ fn scene() -> Scene {
     assert!(regen(&spec, &reference).status().unwrap().success());
     fs::write(&spec, SPEC_V1).unwrap();
     assert!(regen(&spec, &out).status().unwrap().success());
-    let old = snapshot(&out);
-    let new: BTreeMap<_, _> = snapshot(&reference)
+    let old = files(&out);
+    let new: BTreeMap<_, _> = files(&reference)
         .into_iter()
         .map(|(path, bytes)| (path, String::from_utf8(bytes).unwrap().replace("/reference", "/out").into_bytes()))
         .collect();
@@ -95,10 +80,10 @@ fn kill_at(scene: &Scene, point: &str) {
 fn killed_after_staging_leaves_the_old_tree() {
     let scene = scene();
     kill_at(&scene, "staged");
-    assert!(snapshot(&scene.out) == scene.old, "the output must be exactly the old tree");
+    assert!(files(&scene.out) == scene.old, "the output must be exactly the old tree");
     // The next run cleans up and completes.
     assert!(regen(&scene.spec, &scene.out).status().unwrap().success());
-    assert!(snapshot(&scene.out) == scene.new);
+    assert!(files(&scene.out) == scene.new);
     let leftovers: Vec<_> = fs::read_dir(scene.out.parent().unwrap()).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().starts_with('.')).collect();
     assert!(leftovers.is_empty(), "no staging folder is left behind: {leftovers:?}");
 }
@@ -107,9 +92,9 @@ fn killed_after_staging_leaves_the_old_tree() {
 fn killed_after_the_swap_leaves_the_new_tree() {
     let scene = scene();
     kill_at(&scene, "swapped");
-    assert!(snapshot(&scene.out) == scene.new, "the output must be exactly the new tree");
+    assert!(files(&scene.out) == scene.new, "the output must be exactly the new tree");
     assert!(regen(&scene.spec, &scene.out).status().unwrap().success());
-    assert!(snapshot(&scene.out) == scene.new);
+    assert!(files(&scene.out) == scene.new);
 }
 
 #[test]
@@ -121,7 +106,7 @@ fn killed_at_arbitrary_moments_the_tree_is_old_or_new() {
         std::thread::sleep(Duration::from_millis(delay_ms));
         let _ = child.kill();
         child.wait().unwrap();
-        let now = snapshot(&scene.out);
+        let now = files(&scene.out);
         let state = if now == scene.old {
             "old"
         } else if now == scene.new {

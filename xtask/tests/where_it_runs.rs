@@ -7,26 +7,12 @@ use std::fs;
 use std::path::{Component, Path, PathBuf};
 use std::process::{Command, Output};
 
+mod common;
+use common::files;
+
 /// The checkout these tests run in (cargo runs them in `xtask/`).
 fn root() -> PathBuf {
     xtask::workspace_root().unwrap_or_else(|error| panic!("{error:#}"))
-}
-
-/// Every file under `dir`, relative path -> bytes.
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(folder) = stack.pop() {
-        for entry in fs::read_dir(&folder).unwrap_or_else(|e| panic!("{}: {e}", folder.display())).flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.insert(path.strip_prefix(dir).unwrap().display().to_string(), fs::read(&path).unwrap());
-            }
-        }
-    }
-    out
 }
 
 /// The paths whose files differ between two trees (missing on one side, or other bytes).
