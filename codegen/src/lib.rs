@@ -61,6 +61,11 @@ pub struct Settings {
     pub snapshot_views: bool,
     /// The generated crates' versions (for the pinned spec, `spec/versions.yaml`).
     pub versions: CrateVersions,
+    /// Produce only the models crate, with serde's derived `Deserialize` on every struct
+    /// instead of ours (see `models/deserialize.rs`): the baseline that
+    /// `tests/tests/deserialize_equivalence.rs` compares our impls against. Off for everything
+    /// else.
+    pub serde_derive_baseline: bool,
 }
 
 impl Default for Settings {
@@ -73,6 +78,7 @@ impl Default for Settings {
             permissions: None,
             snapshot_views: false,
             versions: CrateVersions::default(),
+            serde_derive_baseline: false,
         }
     }
 }
@@ -144,7 +150,7 @@ pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagno
         spec_name: settings.spec_name_in_headers.clone().unwrap_or_else(|| spec.name.clone()),
         spec_sha256: spec::pin::sha256_hex(spec.text.as_bytes()),
     };
-    let job = Job { file, normalized: &normalized, api: &api, names: &names, versions: &settings.versions, header: &header, views: settings.snapshot_views };
+    let job = Job { file, normalized: &normalized, api: &api, names: &names, versions: &settings.versions, header: &header, views: settings.snapshot_views, serde_derive_baseline: settings.serde_derive_baseline };
 
     let (models, client, server) = std::thread::scope(|scope| {
         let models = spawn(scope, "models", || job.models_crate());
@@ -160,6 +166,9 @@ pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagno
     files.insert("client/src/conveniences.rs".to_owned(), header.rust_file("client conveniences", conveniences)?);
     files.extend(client.files);
     files.extend(server.files);
+    if settings.serde_derive_baseline {
+        files.retain(|path, _| path.starts_with("models/"));
+    }
     let views = settings.snapshot_views.then_some(SnapshotViews {
         operation_code: client.operation_code,
         model_code: models.model_code,
@@ -238,6 +247,8 @@ struct Job<'a> {
     header: &'a output::render::Header,
     /// Whether to produce the snapshot views too.
     views: bool,
+    /// [`Settings::serde_derive_baseline`].
+    serde_derive_baseline: bool,
 }
 
 /// The models crate's files, and what the rest of the output needs from it.
@@ -269,7 +280,7 @@ struct ServerCrate {
 impl Job<'_> {
     fn models_crate(&self) -> Result<ModelsCrate, Diagnostics> {
         let (header, names, api) = (self.header, self.names, self.api);
-        let models = models::generate(self.file, self.normalized, api)?;
+        let models = models::generate(self.file, self.normalized, api, self.serde_derive_baseline)?;
         // The largest file by far, and formatting it is the longest step of the slowest of the
         // three crates: it gets a second thread.
         let types_rs = header.rust_file_in_parallel("models", models.types.clone(), 2)?;
@@ -283,6 +294,9 @@ impl Job<'_> {
         files.insert("models/src/constrained.rs".to_owned(), constrained_rs);
         files.insert("models/src/support.rs".to_owned(), header.rust_source(models::SUPPORT));
         files.insert("models/src/types/builder.rs".to_owned(), header.rust_source(&models.builders));
+        if let Some(deserializers) = &models.deserializers {
+            files.insert("models/src/types/deserialize.rs".to_owned(), header.rust_source(deserializers));
+        }
         Ok(ModelsCrate {
             files,
             aliases: models.aliases.clone(),

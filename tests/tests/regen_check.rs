@@ -23,6 +23,14 @@ fn the_compat_crates_are_up_to_date() {
     assert!(plan.is_clean(), "{} is out of date:\n{}{}run `{}` and commit", xtask::COMPAT_GENERATED, plan.diff(), plan.changed_paths(), options.command);
 }
 
+/// The baseline of the `Deserialize` differential test is today's generator's output too.
+#[test]
+fn the_deserialize_baseline_is_up_to_date() {
+    let options = xtask::deserialize_baseline_regen_options(&root());
+    let (_, plan) = xtask::regen::plan(&options).unwrap_or_else(|error| panic!("{error:#}"));
+    assert!(plan.is_clean(), "{} is out of date:\n{}{}run `{}` and commit", xtask::DESERIALIZE_BASELINE, plan.diff(), plan.changed_paths(), options.command);
+}
+
 #[test]
 fn every_generated_file_starts_with_the_header() {
     let spec = std::fs::read(root().join(xtask::PINNED_SPEC)).unwrap();

@@ -89,6 +89,23 @@ pub fn compat_regen_options(root: &Path) -> regen::RegenOptions {
         crate_prefix: Some("github22".to_owned()),
         config: Some(root.join(CODEGEN_CONFIG)),
         permissions: Some(root.join(PERMISSIONS)),
+        serde_derive_baseline: false,
+    };
+    regen::RegenOptions::from_args(root, &args)
+}
+
+/// Where the baseline of the `Deserialize` differential test is generated: the pinned spec's
+/// models crate with serde's derive (`baseline-models`).
+pub const DESERIALIZE_BASELINE: &str = "tests/deserialize-baseline";
+
+/// What regenerates [`DESERIALIZE_BASELINE`]: `cargo xtask regen --out tests/deserialize-baseline
+/// --crate-prefix baseline --serde-derive-baseline`.
+pub fn deserialize_baseline_regen_options(root: &Path) -> regen::RegenOptions {
+    let args = regen::RegenArgs {
+        out: Some(root.join(DESERIALIZE_BASELINE)),
+        crate_prefix: Some("baseline".to_owned()),
+        serde_derive_baseline: true,
+        ..regen::RegenArgs::default()
     };
     regen::RegenOptions::from_args(root, &args)
 }

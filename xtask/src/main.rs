@@ -37,6 +37,10 @@ enum Command {
         /// The pinned permission requirements (see spec/permissions.yaml) [default: spec/permissions.yaml for the pinned spec, none with --spec].
         #[arg(long)]
         permissions: Option<PathBuf>,
+        /// Generate only the models crate, with serde's derived `Deserialize` on every struct
+        /// instead of the generator's own: the baseline of tests/tests/deserialize_equivalence.rs.
+        #[arg(long)]
+        serde_derive_baseline: bool,
         /// Show the full diff and the changed files.
         #[arg(short, long)]
         verbose: bool,
@@ -95,8 +99,8 @@ fn bench(root: &std::path::Path, args: &[String]) -> anyhow::Result<()> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = workspace_root().and_then(|root| match cli.command {
-        Command::Regen { check, spec, out, crate_prefix, config, permissions, verbose } => {
-            let args = RegenArgs { spec, out, crate_prefix: Some(crate_prefix), config, permissions };
+        Command::Regen { check, spec, out, crate_prefix, config, permissions, serde_derive_baseline, verbose } => {
+            let args = RegenArgs { spec, out, crate_prefix: Some(crate_prefix), config, permissions, serde_derive_baseline };
             xtask::regen::run(&RegenOptions::from_args(&root, &args), check, verbose)
         }
         Command::Pin { from, operations, into, permissions_data } => xtask::pin::run(&root, &PinOptions { from, operations, into, permissions_data }),

@@ -37,6 +37,9 @@ pub struct RegenOptions {
     pub versions: Option<PathBuf>,
     /// The pinned permission requirements (`spec/permissions.yaml` for the pinned spec), if any.
     pub permissions: Option<PathBuf>,
+    /// Only the models crate, with serde's derived `Deserialize` (see
+    /// [`codegen::Settings::serde_derive_baseline`]).
+    pub serde_derive_baseline: bool,
 }
 
 /// `cargo xtask regen`'s options as typed (paths relative to the current directory).
@@ -52,6 +55,8 @@ pub struct RegenArgs {
     pub config: Option<PathBuf>,
     /// `--permissions`.
     pub permissions: Option<PathBuf>,
+    /// `--serde-derive-baseline`.
+    pub serde_derive_baseline: bool,
 }
 
 impl RegenOptions {
@@ -82,6 +87,9 @@ impl RegenOptions {
                 command.push_str(&format!(" {flag} {}", portable_name(path, &anchors)));
             }
         }
+        if args.serde_derive_baseline {
+            command.push_str(" --serde-derive-baseline");
+        }
         RegenOptions {
             root: root.to_path_buf(),
             spec,
@@ -92,8 +100,9 @@ impl RegenOptions {
             crate_prefix,
             config: args.config.clone().or_else(|| pinned.then(|| root.join(CODEGEN_CONFIG))),
             permissions: args.permissions.clone().or_else(|| pinned.then(|| root.join(PERMISSIONS))),
-            // The pinned crates' versions; another spec's crates are 0.1.0.
-            versions: pinned.then(|| root.join(VERSIONS)),
+            // The pinned crates' versions; another spec's crates and the baseline are 0.1.0.
+            versions: (pinned && !args.serde_derive_baseline).then(|| root.join(VERSIONS)),
+            serde_derive_baseline: args.serde_derive_baseline,
         }
     }
 }
@@ -115,6 +124,7 @@ pub fn plan(options: &RegenOptions) -> Result<(codegen::Output, Plan)> {
         permissions: options.permissions.as_deref().map(|path| read_permissions(&options.root, path)).transpose()?,
         snapshot_views: false,
         versions,
+        serde_derive_baseline: options.serde_derive_baseline,
     };
     let output = codegen::generate(&source, &settings).map_err(|diagnostics| anyhow::anyhow!("{diagnostics}"))?;
     let plan = compare(&options.out, &output.files)?;

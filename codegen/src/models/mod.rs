@@ -15,6 +15,7 @@ use typify::{TypeSpace, TypeSpaceSettings};
 mod builders;
 mod constrained;
 mod dedup;
+mod deserialize;
 mod enums;
 mod features;
 mod json_schema;
@@ -31,6 +32,9 @@ pub struct Models {
     pub types: TokenStream,
     /// The builders of its structs: the text of `types/builder.rs`.
     pub builders: String,
+    /// The `Deserialize` impls of its structs (see `deserialize`): the text of
+    /// `types/deserialize.rs`; `None` when every struct keeps serde's derive.
+    pub deserializers: Option<String>,
     /// Validating newtypes for constrained containers.
     pub constrained: TokenStream,
     /// Names of every type at the crate root, sorted.
@@ -48,8 +52,10 @@ pub struct Models {
 pub const SUPPORT: &str = include_str!("../../templates/models/support.rs");
 
 /// Generates the models for every schema of the normalized spec; `api` says which of them
-/// clients read ([`crate::ir::Model::read_by_clients`]).
-pub fn generate(file: &str, spec: &Normalized, api: &Api) -> Result<Models, Diagnostics> {
+/// clients read ([`crate::ir::Model::read_by_clients`]). With `serde_derive`, the structs keep
+/// serde's derived `Deserialize` instead of ours (`deserialize`; the differential test's
+/// baseline).
+pub fn generate(file: &str, spec: &Normalized, api: &Api, serde_derive: bool) -> Result<Models, Diagnostics> {
     let schemas = spec.tree["components"]["schemas"].as_object().cloned().unwrap_or_default();
     let constrained_names: BTreeSet<String> = schemas
         .iter()
@@ -130,7 +136,7 @@ pub fn generate(file: &str, spec: &Normalized, api: &Api) -> Result<Models, Diag
     // Clients read the named schemas the IR says, and every type typify declared inside them.
     let read_roots: BTreeSet<String> = api.models.iter().filter(|m| m.read_by_clients).map(|m| m.name.clone()).collect();
     let read = rewrite::contained_types(&type_space, &read_roots);
-    let rewritten = rewrite::rewrite(types, &read);
+    let rewritten = rewrite::rewrite(types, &read, !serde_derive);
 
     // What no operation uses goes behind the `webhooks` feature (`features`).
     let mut references = rewritten.references;
@@ -152,6 +158,13 @@ pub fn generate(file: &str, spec: &Normalized, api: &Api) -> Result<Models, Diag
     types.extend(quote::quote! {
         pub mod builder;
     });
+    let objects = deserialize::canonical(&rewritten.objects, &rewritten.aliases);
+    let deserializers = (!objects.is_empty()).then(|| deserialize::file(&objects, &unused));
+    if deserializers.is_some() {
+        types.extend(quote::quote! {
+            mod deserialize;
+        });
+    }
     let structs: Vec<&syn::ItemStruct> = rewritten.structs.iter().filter(|item| !rewritten.aliases.contains_key(&item.ident.to_string())).collect();
     let builders = builders::file(&structs, &rewritten.aliases, &unused);
     let constrained_items = constrained_names
@@ -162,6 +175,7 @@ pub fn generate(file: &str, spec: &Normalized, api: &Api) -> Result<Models, Diag
     Ok(Models {
         types,
         builders,
+        deserializers,
         constrained: quote::quote! {
             // The element types are typify's, from the sibling module.
             #[allow(unused_imports)]

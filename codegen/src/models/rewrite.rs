@@ -5,6 +5,8 @@
 //! - a struct or enum clients read loses `#[serde(deny_unknown_fields)]`: a response with a
 //!   field the description does not declare yet still parses (the server's validators still
 //!   refuse undeclared fields in requests, where the spec says so);
+//! - a struct's `Deserialize` is ours rather than serde's derive, where it can be
+//!   ([`super::deserialize`]): the same behaviour, much less code to compile;
 //! - a type that is a copy of another under another name becomes an alias of it
 //!   ([`super::dedup`]).
 //!
@@ -21,6 +23,7 @@ use quote::ToTokens;
 use typify::{TypeDetails, TypeSpace};
 
 use super::dedup;
+use super::deserialize::Object;
 use super::enums::{StringEnum, is_replaced_impl};
 use crate::output::render::top_level_items;
 
@@ -30,14 +33,17 @@ pub struct Rewritten {
     pub items: Vec<(Option<String>, TokenStream)>,
     /// The structs, for their builders (copies included).
     pub structs: Vec<syn::ItemStruct>,
+    /// The structs whose `Deserialize` we write instead of serde's derive (copies included).
+    pub objects: Vec<Object>,
     /// The types that are copies of another (see [`super::dedup`]): copy -> canonical type.
     pub aliases: std::collections::BTreeMap<String, String>,
     /// Type -> the other types it mentions.
     pub references: std::collections::BTreeMap<String, BTreeSet<String>>,
 }
 
-/// Rewrites typify's `types` as described above; `read` names the types clients read.
-pub fn rewrite(types: TokenStream, read: &BTreeSet<String>) -> Rewritten {
+/// Rewrites typify's `types` as described above; `read` names the types clients read. Without
+/// `own_deserialize`, the structs keep serde's derived `Deserialize`.
+pub fn rewrite(types: TokenStream, read: &BTreeSet<String>, own_deserialize: bool) -> Rewritten {
     let items = top_level_items(types);
     // The string enums first: their impls, which follow them, are replaced too.
     let mut enums: BTreeSet<String> = BTreeSet::new();
@@ -66,6 +72,7 @@ pub fn rewrite(types: TokenStream, read: &BTreeSet<String>) -> Rewritten {
     }
     let mut items: Vec<dedup::Item> = Vec::with_capacity(parsed.len());
     let mut structs: Vec<syn::ItemStruct> = Vec::new();
+    let mut objects: Vec<Object> = Vec::new();
     let mut owner: Option<String> = None;
     for item in parsed {
         match item {
@@ -81,6 +88,9 @@ pub fn rewrite(types: TokenStream, read: &BTreeSet<String>) -> Rewritten {
                 let name = item.ident.to_string();
                 if read.contains(&name) {
                     allow_unknown_fields(&mut item.attrs);
+                }
+                if own_deserialize {
+                    objects.extend(Object::take_over(&mut item));
                 }
                 items.push(dedup::Item { tokens: item.to_token_stream().into_iter().collect(), owner: Some(name.clone()), declares: true });
                 structs.push(item);
@@ -103,7 +113,7 @@ pub fn rewrite(types: TokenStream, read: &BTreeSet<String>) -> Rewritten {
         }
     }
     let merged = dedup::merge(items);
-    Rewritten { items: merged.items, structs, aliases: merged.aliases, references: merged.references }
+    Rewritten { items: merged.items, structs, objects, aliases: merged.aliases, references: merged.references }
 }
 
 /// Whether `item` is an `impl` that names the type `owner`.

@@ -163,3 +163,10 @@ impl Text<'_> {
         deserializer.deserialize_str(Visitor)
     }
 }
+
+impl<'de> serde::Deserialize<'de> for Text<'de> {
+    /// An object's key, for the structs' `Deserialize` (`types/deserialize.rs`).
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Text::deserialize(deserializer)
+    }
+}
