@@ -222,12 +222,18 @@ impl Object {
         for field in &self.fields {
             let _ = writeln!(out, "                let mut {} = None;", field.ident);
         }
-        let _ = writeln!(out, "                while let Some({key}) = {map}.next_key::<Text<'de>>()? {{\n                    match {key}.as_str() {{");
-        for (field, quoted) in self.fields.iter().zip(&keys) {
-            let _ = writeln!(out, "                        {quoted} => field::read(&mut {map}, &mut {}, {quoted})?,", field.ident);
-        }
         let other = if self.deny_unknown_fields { format!("return Err(field::unknown({key}, FIELDS))") } else { format!("field::skip(&mut {map})?") };
-        let _ = writeln!(out, "                        _ => {other},\n                    }}\n                }}");
+        if self.fields.is_empty() {
+            // Every key is one the struct does not declare: the first is refused, or all skipped.
+            let head = if self.deny_unknown_fields { format!("if let Some({key}) = {map}.next_key::<Text<'de>>()?") } else { format!("while {map}.next_key::<Text<'de>>()?.is_some()") };
+            let _ = writeln!(out, "                {head} {{\n                    {other};\n                }}");
+        } else {
+            let _ = writeln!(out, "                while let Some({key}) = {map}.next_key::<Text<'de>>()? {{\n                    match {key}.as_str() {{");
+            for (field, quoted) in self.fields.iter().zip(&keys) {
+                let _ = writeln!(out, "                        {quoted} => field::read(&mut {map}, &mut {}, {quoted})?,", field.ident);
+            }
+            let _ = writeln!(out, "                        _ => {other},\n                    }}\n                }}");
+        }
         if self.fields.is_empty() {
             let _ = writeln!(out, "                Ok(super::{name} {{}})");
         } else {
@@ -322,9 +328,12 @@ mod tests {
 
     #[test]
     fn a_struct_without_fields_skips_or_refuses_every_key() {
+        let (strict, _) = object(syn::parse_quote! { #[derive(::serde::Deserialize)] #[serde(deny_unknown_fields)] pub struct Nothing {} });
+        let code = file(&[&strict.unwrap()], &BTreeSet::new());
+        assert!(code.contains("if let Some(key) = map.next_key::<Text<'de>>()? {\n                    return Err(field::unknown(key, FIELDS));\n                }"), "{code}");
         let (object, _) = object(syn::parse_quote! { #[derive(::serde::Deserialize, Default)] pub struct EmptyObject {} });
         let code = file(&[&object.unwrap()], &BTreeSet::new());
-        assert!(code.contains("_ => field::skip(&mut map)?,"), "{code}");
+        assert!(code.contains("while map.next_key::<Text<'de>>()?.is_some() {\n                    field::skip(&mut map)?;\n                }"), "{code}");
         assert!(code.contains("Ok(super::EmptyObject {})"), "{code}");
         syn::parse_file(&code).expect("the text is Rust");
     }
