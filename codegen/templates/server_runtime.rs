@@ -507,9 +507,10 @@ pub(crate) trait FromRawRequest: Sized {
 }
 
 /// Reads, checks and validates the input of an operation: `415`, `413`, `400` or `422` when
-/// something is wrong, in that order. The caller was admitted first (`crate::auth`).
-pub(crate) async fn read<I: FromRawRequest>(request: Request, path: Vec<(String, String)>, headers: &mut HeaderMap) -> Result<I, Rejection> {
-    let typed_first = request.extensions().get::<RouterConfig>().is_none_or(|config| config.typed_first);
+/// something is wrong, in that order. The caller was admitted first (`crate::auth`). With
+/// `typed_first` ([`RouterConfig::typed_first`]), a body whose type checks everything is read
+/// straight into it.
+pub(crate) async fn read<I: FromRawRequest>(request: Request, path: Vec<(String, String)>, headers: &mut HeaderMap, typed_first: bool) -> Result<I, Rejection> {
     let mut raw = RawRequest::read(request, path, I::BODY, typed_first).await?;
     let input = I::from_raw(&mut raw);
     // The request's headers go on to the implementation's context.
@@ -626,9 +627,24 @@ impl RawRequest {
 
     /// The typed value of `parameter`, or `None` after recording why not.
     #[allow(dead_code, reason = "used only by specs with parameters")]
-    pub(crate) fn parameter<T: DeserializeOwned>(&self, parameter: Parameter, errors: &mut FieldErrors) -> Option<T> {
+    pub(crate) fn parameter<T: DeserializeOwned>(&mut self, parameter: Parameter, errors: &mut FieldErrors) -> Option<T> {
         errors.resource = parameter.location.as_str();
         let at = At::Root(parameter.name);
+        // The common case, a string path parameter with nothing to check beyond its type:
+        // moved straight into its type, not copied into a JSON value first (each path
+        // parameter is read once).
+        if let (Location::Path, Kind::String, None) = (parameter.location, parameter.kind, parameter.check)
+            && let Some((_, text)) = self.path.iter_mut().find(|(name, _)| name == parameter.name)
+        {
+            let text = std::mem::take(text);
+            return match T::deserialize(serde::de::value::StringDeserializer::<serde_json::Error>::new(text)) {
+                Ok(typed) => Some(typed),
+                Err(error) => {
+                    errors.custom(&at, error.to_string());
+                    None
+                }
+            };
+        }
         let texts = self.texts(&parameter, &at, errors)?;
         let value = if texts.is_empty() {
             match parameter.presence {

@@ -34,7 +34,7 @@ pub fn handler(operation: &Operation) -> TokenStream {
                 Ok(admitted) => admitted,
                 Err(refusal) => return refusal,
             };
-            let response = match read::<requests::#ty>(request, path, &mut context.headers).await {
+            let response = match read::<requests::#ty>(request, path, &mut context.headers, served.typed_first).await {
                 Ok(input) => respond(served.api.#method(context, input).await),
                 Err(rejection) => rejection.into_response(),
             };
@@ -113,8 +113,6 @@ pub fn file<'a>(api: &Api, routes: &BTreeMap<String, Route>, handlers: impl Iter
                 #(#routes)*
                 .fallback(not_found)
                 .layer(DefaultBodyLimit::max(config.body_limit))
-                // `read` finds `typed_first` here.
-                .layer(::axum::Extension(config))
                 .with_state(Arc::new(served))
         }
 

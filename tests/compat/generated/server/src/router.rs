@@ -113,7 +113,6 @@ pub fn router_with_config<A: Api, U: Authenticator<Principal = A::Caller>>(
         )
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(config.body_limit))
-        .layer(::axum::Extension(config))
         .with_state(Arc::new(served))
 }
 ///Serves `PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}` (`dependabot/add-selected-repo-to-org-secret`): admits the caller, validates the request, then calls [`Api::dependabot_add_selected_repo_to_org_secret`].
@@ -132,7 +131,7 @@ async fn dependabot_add_selected_repo_to_org_secret<
     };
     let response = match read::<
         requests::DependabotAddSelectedRepoToOrgSecret,
-    >(request, path, &mut context.headers)
+    >(request, path, &mut context.headers, served.typed_first)
         .await
     {
         Ok(input) => {
@@ -163,7 +162,7 @@ async fn dependabot_create_or_update_org_secret<
     };
     let response = match read::<
         requests::DependabotCreateOrUpdateOrgSecret,
-    >(request, path, &mut context.headers)
+    >(request, path, &mut context.headers, served.typed_first)
         .await
     {
         Ok(input) => {
@@ -191,7 +190,7 @@ async fn dependabot_create_or_update_repo_secret<
     };
     let response = match read::<
         requests::DependabotCreateOrUpdateRepoSecret,
-    >(request, path, &mut context.headers)
+    >(request, path, &mut context.headers, served.typed_first)
         .await
     {
         Ok(input) => {
@@ -219,7 +218,7 @@ async fn dependabot_delete_org_secret<A: Api, U: Authenticator<Principal = A::Ca
     };
     let response = match read::<
         requests::DependabotDeleteOrgSecret,
-    >(request, path, &mut context.headers)
+    >(request, path, &mut context.headers, served.typed_first)
         .await
     {
         Ok(input) => {
@@ -245,7 +244,7 @@ async fn dependabot_delete_repo_secret<A: Api, U: Authenticator<Principal = A::C
     };
     let response = match read::<
         requests::DependabotDeleteRepoSecret,
-    >(request, path, &mut context.headers)
+    >(request, path, &mut context.headers, served.typed_first)
         .await
     {
         Ok(input) => {
@@ -271,7 +270,7 @@ async fn dependabot_get_org_public_key<A: Api, U: Authenticator<Principal = A::C
     };
     let response = match read::<
         requests::DependabotGetOrgPublicKey,
-    >(request, path, &mut context.headers)
+    >(request, path, &mut context.headers, served.typed_first)
         .await
     {
         Ok(input) => {
@@ -297,7 +296,7 @@ async fn dependabot_get_org_secret<A: Api, U: Authenticator<Principal = A::Calle
     };
     let response = match read::<
         requests::DependabotGetOrgSecret,
-    >(request, path, &mut context.headers)
+    >(request, path, &mut context.headers, served.typed_first)
         .await
     {
         Ok(input) => respond(served.api.dependabot_get_org_secret(context, input).await),
@@ -321,7 +320,7 @@ async fn dependabot_get_repo_public_key<A: Api, U: Authenticator<Principal = A::
     };
     let response = match read::<
         requests::DependabotGetRepoPublicKey,
-    >(request, path, &mut context.headers)
+    >(request, path, &mut context.headers, served.typed_first)
         .await
     {
         Ok(input) => {
@@ -347,7 +346,7 @@ async fn dependabot_get_repo_secret<A: Api, U: Authenticator<Principal = A::Call
     };
     let response = match read::<
         requests::DependabotGetRepoSecret,
-    >(request, path, &mut context.headers)
+    >(request, path, &mut context.headers, served.typed_first)
         .await
     {
         Ok(input) => respond(served.api.dependabot_get_repo_secret(context, input).await),
@@ -371,7 +370,7 @@ async fn dependabot_list_org_secrets<A: Api, U: Authenticator<Principal = A::Cal
     };
     let response = match read::<
         requests::DependabotListOrgSecrets,
-    >(request, path, &mut context.headers)
+    >(request, path, &mut context.headers, served.typed_first)
         .await
     {
         Ok(input) => {
@@ -397,7 +396,7 @@ async fn dependabot_list_repo_secrets<A: Api, U: Authenticator<Principal = A::Ca
     };
     let response = match read::<
         requests::DependabotListRepoSecrets,
-    >(request, path, &mut context.headers)
+    >(request, path, &mut context.headers, served.typed_first)
         .await
     {
         Ok(input) => {
@@ -423,7 +422,7 @@ async fn dependabot_list_selected_repos_for_org_secret<
     };
     let response = match read::<
         requests::DependabotListSelectedReposForOrgSecret,
-    >(request, path, &mut context.headers)
+    >(request, path, &mut context.headers, served.typed_first)
         .await
     {
         Ok(input) => {
@@ -454,7 +453,7 @@ async fn dependabot_remove_selected_repo_from_org_secret<
     };
     let response = match read::<
         requests::DependabotRemoveSelectedRepoFromOrgSecret,
-    >(request, path, &mut context.headers)
+    >(request, path, &mut context.headers, served.typed_first)
         .await
     {
         Ok(input) => {
@@ -485,7 +484,7 @@ async fn dependabot_set_selected_repos_for_org_secret<
     };
     let response = match read::<
         requests::DependabotSetSelectedReposForOrgSecret,
-    >(request, path, &mut context.headers)
+    >(request, path, &mut context.headers, served.typed_first)
         .await
     {
         Ok(input) => {
@@ -516,7 +515,7 @@ async fn dependency_graph_create_repository_snapshot<
     };
     let response = match read::<
         requests::DependencyGraphCreateRepositorySnapshot,
-    >(request, path, &mut context.headers)
+    >(request, path, &mut context.headers, served.typed_first)
         .await
     {
         Ok(input) => {
@@ -547,7 +546,7 @@ async fn orgs_create_artifact_deployment_record<
     };
     let response = match read::<
         requests::OrgsCreateArtifactDeploymentRecord,
-    >(request, path, &mut context.headers)
+    >(request, path, &mut context.headers, served.typed_first)
         .await
     {
         Ok(input) => {
@@ -575,7 +574,7 @@ async fn orgs_create_artifact_storage_record<
     };
     let response = match read::<
         requests::OrgsCreateArtifactStorageRecord,
-    >(request, path, &mut context.headers)
+    >(request, path, &mut context.headers, served.typed_first)
         .await
     {
         Ok(input) => {
@@ -601,7 +600,7 @@ async fn orgs_list_artifact_deployment_records<
     };
     let response = match read::<
         requests::OrgsListArtifactDeploymentRecords,
-    >(request, path, &mut context.headers)
+    >(request, path, &mut context.headers, served.typed_first)
         .await
     {
         Ok(input) => {
@@ -629,7 +628,7 @@ async fn orgs_list_artifact_storage_records<
     };
     let response = match read::<
         requests::OrgsListArtifactStorageRecords,
-    >(request, path, &mut context.headers)
+    >(request, path, &mut context.headers, served.typed_first)
         .await
     {
         Ok(input) => {
@@ -655,7 +654,7 @@ async fn orgs_set_cluster_deployment_records<
     };
     let response = match read::<
         requests::OrgsSetClusterDeploymentRecords,
-    >(request, path, &mut context.headers)
+    >(request, path, &mut context.headers, served.typed_first)
         .await
     {
         Ok(input) => {
