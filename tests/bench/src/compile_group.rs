@@ -13,7 +13,9 @@
 //! - incremental: the modification time of one generated file of the crate is bumped, then the
 //!   same build;
 //! - and the three together: `cargo clean` of the three, then one `cargo build` of the three
-//!   (the models first, then the client and the server side by side on the machine's cores).
+//!   (the models first, then the client and the server side by side on the machine's cores);
+//! - then the clean builds again with `CARGO_INCREMENTAL=0`, as CI builds usually run (cargo's
+//!   dev profile is incremental, which costs a clean build a quarter to a half more).
 //!
 //! Each build runs in a child process (`bench child cargo`), which reports, besides the wall
 //! time, the peak resident memory of the largest process of the build (`getrusage`'s
@@ -98,55 +100,84 @@ pub fn run(root: &Path, work_dir: &Path, targets: &[Target], figures: &mut Vec<F
         eprintln!("compile/{label}: building the dependencies (not measured)...");
         let all: Vec<&str> = CRATES.iter().flat_map(|(_, package, _)| ["-p", *package]).collect();
         let models_alone = ["-p", CRATES[0].1];
-        cargo(&dir, &target_dir, "build", &all)?;
-        cargo(&dir, &target_dir, "build", &models_alone)?;
+        cargo(&dir, &target_dir, true, "build", &all)?;
+        cargo(&dir, &target_dir, true, "build", &models_alone)?;
 
         let lines_note = format!("{lines} generated lines in the 3 crates; dev profile, deps prebuilt");
-        for (index_of_crate, (short, package, touched)) in CRATES.into_iter().enumerate() {
-            let models = index_of_crate == 0;
-            // The build in which this crate, and only it, is stale after `cargo clean -p`.
-            let build_args: &[&str] = if models { &models_alone } else { &all };
-            let (mut clean, mut memory, mut incremental) = (Vec::new(), Vec::new(), Vec::new());
-            for index in 0..target.runs {
-                cargo(&dir, &target_dir, "clean", &["-p", package])?;
-                let build = measured_cargo(&dir, &target_dir, "build", build_args)?;
-                clean.push(build.seconds);
-                memory.push(build.peak_mib);
-                touch(&dir.join(touched))?;
-                let again = cargo(&dir, &target_dir, "build", build_args)?;
-                incremental.push(again);
-                if models {
-                    // `cargo clean -p github-models` also removed the models as the three together
-                    // build them; rebuild those (not measured) so the client's and server's runs
-                    // find only their own crate stale.
-                    cargo(&dir, &target_dir, "build", &all)?;
-                }
-                eprintln!(
-                    "compile/{label} {package} run {}/{}: clean {:.1} s (peak {:.0} MiB), incremental {again:.1} s",
-                    index + 1,
-                    target.runs,
-                    build.seconds,
-                    build.peak_mib
-                );
+        // Cargo's default dev profile (incremental), then as CI builds usually run it.
+        for incremental in [true, false] {
+            let builds = Builds { dir: &dir, target_dir: &target_dir, incremental };
+            if !incremental {
+                // Every crate built once this way first, so that each measured build finds
+                // only its own crate stale.
+                builds.cargo("build", &all)?;
+                builds.cargo("build", &models_alone)?;
             }
-            let clean = Figure::reported("compile", format!("{label}: {short} clean build"), "s", clean).with_note(lines_note.clone());
-            figures.push(if target.whole { clean } else { clean.with_limit(PINNED_CRATE_SECONDS) });
-            figures.push(Figure::reported("compile", format!("{label}: {short} clean build, peak rustc memory"), "MiB", memory).with_limit(PEAK_MIB));
-            figures.push(Figure::reported("compile", format!("{label}: {short} incremental (touch {touched})"), "s", incremental));
+            let how = if incremental { "" } else { ", CARGO_INCREMENTAL=0" };
+            for (index_of_crate, (short, package, touched)) in CRATES.into_iter().enumerate() {
+                let models = index_of_crate == 0;
+                // The build in which this crate, and only it, is stale after `cargo clean -p`.
+                let build_args: &[&str] = if models { &models_alone } else { &all };
+                let (mut clean, mut memory, mut rebuilt) = (Vec::new(), Vec::new(), Vec::new());
+                for index in 0..target.runs {
+                    builds.cargo("clean", &["-p", package])?;
+                    let build = builds.measured("build", build_args)?;
+                    clean.push(build.seconds);
+                    memory.push(build.peak_mib);
+                    let mut again = None;
+                    if incremental {
+                        touch(&dir.join(touched))?;
+                        again = Some(builds.cargo("build", build_args)?);
+                        rebuilt.extend(again);
+                    }
+                    if models {
+                        // `cargo clean -p github-models` also removed the models as the three
+                        // together build them; rebuild those (not measured) so the client's and
+                        // server's runs find only their own crate stale.
+                        builds.cargo("build", &all)?;
+                    }
+                    let again = again.map(|seconds| format!(", incremental {seconds:.1} s")).unwrap_or_default();
+                    eprintln!("compile/{label}{how} {package} run {}/{}: clean {:.1} s (peak {:.0} MiB){again}", index + 1, target.runs, build.seconds, build.peak_mib);
+                }
+                let clean = Figure::reported("compile", format!("{label}: {short} clean build{how}"), "s", clean).with_note(lines_note.clone());
+                figures.push(if target.whole { clean } else { clean.with_limit(PINNED_CRATE_SECONDS) });
+                figures.push(Figure::reported("compile", format!("{label}: {short} clean build{how}, peak rustc memory"), "MiB", memory).with_limit(PEAK_MIB));
+                if incremental {
+                    figures.push(Figure::reported("compile", format!("{label}: {short} incremental (touch {touched})"), "s", rebuilt));
+                }
+            }
+            let (mut together, mut memory) = (Vec::new(), Vec::new());
+            for index in 0..target.runs {
+                builds.cargo("clean", &all)?;
+                let build = builds.measured("build", &all)?;
+                eprintln!("compile/{label}{how} the three crates together run {}/{}: {:.1} s (peak {:.0} MiB)", index + 1, target.runs, build.seconds, build.peak_mib);
+                together.push(build.seconds);
+                memory.push(build.peak_mib);
+            }
+            let together = Figure::reported("compile", format!("{label}: the three crates clean, one `cargo build`{how}"), "s", together).with_note(lines_note.clone());
+            figures.push(if target.whole { together.with_limit(WHOLE_SECONDS) } else { together });
+            figures.push(Figure::reported("compile", format!("{label}: the three crates clean{how}, peak rustc memory"), "MiB", memory).with_limit(PEAK_MIB));
         }
-        let (mut together, mut memory) = (Vec::new(), Vec::new());
-        for index in 0..target.runs {
-            cargo(&dir, &target_dir, "clean", &all)?;
-            let build = measured_cargo(&dir, &target_dir, "build", &all)?;
-            eprintln!("compile/{label} the three crates together run {}/{}: {:.1} s (peak {:.0} MiB)", index + 1, target.runs, build.seconds, build.peak_mib);
-            together.push(build.seconds);
-            memory.push(build.peak_mib);
-        }
-        let together = Figure::reported("compile", format!("{label}: the three crates clean, one `cargo build`"), "s", together).with_note(lines_note);
-        figures.push(if target.whole { together.with_limit(WHOLE_SECONDS) } else { together });
-        figures.push(Figure::reported("compile", format!("{label}: the three crates clean, peak rustc memory"), "MiB", memory).with_limit(PEAK_MIB));
     }
     Ok(())
+}
+
+/// Where and how the measured builds run: the throwaway workspace, its target folder, and
+/// whether incremental compilation is on (`CARGO_INCREMENTAL`).
+struct Builds<'a> {
+    dir: &'a Path,
+    target_dir: &'a Path,
+    incremental: bool,
+}
+
+impl Builds<'_> {
+    fn cargo(&self, command: &str, args: &[&str]) -> Result<f64> {
+        cargo(self.dir, self.target_dir, self.incremental, command, args)
+    }
+
+    fn measured(&self, command: &str, args: &[&str]) -> Result<Build> {
+        measured_cargo(self.dir, self.target_dir, self.incremental, command, args)
+    }
 }
 
 /// What a build took: wall time, and the peak memory of its largest process.
@@ -156,17 +187,18 @@ struct Build {
 }
 
 /// [`cargo`] in a child process of its own, so that `RUSAGE_CHILDREN` covers this build only.
-fn measured_cargo(dir: &Path, target_dir: &Path, command: &str, args: &[&str]) -> Result<Build> {
+fn measured_cargo(dir: &Path, target_dir: &Path, incremental: bool, command: &str, args: &[&str]) -> Result<Build> {
     let (dir, target_dir) = (dir.to_string_lossy(), target_dir.to_string_lossy());
-    let child_args: Vec<&str> = ["cargo", "--dir", &dir, "--target-dir", &target_dir, "--command", command].into_iter().chain(args.iter().copied()).collect();
+    let incremental = if incremental { "1" } else { "0" };
+    let child_args: Vec<&str> = ["cargo", "--dir", &dir, "--target-dir", &target_dir, "--incremental", incremental, "--command", command].into_iter().chain(args.iter().copied()).collect();
     let report = crate::child::run(&child_args)?;
     Ok(Build { seconds: crate::child::number(&report, "seconds")?, peak_mib: crate::child::number(&report, "peak_rss_kib")? / 1024.0 })
 }
 
 /// `bench child cargo`: runs the build and reports its time and its largest process's peak.
-pub fn child_cargo(dir: &Path, target_dir: &Path, command: &str, args: &[String]) -> Result<Value> {
+pub fn child_cargo(dir: &Path, target_dir: &Path, incremental: bool, command: &str, args: &[String]) -> Result<Value> {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let seconds = cargo(dir, target_dir, command, &args)?;
+    let seconds = cargo(dir, target_dir, incremental, command, &args)?;
     Ok(json!({ "seconds": seconds, "peak_rss_kib": children_peak_rss_kib()? }))
 }
 
@@ -220,8 +252,9 @@ fn touch(path: &Path) -> Result<()> {
     file.set_modified(SystemTime::now()).with_context(|| format!("cannot set the modification time of {}", path.display()))
 }
 
-/// Runs `cargo <command> --offline <args>` in `dir`, returns its wall time in seconds.
-fn cargo(dir: &Path, target_dir: &Path, command: &str, args: &[&str]) -> Result<f64> {
+/// Runs `cargo <command> --offline <args>` in `dir` (`CARGO_INCREMENTAL` set from
+/// `incremental`), returns its wall time in seconds.
+fn cargo(dir: &Path, target_dir: &Path, incremental: bool, command: &str, args: &[&str]) -> Result<f64> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let started = Instant::now();
     let mut child = Command::new(&cargo)
@@ -230,6 +263,7 @@ fn cargo(dir: &Path, target_dir: &Path, command: &str, args: &[&str]) -> Result<
         .arg("--offline")
         .args(args)
         .env("CARGO_TARGET_DIR", target_dir)
+        .env("CARGO_INCREMENTAL", if incremental { "1" } else { "0" })
         .env_remove("RUSTFLAGS")
         .env("CARGO_TERM_COLOR", "never")
         .stdout(Stdio::null())

@@ -78,8 +78,9 @@ enum ChildWork {
     Discover { #[arg(long)] spec: PathBuf, #[arg(long)] display: String, #[arg(long)] out: PathBuf },
     Stages { #[arg(long)] spec: PathBuf, #[arg(long)] display: String },
     WriteCrates { #[arg(long)] spec: PathBuf, #[arg(long)] display: String, #[arg(long)] out: PathBuf },
-    /// `cargo COMMAND --offline ARGS` in DIR, timed, with the peak memory of its largest process.
-    Cargo { #[arg(long)] dir: PathBuf, #[arg(long)] target_dir: PathBuf, #[arg(long)] command: String, #[arg(trailing_var_arg = true, allow_hyphen_values = true)] args: Vec<String> },
+    /// `cargo COMMAND --offline ARGS` in DIR, timed, with the peak memory of its largest process;
+    /// `--incremental 0` or `1` sets `CARGO_INCREMENTAL`.
+    Cargo { #[arg(long)] dir: PathBuf, #[arg(long)] target_dir: PathBuf, #[arg(long)] incremental: u8, #[arg(long)] command: String, #[arg(trailing_var_arg = true, allow_hyphen_values = true)] args: Vec<String> },
 }
 
 /// The repository root: the folder at or above the current directory that holds the pinned
@@ -115,7 +116,7 @@ fn run_child(work: ChildWork) -> Result<()> {
         ChildWork::Discover { spec, display, out } => codegen_group::child_discover(&spec, &display, &out)?,
         ChildWork::Stages { spec, display } => codegen_group::child_stages(&spec, &display)?,
         ChildWork::WriteCrates { spec, display, out } => compile_group::child_write_crates(&spec, &display, &out)?,
-        ChildWork::Cargo { dir, target_dir, command, args } => compile_group::child_cargo(&dir, &target_dir, &command, &args)?,
+        ChildWork::Cargo { dir, target_dir, incremental, command, args } => compile_group::child_cargo(&dir, &target_dir, incremental != 0, &command, &args)?,
     };
     println!("{report}");
     Ok(())
