@@ -179,7 +179,7 @@ fn field(field: &syn::Field) -> Option<Field> {
 }
 
 /// `T` for a type written `::std::option::Option<T>` (typify's spelling) or `Option<T>`.
-fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
+pub(super) fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
     let syn::Type::Path(path) = ty else { return None };
     let last = path.path.segments.last()?;
     if last.ident != "Option" {

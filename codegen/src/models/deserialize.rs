@@ -141,7 +141,7 @@ fn field(field: &syn::Field) -> Option<Field> {
 
 /// Whether the type is written `Option<..>` (typify writes `::std::option::Option<..>`).
 fn is_option(ty: &syn::Type) -> bool {
-    matches!(ty, syn::Type::Path(path) if path.qself.is_none() && path.path.segments.last().is_some_and(|last| last.ident == "Option" && matches!(last.arguments, syn::PathArguments::AngleBracketed(_))))
+    super::builders::option_inner(ty).is_some()
 }
 
 /// The paths of the derives in `attrs`.
