@@ -20,6 +20,8 @@
 
 use std::fmt::Write;
 
+use super::serde_attrs::FieldDefault;
+
 /// How a field is filled when its setter was not called.
 enum Unset {
     /// It must be set.
@@ -149,28 +151,14 @@ fn setter_name(name: &str) -> String {
 /// The builder's view of a struct field, from its type and serde attributes.
 fn field(field: &syn::Field) -> Option<Field> {
     let name = field.ident.as_ref()?.to_string();
-    let mut default: Option<Unset> = None;
-    let mut flatten = false;
-    for attr in field.attrs.iter().filter(|attr| attr.path().is_ident("serde")) {
-        attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("default") {
-                default = Some(match meta.value() {
-                    Ok(value) => Unset::Function(value.parse::<syn::LitStr>()?.value()),
-                    Err(_) => Unset::Default,
-                });
-            } else if meta.path.is_ident("flatten") {
-                flatten = true;
-            } else if let Ok(value) = meta.value() {
-                // `rename = ".."`, `skip_serializing_if = ".."`, `deserialize_with = ".."`.
-                value.parse::<syn::LitStr>()?;
-            }
-            Ok(())
-        })
-        .ok()?;
-    }
+    let attrs = super::serde_attrs::read(field)?;
+    let default = attrs.default.map(|default| match default {
+        FieldDefault::Default => Unset::Default,
+        FieldDefault::Function(path) => Unset::Function(path),
+    });
     let (value_type, unset) = match (default, option_inner(&field.ty)) {
         (Some(unset), _) => (&field.ty, unset),
-        (None, _) if flatten => (&field.ty, Unset::Default),
+        (None, _) if attrs.flatten => (&field.ty, Unset::Default),
         // An `Option` field: `None` when unset (a required nullable one is sent as `null`).
         (None, Some(inner)) => (inner, Unset::None),
         (None, None) => (&field.ty, Unset::Required),

@@ -31,6 +31,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
+use super::serde_attrs::{self, FieldDefault};
+
 /// The module of `types/deserialize.rs` that the impls call.
 const FIELD_HELPERS: &str = include_str!("../../templates/models/fields.rs");
 
@@ -101,36 +103,20 @@ impl Object {
 /// write.
 fn field(field: &syn::Field) -> Option<Field> {
     let ident = field.ident.as_ref()?.to_string();
-    let mut key = ident.strip_prefix("r#").unwrap_or(&ident).to_owned();
-    let mut default: Option<Missing> = None;
-    let mut nullable_but_required = false;
-    for attr in field.attrs.iter().filter(|attr| attr.path().is_ident("serde")) {
-        attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") {
-                key = meta.value()?.parse::<syn::LitStr>()?.value();
-            } else if meta.path.is_ident("default") {
-                default = Some(match meta.value() {
-                    Ok(value) => Missing::Function(value.parse::<syn::LitStr>()?.value()),
-                    Err(_) => Missing::Default,
-                });
-            } else if meta.path.is_ident("skip_serializing_if") {
-                meta.value()?.parse::<syn::LitStr>()?;
-            } else if meta.path.is_ident("deserialize_with") {
-                // typify's required nullable field: `null` is `None`, but the key must be there.
-                let path = meta.value()?.parse::<syn::LitStr>()?.value();
-                if path != "::std::option::Option::deserialize" || !is_option(&field.ty) {
-                    return Err(meta.error("not written by us"));
-                }
-                nullable_but_required = true;
-            } else {
-                return Err(meta.error("not written by us"));
-            }
-            Ok(())
-        })
-        .ok()?;
+    let attrs = serde_attrs::read(field)?;
+    if attrs.flatten || attrs.other {
+        return None;
     }
-    let missing = match default {
-        Some(missing) => missing,
+    // typify's required nullable field: `null` is `None`, but the key must be there.
+    let nullable_but_required = match attrs.deserialize_with.as_deref() {
+        None => false,
+        Some("::std::option::Option::deserialize") if is_option(&field.ty) => true,
+        Some(_) => return None,
+    };
+    let key = attrs.rename.unwrap_or_else(|| ident.strip_prefix("r#").unwrap_or(&ident).to_owned());
+    let missing = match attrs.default {
+        Some(FieldDefault::Default) => Missing::Default,
+        Some(FieldDefault::Function(path)) => Missing::Function(path),
         None if nullable_but_required => Missing::Error,
         // serde fills a missing `Option` with `None` (its missing-field fallback deserializes
         // `none`), and fails for every other type.

@@ -20,6 +20,7 @@ mod enums;
 mod features;
 mod json_schema;
 mod rewrite;
+mod serde_attrs;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, pointer};
 use crate::ir::Api;
