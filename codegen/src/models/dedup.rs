@@ -146,9 +146,9 @@ fn find_copies(items: &[Item], groups: &BTreeMap<String, Vec<usize>>) -> (BTreeM
     (aliases, references)
 }
 
-/// A token of a type's code, as [`find_copies`] compares them.
+/// A piece of a type's code, as [`find_copies`] compares them.
 enum Piece {
-    /// Any token but a type name, by its interned text (`u32::MAX` ends an item).
+    /// The code between two type names, by its interned text (`u32::MAX` ends an item).
     Text(u32),
     /// The type's own name.
     Own,
@@ -156,63 +156,169 @@ enum Piece {
     Name(u32),
 }
 
-/// The item's tokens as pieces: doc comments left out, `own` as [`Piece::Own`], every type
-/// name as [`Piece::Name`].
+/// The item's code as pieces: doc comments left out, `own` as [`Piece::Own`], every type
+/// name as [`Piece::Name`], the code between them as [`Piece::Text`].
+///
+/// It reads the item's text (`Display` of its tokens: one pass, no copy of the tokens) rather
+/// than the tokens themselves: walking into a token group clones the group's tokens, which
+/// made this the costliest step of the models after typify. Two items have the same text
+/// exactly when they have the same tokens (the text spaces tokens apart, and keeps joint
+/// punctuation such as `::` joint), so the comparison is the same.
 fn read_pieces(tokens: &[TokenTree], own: &str, names: &HashMap<&str, u32>, texts: &mut Texts, out: &mut Vec<Piece>) {
-    let mut index = 0;
-    while index < tokens.len() {
-        match &tokens[index] {
-            TokenTree::Punct(p) if p.as_char() == '#' && tokens.get(index + 1).is_some_and(is_doc_attribute) => {
-                index += 2;
-                continue;
-            }
-            TokenTree::Ident(ident) => {
-                texts.buffer.clear();
-                let _ = write!(texts.buffer, "{ident}");
-                let name = texts.buffer.as_str();
-                if name == own {
-                    out.push(Piece::Own);
-                } else if let Some(other) = names.get(name) {
-                    out.push(Piece::Name(*other));
-                } else {
-                    out.push(texts.buffered());
-                }
-            }
-            TokenTree::Group(group) => {
-                let (open, close) = match group.delimiter() {
-                    Delimiter::Parenthesis => ("(", ")"),
-                    Delimiter::Brace => ("{", "}"),
-                    Delimiter::Bracket => ("[", "]"),
-                    Delimiter::None => ("\u{2}", "\u{3}"),
-                };
-                out.push(texts.piece(open));
-                let inner: Vec<TokenTree> = group.stream().into_iter().collect();
-                read_pieces(&inner, own, names, texts, out);
-                out.push(texts.piece(close));
-            }
-            TokenTree::Punct(p) => {
-                // Joint punctuation (`::`, `->`) stays apart from a lone one.
-                texts.buffer.clear();
-                texts.buffer.push(p.as_char());
-                if p.spacing() == proc_macro2::Spacing::Joint {
-                    texts.buffer.push('j');
-                }
-                out.push(texts.buffered());
-            }
-            TokenTree::Literal(literal) => {
-                texts.buffer.clear();
-                let _ = write!(texts.buffer, "{literal}");
-                out.push(texts.buffered());
-            }
-        }
-        index += 1;
+    let mut text = std::mem::take(&mut texts.item);
+    text.clear();
+    for token in tokens {
+        let _ = write!(text, "{token} ");
     }
+    let mut segment = std::mem::take(&mut texts.buffer);
+    segment.clear();
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    // Where the text not yet copied into `segment` starts.
+    let mut copied = 0;
+    while at < bytes.len() {
+        let start = at;
+        match bytes[at] {
+            b'#' if is_doc_attribute_at(&text[at + 1..]) => {
+                segment.push_str(&text[copied..at]);
+                at = skip_group(bytes, text[at..].find('[').map_or(bytes.len(), |open| at + open));
+                // And the space after it: the text is the same as if it had never been there.
+                while bytes.get(at) == Some(&b' ') {
+                    at += 1;
+                }
+                copied = at;
+            }
+            b'"' => at = skip_string(bytes, at + 1),
+            b'r' if matches!(bytes.get(at + 1), Some(b'"' | b'#')) && raw_string_start(bytes, at + 1) => at = skip_raw_string(bytes, at + 1),
+            b'b' if matches!(bytes.get(at + 1), Some(b'"')) => at = skip_string(bytes, at + 2),
+            b'b' if bytes.get(at + 1) == Some(&b'r') && raw_string_start(bytes, at + 2) => at = skip_raw_string(bytes, at + 2),
+            b'\'' => at = skip_char_or_lifetime(bytes, at),
+            b'0'..=b'9' => at = skip_word(bytes, at),
+            byte if byte == b'_' || byte.is_ascii_alphabetic() => {
+                at = skip_word(bytes, at);
+                let word = &text[start..at];
+                let piece = if word == own {
+                    Some(Piece::Own)
+                } else {
+                    names.get(word).map(|other| Piece::Name(*other))
+                };
+                if let Some(piece) = piece {
+                    segment.push_str(&text[copied..start]);
+                    out.push(texts.piece(&segment));
+                    segment.clear();
+                    out.push(piece);
+                    copied = at;
+                }
+            }
+            _ => at += 1,
+        }
+    }
+    segment.push_str(&text[copied..]);
+    out.push(texts.piece(&segment));
+    texts.buffer = segment;
+    texts.item = text;
 }
 
-/// Interned token texts, and a buffer to write a token into without allocating.
+/// Whether `rest` (the text after a `#`) starts a `doc` attribute: `[doc = ...]` or `[doc(...)]`.
+fn is_doc_attribute_at(rest: &str) -> bool {
+    let rest = rest.trim_start();
+    let Some(inner) = rest.strip_prefix('[') else { return false };
+    let inner = inner.trim_start();
+    inner.strip_prefix("doc").is_some_and(|after| !after.starts_with(|c: char| c == '_' || c.is_ascii_alphanumeric()))
+}
+
+/// The end of the bracket group opening at `open`, string literals inside skipped.
+fn skip_group(bytes: &[u8], open: usize) -> usize {
+    let mut depth = 0usize;
+    let mut at = open;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'[' | b'(' | b'{' => depth += 1,
+            b']' | b')' | b'}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return at + 1;
+                }
+            }
+            b'"' => {
+                at = skip_string(bytes, at + 1);
+                continue;
+            }
+            b'r' if raw_string_start(bytes, at + 1) && !bytes.get(at.wrapping_sub(1)).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_') => {
+                at = skip_raw_string(bytes, at + 1);
+                continue;
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    bytes.len()
+}
+
+/// The end of a string literal whose text starts at `at` (after the opening quote).
+fn skip_string(bytes: &[u8], mut at: usize) -> usize {
+    while at < bytes.len() {
+        match bytes[at] {
+            b'\\' => at += 2,
+            b'"' => return at + 1,
+            _ => at += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// Whether a raw string's hashes and quote start at `at` (after its `r`).
+fn raw_string_start(bytes: &[u8], at: usize) -> bool {
+    let hashes = bytes[at.min(bytes.len())..].iter().take_while(|b| **b == b'#').count();
+    bytes.get(at + hashes) == Some(&b'"')
+}
+
+/// The end of a raw string whose hashes start at `at` (after its `r`).
+fn skip_raw_string(bytes: &[u8], at: usize) -> usize {
+    let hashes = bytes[at..].iter().take_while(|b| **b == b'#').count();
+    let mut end = at + hashes + 1;
+    while end < bytes.len() {
+        let closes = bytes[end] == b'"' && bytes.len() > end + hashes && bytes[end + 1..=end + hashes].iter().all(|b| *b == b'#');
+        if closes {
+            return end + 1 + hashes;
+        }
+        end += 1;
+    }
+    bytes.len()
+}
+
+/// The end of a character literal (`'a'`, `'\n'`) or a lifetime (`'a`) starting at `at`.
+fn skip_char_or_lifetime(bytes: &[u8], at: usize) -> usize {
+    if bytes.get(at + 1) == Some(&b'\\') {
+        // The escaped character itself may be a quote (`'\''`): the closing one comes after.
+        return bytes.get(at + 3..).and_then(|rest| rest.iter().position(|b| *b == b'\'')).map_or(bytes.len(), |end| at + 3 + end + 1);
+    }
+    // One character (of up to four bytes) and a closing quote: a character literal.
+    let width = match bytes.get(at + 1) {
+        Some(byte) if *byte < 0x80 => 1,
+        Some(byte) if *byte >= 0xF0 => 4,
+        Some(byte) if *byte >= 0xE0 => 3,
+        Some(_) => 2,
+        None => return bytes.len(),
+    };
+    if bytes.get(at + 1 + width) == Some(&b'\'') {
+        return at + 2 + width;
+    }
+    skip_word(bytes, at + 1)
+}
+
+/// The end of the identifier or number starting at `at`.
+fn skip_word(bytes: &[u8], at: usize) -> usize {
+    bytes[at..].iter().position(|b| !(*b == b'_' || b.is_ascii_alphanumeric())).map_or(bytes.len(), |end| at + end)
+}
+
+/// Interned texts, and buffers reused from item to item.
 #[derive(Default)]
 struct Texts {
     ids: HashMap<String, u32>,
+    /// The text of the item being read.
+    item: String,
+    /// The segment being collected.
     buffer: String,
 }
 
@@ -224,14 +330,6 @@ impl Texts {
         let id = self.ids.len() as u32;
         self.ids.insert(text.to_owned(), id);
         Piece::Text(id)
-    }
-
-    /// The piece of the text in `buffer`.
-    fn buffered(&mut self) -> Piece {
-        let text = std::mem::take(&mut self.buffer);
-        let piece = self.piece(&text);
-        self.buffer = text;
-        piece
     }
 }
 
@@ -335,5 +433,40 @@ mod tests {
         });
         let expected: BTreeMap<String, String> = [("Tree".to_owned(), "Node".to_owned())].into_iter().collect();
         assert_eq!(aliases, expected, "recursive types match through `Self`");
+    }
+
+    #[test]
+    fn doc_comments_anywhere_do_not_count_and_names_inside_literals_are_text() {
+        let (_, aliases) = merged(quote! {
+            /// One [bracket] "quoted".
+            pub struct First {
+                /// A field, documented: `Other`.
+                #[serde(rename = "Other")]
+                pub a: Vec<Other>,
+                #[doc = r#"raw ] "doc" with a bracket"#]
+                pub c: char,
+            }
+            pub struct Second {
+                #[serde(rename = "Other")]
+                pub a: Vec<Other>,
+                pub c: char,
+            }
+            pub struct Renamed {
+                #[serde(rename = "Third")]
+                pub a: Vec<Other>,
+                pub c: char,
+            }
+            pub struct Other { pub x: char }
+            pub struct Third { pub x: char }
+        });
+        let expected: BTreeMap<String, String> = [("Second", "First"), ("Third", "Other")].into_iter().map(|(a, b)| (a.to_owned(), b.to_owned())).collect();
+        assert_eq!(aliases, expected, "a rename naming another type is text, not a mention of it");
+        let merged = merge(items(quote! {
+            pub struct Uses { #[serde(rename = "Other")] pub a: char, pub b: Third }
+            pub struct Other { pub x: char }
+            pub struct Third { pub y: i64 }
+        }));
+        let expected: BTreeSet<String> = ["Third".to_owned()].into_iter().collect();
+        assert_eq!(merged.references["Uses"], expected);
     }
 }
