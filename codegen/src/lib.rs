@@ -133,8 +133,16 @@ pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagno
     let tree = spec::load::parse_tree(spec)?;
     Diagnostics::check(spec::validate::check(file, &tree))?;
     // The typed parse catches structural problems with a pointer before anything else runs.
-    spec::load::parse_openapi(file, &tree)?;
-    let normalized = spec::normalize::normalize(file, &tree)?;
+    // It only checks, so it runs beside `normalize` (whose result it overrides when it fails),
+    // as does the spec's hash: a third of the serial steps' time, on the otherwise idle core.
+    let (typed, normalized, spec_sha256) = std::thread::scope(|scope| {
+        let normalizing = spawn(scope, "normalize", || spec::normalize::normalize(file, &tree));
+        let typed = spec::load::parse_openapi(file, &tree).map(drop);
+        let spec_sha256 = spec::pin::sha256_hex(spec.text.as_bytes());
+        (typed, join(normalizing), spec_sha256)
+    });
+    typed?;
+    let normalized = normalized?;
     drop(tree);
     let mut api = ir::build(&normalized);
     if let Some(config) = &settings.config {
@@ -148,7 +156,7 @@ pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagno
     let header = output::render::Header {
         command: settings.command.clone(),
         spec_name: settings.spec_name_in_headers.clone().unwrap_or_else(|| spec.name.clone()),
-        spec_sha256: spec::pin::sha256_hex(spec.text.as_bytes()),
+        spec_sha256,
     };
     let job = Job { file, normalized: &normalized, api: &api, names: &names, versions: &settings.versions, header: &header, views: settings.snapshot_views, serde_derive_baseline: settings.serde_derive_baseline };
 
@@ -217,7 +225,7 @@ fn spawn<'scope, T: Send + 'scope>(
         Diagnostics::one(Diagnostic::new(
             "(code generator)",
             "#",
-            format!("cannot start the thread that generates the {name} crate: {error}"),
+            format!("cannot start the code generator's {name} thread: {error}"),
             "raise the process's thread or memory limit (`ulimit -u`, `ulimit -v`) and run again",
         ))
     })

@@ -60,7 +60,7 @@ pub fn parse_tree(source: &SourceFile) -> Result<Value, Diagnostics> {
             "fix the syntax error; an OpenAPI description must be a YAML or JSON document",
         ))
     })?;
-    yaml_to_json(yaml, &mut Vec::new()).map_err(|(path, message)| {
+    yaml_to_json(yaml).map_err(|(path, message)| {
         Diagnostics::one(Diagnostic::new(
             &source.name,
             pointer::join(path),
@@ -140,11 +140,26 @@ impl<'de> serde::de::Visitor<'de> for UniqueKeysVisitor {
     }
 }
 
-fn yaml_to_json(value: serde_yaml::Value, path: &mut Vec<String>) -> Result<Value, (Vec<String>, String)> {
+/// A YAML tree as a JSON tree, or the path (root first) and message of the first node that has
+/// no JSON equivalent.
+fn yaml_to_json(value: serde_yaml::Value) -> Result<Value, (Vec<String>, String)> {
+    convert_yaml(value, 0).map_err(|(mut path, message)| {
+        path.reverse();
+        (path, message)
+    })
+}
+
+/// [`yaml_to_json`] below `depth`. The path of a failure is collected leaf first on the way
+/// back up, so that a document that converts (every one, nearly) allocates no path at all.
+fn convert_yaml(value: serde_yaml::Value, depth: usize) -> Result<Value, (Vec<String>, String)> {
     use serde_yaml::Value as Y;
-    if path.len() > MAX_DEPTH {
-        return Err((path.clone(), format!("the document nests deeper than {MAX_DEPTH} levels")));
+    if depth > MAX_DEPTH {
+        return Err((Vec::new(), format!("the document nests deeper than {MAX_DEPTH} levels")));
     }
+    let inside = |step: String| move |(mut path, message): (Vec<String>, String)| {
+        path.push(step);
+        (path, message)
+    };
     Ok(match value {
         Y::Null => Value::Null,
         Y::Bool(b) => Value::Bool(b),
@@ -157,16 +172,14 @@ fn yaml_to_json(value: serde_yaml::Value, path: &mut Vec<String>) -> Result<Valu
                 let f = n.as_f64().unwrap_or(f64::NAN);
                 serde_json::Number::from_f64(f)
                     .map(Value::Number)
-                    .ok_or_else(|| (path.clone(), format!("the number {n} has no JSON equivalent")))?
+                    .ok_or_else(|| (Vec::new(), format!("the number {n} has no JSON equivalent")))?
             }
         }
         Y::String(s) => Value::String(s),
         Y::Sequence(items) => {
             let mut out = Vec::with_capacity(items.len());
             for (index, item) in items.into_iter().enumerate() {
-                path.push(index.to_string());
-                out.push(yaml_to_json(item, path)?);
-                path.pop();
+                out.push(convert_yaml(item, depth + 1).map_err(inside(index.to_string()))?);
             }
             Value::Array(out)
         }
@@ -177,24 +190,24 @@ fn yaml_to_json(value: serde_yaml::Value, path: &mut Vec<String>) -> Result<Valu
                     Y::String(s) => s,
                     Y::Number(n) => n.to_string(),
                     Y::Bool(b) => b.to_string(),
-                    other => {
-                        return Err((
-                            path.clone(),
-                            format!("a mapping key must be a string, found {other:?}"),
-                        ));
-                    }
+                    other => return Err((Vec::new(), format!("a mapping key must be a string, found {other:?}"))),
                 };
-                path.push(key.clone());
-                let item = yaml_to_json(item, path)?;
-                path.pop();
-                if out.insert(key.clone(), item).is_some() {
-                    path.push(key.clone());
-                    return Err((path.clone(), format!("the key `{key}` appears twice")));
+                match convert_yaml(item, depth + 1) {
+                    Err(failure) => return Err(inside(key)(failure)),
+                    Ok(item) => match out.entry(key) {
+                        serde_json::map::Entry::Vacant(slot) => {
+                            slot.insert(item);
+                        }
+                        serde_json::map::Entry::Occupied(slot) => {
+                            let key = slot.key().clone();
+                            return Err((vec![key.clone()], format!("the key `{key}` appears twice")));
+                        }
+                    },
                 }
             }
             Value::Object(out)
         }
-        Y::Tagged(tagged) => yaml_to_json(tagged.value, path)?,
+        Y::Tagged(tagged) => convert_yaml(tagged.value, depth)?,
     })
 }
 
@@ -341,7 +354,7 @@ mod tests {
     fn json_is_read_by_the_json_parser_as_the_yaml_parser_reads_it() {
         let text = r#" {"a": [1, -2, 3.5, 18446744073709551615, true, null, "x\u00e9\/"], "b": {"c": {}}, "200": {"d": 1e3}}"#;
         let yaml: serde_yaml::Value = serde_yaml::from_str(text).unwrap();
-        let through_yaml = yaml_to_json(yaml, &mut Vec::new()).unwrap();
+        let through_yaml = yaml_to_json(yaml).unwrap();
         assert_eq!(plain_json(text), Some(through_yaml));
         // Repeated keys, YAML, a top-level array and too deep a nesting go the YAML way.
         assert_eq!(plain_json(r#"{"a": 1, "b": {"c": 1, "c": 2}}"#), None);
@@ -356,6 +369,15 @@ mod tests {
     fn yaml_integer_keys_become_strings() {
         let tree = parse_tree(&SourceFile::new("t.yaml", "responses:\n  200: {description: ok}\n")).unwrap();
         assert_eq!(tree["responses"]["200"]["description"], "ok");
+    }
+
+    #[test]
+    fn yaml_without_a_json_equivalent_is_located() {
+        let error = parse_tree(&SourceFile::new("t.yaml", "paths:\n  /a:\n    - x\n    - {200: 1, '200': 2}\n")).unwrap_err();
+        let d = &error.0[0];
+        assert_eq!((d.pointer.as_str(), d.message.as_str()), ("#/paths/~1a/1/200", "the key `200` appears twice"));
+        let error = parse_tree(&SourceFile::new("t.yaml", "a:\n  b: {[1]: x}\n")).unwrap_err();
+        assert_eq!(error.0[0].pointer, "#/a/b");
     }
 
     #[test]
