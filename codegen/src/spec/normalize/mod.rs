@@ -76,7 +76,9 @@ fn fence_code_blocks(node: &mut Value) {
             for (key, value) in map.iter_mut() {
                 match (key.as_str(), value) {
                     ("example" | "examples", _) => {}
-                    ("description" | "summary", Value::String(text)) => *text = mark_fences(text),
+                    // Most descriptions have no code block: they are left as they are, not copied.
+                    ("description" | "summary", Value::String(text)) if text.contains("```") => *text = mark_fences(text),
+                    ("description" | "summary", Value::String(_)) => {}
                     (_, value) => fence_code_blocks(value),
                 }
             }
