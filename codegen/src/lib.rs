@@ -288,10 +288,10 @@ struct ServerCrate {
 impl Job<'_> {
     fn models_crate(&self) -> Result<ModelsCrate, Diagnostics> {
         let (header, names, api) = (self.header, self.names, self.api);
-        let models = models::generate(self.file, self.normalized, api, self.serde_derive_baseline)?;
+        let mut models = models::generate(self.file, self.normalized, api, self.serde_derive_baseline)?;
         // The largest file by far, and formatting it is the longest step of the slowest of the
         // three crates: it gets a second thread.
-        let types_rs = header.rust_file_in_parallel("models", models.types.clone(), 2)?;
+        let types_rs = header.rust_file_of("models", std::mem::take(&mut models.types), 2)?;
         let constrained_rs = header.rust_file("constrained models", models.constrained.clone())?;
         let uses_chrono = types_rs.contains("::chrono::");
         let uses_regress = types_rs.contains("::regress::");
@@ -305,12 +305,8 @@ impl Job<'_> {
         if let Some(deserializers) = &models.deserializers {
             files.insert("models/src/types/deserialize.rs".to_owned(), header.rust_source(deserializers));
         }
-        Ok(ModelsCrate {
-            files,
-            aliases: models.aliases.clone(),
-            type_count: models.type_names.len(),
-            model_code: if self.views { model_views(&models) } else { BTreeMap::new() },
-        })
+        let model_code = if self.views { model_views(&files["models/src/types.rs"], &models) } else { BTreeMap::new() };
+        Ok(ModelsCrate { files, aliases: models.aliases.clone(), type_count: models.type_names.len(), model_code })
     }
 
     fn client_crate(&self) -> Result<ClientCrate, Diagnostics> {
@@ -374,18 +370,18 @@ impl Job<'_> {
     }
 }
 
-/// Model type name -> its code, from the models' two files (see [`SnapshotViews::model_code`]).
-fn model_views(models: &models::Models) -> BTreeMap<String, String> {
+/// Model type name -> its code, from the models' two files (see [`SnapshotViews::model_code`]):
+/// `types.rs` as formatted, the constrained newtypes as tokens.
+fn model_views(types_rs: &str, models: &models::Models) -> BTreeMap<String, String> {
     let mut model_code: BTreeMap<String, String> = BTreeMap::new();
-    for tokens in [&models.types, &models.constrained] {
-        if let Ok(parsed) = syn::parse2::<syn::File>(tokens.clone()) {
-            for (name, code) in output::snippets::by_type(&parsed) {
-                let entry = model_code.entry(name).or_default();
-                if !entry.is_empty() {
-                    entry.push('\n');
-                }
-                entry.push_str(&code);
+    let files = [syn::parse_file(types_rs), syn::parse2::<syn::File>(models.constrained.clone())];
+    for parsed in files.into_iter().flatten() {
+        for (name, code) in output::snippets::by_type(&parsed) {
+            let entry = model_code.entry(name).or_default();
+            if !entry.is_empty() {
+                entry.push('\n');
             }
+            entry.push_str(&code);
         }
     }
     model_code

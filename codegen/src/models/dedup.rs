@@ -23,10 +23,12 @@ use std::fmt::Write;
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::{format_ident, quote};
 
+use crate::output::render::Code;
+
 /// A top-level item of the types module, with the type it belongs to.
 pub struct Item {
-    /// The item's tokens.
-    pub tokens: Vec<TokenTree>,
+    /// The item's code: typify's tokens, or the text of one of our string enums' items.
+    pub code: Code,
     /// The struct or enum this item declares, or the one it follows (its impls); `None` for
     /// items that belong to no type (modules, uses).
     pub owner: Option<String>,
@@ -38,7 +40,7 @@ pub struct Item {
 pub struct Merged {
     /// The items, in their order, with every copy's items replaced by its alias; each with the
     /// type it belongs to.
-    pub items: Vec<(Option<String>, TokenStream)>,
+    pub items: Vec<(Option<String>, Code)>,
     /// Copy -> canonical type.
     pub aliases: BTreeMap<String, String>,
     /// Type -> the other types its items mention (before merging).
@@ -58,10 +60,10 @@ pub fn merge(items: Vec<Item>) -> Merged {
     let mut out = Vec::with_capacity(items.len());
     for item in items {
         match item.owner.as_deref().and_then(|owner| aliases.get(owner).map(|canonical| (owner, canonical))) {
-            Some((owner, canonical)) if item.declares => out.push((item.owner.clone(), alias(&item.tokens, owner, canonical))),
+            Some((owner, canonical)) if item.declares => out.push((item.owner.clone(), alias(&item.code, owner, canonical))),
             // A copy's impls go with it: the canonical type has them.
             Some(_) => {}
-            None => out.push((item.owner, item.tokens.into_iter().collect())),
+            None => out.push((item.owner, item.code)),
         }
     }
     Merged { items: out, aliases, references }
@@ -81,7 +83,7 @@ fn find_copies(items: &[Item], groups: &BTreeMap<String, Vec<usize>>) -> (BTreeM
         .map(|(name, indices)| {
             let mut pieces = Vec::new();
             for index in indices {
-                read_pieces(&items[*index].tokens, name, &index_of, &mut texts, &mut pieces);
+                read_pieces(&items[*index].code, name, &index_of, &mut texts, &mut pieces);
                 pieces.push(Piece::Text(u32::MAX));
             }
             pieces
@@ -159,16 +161,21 @@ enum Piece {
 /// The item's code as pieces: doc comments left out, `own` as [`Piece::Own`], every type
 /// name as [`Piece::Name`], the code between them as [`Piece::Text`].
 ///
-/// It reads the item's text (`Display` of its tokens: one pass, no copy of the tokens) rather
-/// than the tokens themselves: walking into a token group clones the group's tokens, which
-/// made this the costliest step of the models after typify. Two items have the same text
-/// exactly when they have the same tokens (the text spaces tokens apart, and keeps joint
-/// punctuation such as `::` joint), so the comparison is the same.
-fn read_pieces(tokens: &[TokenTree], own: &str, names: &HashMap<&str, u32>, texts: &mut Texts, out: &mut Vec<Piece>) {
+/// It reads the item's text (for tokens, their `Display`: one pass, no copy of the tokens)
+/// rather than the tokens themselves: walking into a token group clones the group's tokens,
+/// which made this the costliest step of the models after typify. Two token items have the
+/// same text exactly when they have the same tokens (the text spaces tokens apart, and keeps
+/// joint punctuation such as `::` joint), so the comparison is the same; text items (our
+/// string enums) are laid out the same way whatever their names, and a doc comment's line goes
+/// with it.
+fn read_pieces(code: &Code, own: &str, names: &HashMap<&str, u32>, texts: &mut Texts, out: &mut Vec<Piece>) {
     let mut text = std::mem::take(&mut texts.item);
     text.clear();
-    for token in tokens {
-        let _ = write!(text, "{token} ");
+    match code {
+        Code::Tokens(tokens) => {
+            let _ = write!(text, "{tokens}");
+        }
+        Code::Text(code) => text.push_str(code),
     }
     let mut segment = std::mem::take(&mut texts.buffer);
     segment.clear();
@@ -180,13 +187,14 @@ fn read_pieces(tokens: &[TokenTree], own: &str, names: &HashMap<&str, u32>, text
         let start = at;
         match bytes[at] {
             b'#' if is_doc_attribute_at(&text[at + 1..]) => {
-                segment.push_str(&text[copied..at]);
-                at = skip_group(bytes, text[at..].find('[').map_or(bytes.len(), |open| at + open));
-                // And the space after it: the text is the same as if it had never been there.
-                while bytes.get(at) == Some(&b' ') {
-                    at += 1;
-                }
-                copied = at;
+                let end = skip_group(bytes, text[at..].find('[').map_or(bytes.len(), |open| at + open));
+                copied = leave_out(&text, &mut segment, copied, at, end);
+                at = copied;
+            }
+            b'/' if bytes.get(at + 1) == Some(&b'/') => {
+                let end = text[at..].find('\n').map_or(bytes.len(), |line_end| at + line_end);
+                copied = leave_out(&text, &mut segment, copied, at, end);
+                at = copied;
             }
             b'"' => at = skip_string(bytes, at + 1),
             b'r' if matches!(bytes.get(at + 1), Some(b'"' | b'#')) && raw_string_start(bytes, at + 1) => at = skip_raw_string(bytes, at + 1),
@@ -217,6 +225,28 @@ fn read_pieces(tokens: &[TokenTree], own: &str, names: &HashMap<&str, u32>, text
     out.push(texts.piece(&segment));
     texts.buffer = segment;
     texts.item = text;
+}
+
+/// Copies the text from `copied` to a doc comment at `start..end` into `segment`, leaving out
+/// the doc comment so that the text reads as if it had never been there: on a line of its own,
+/// the line goes (its indentation and its line break); within a line, the spaces around it
+/// become one. Returns where the text to copy resumes.
+fn leave_out(text: &str, segment: &mut String, copied: usize, start: usize, end: usize) -> usize {
+    let before = &text[copied..start];
+    let kept = before.trim_end_matches(' ');
+    segment.push_str(kept);
+    let spaced = kept.len() < before.len();
+    let bytes = text.as_bytes();
+    let mut at = end;
+    while bytes.get(at) == Some(&b' ') {
+        at += 1;
+    }
+    if bytes.get(at) == Some(&b'\n') {
+        at += 1;
+    } else if spaced && at < bytes.len() {
+        segment.push(' ');
+    }
+    at
 }
 
 /// Whether `rest` (the text after a `#`) starts a `doc` attribute: `[doc = ...]` or `[doc(...)]`.
@@ -343,7 +373,28 @@ fn is_doc_attribute(token: &TokenTree) -> bool {
 }
 
 /// `pub type Copy = Canonical;`, with the copy's doc comment.
-fn alias(definition: &[TokenTree], name: &str, canonical: &str) -> TokenStream {
+fn alias(definition: &Code, name: &str, canonical: &str) -> Code {
+    let note = format!("The same type as [`{canonical}`]: the schemas are identical.");
+    match definition {
+        Code::Tokens(definition) => Code::Tokens(alias_tokens(&definition.clone().into_iter().collect::<Vec<_>>(), name, canonical, &note)),
+        // Our string enums: their doc comment lines come first, before their attributes.
+        Code::Text(definition) => {
+            let mut text = String::new();
+            let docs: Vec<&str> = definition.lines().take_while(|line| line.starts_with('#') || line.starts_with("///")).filter(|line| line.starts_with("///") || line.starts_with("#[doc")).collect();
+            for line in &docs {
+                text.push_str(line);
+                text.push('\n');
+            }
+            if !docs.is_empty() {
+                text.push_str("///\n");
+            }
+            let _ = writeln!(text, "///{note}\npub type {name} = {canonical};");
+            Code::Text(text)
+        }
+    }
+}
+
+fn alias_tokens(definition: &[TokenTree], name: &str, canonical: &str, note: &str) -> TokenStream {
     let mut docs = TokenStream::new();
     let mut index = 0;
     while index + 1 < definition.len() {
@@ -358,7 +409,6 @@ fn alias(definition: &[TokenTree], name: &str, canonical: &str) -> TokenStream {
         }
     }
     let separator = (!docs.is_empty()).then(|| quote! { #[doc = ""] });
-    let note = format!("The same type as [`{canonical}`]: the schemas are identical.");
     let (name, canonical) = (format_ident!("{name}"), format_ident!("{canonical}"));
     quote! {
         #docs
@@ -387,14 +437,22 @@ mod tests {
                 if declared.is_some() {
                     owner = declared;
                 }
-                Item { tokens, owner: owner.clone(), declares }
+                Item { code: Code::Tokens(tokens.into_iter().collect()), owner: owner.clone(), declares }
             })
             .collect()
     }
 
     fn merged(code: TokenStream) -> (String, BTreeMap<String, String>) {
         let merged = merge(items(code));
-        let text = merged.items.iter().map(|(_, item)| item.to_string()).collect::<Vec<_>>().join("\n");
+        let text = merged
+            .items
+            .iter()
+            .map(|(_, item)| match item {
+                Code::Tokens(tokens) => tokens.to_string(),
+                Code::Text(text) => text.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
         (text, merged.aliases)
     }
 

@@ -11,8 +11,9 @@
 //! - Their methods are `#[inline]`: rustc then generates machine code for them only where they
 //!   are called, not for each of the thousands of enums of a large description.
 
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use std::fmt::Write;
+
+use quote::format_ident;
 
 /// A typify enum whose variants are all unit variants, each standing for one string.
 pub struct StringEnum {
@@ -48,134 +49,143 @@ impl StringEnum {
         format_ident!("{name}")
     }
 
-    /// The enum and its impls; `open` adds the catch-all variant ([`Self::catch_all_ident`]).
-    pub fn generate(&self, open: bool) -> TokenStream {
-        let name = &self.item.ident;
+    /// The enum and its impls, one text per top-level item (the enum first), in rustfmt's
+    /// layout; `open` adds the catch-all variant ([`Self::catch_all_ident`]).
+    ///
+    /// Written as text, as the builders are, rather than as tokens for prettyplease: they are
+    /// regular code, a third of the models' lines on a large description, and parsing tokens
+    /// back to format them was most of what generating them cost.
+    pub fn generate(&self, open: bool) -> Vec<String> {
+        let name = self.item.ident.to_string();
+        let unknown = self.catch_all_ident().to_string();
+        let values: Vec<(String, String)> = self.values.iter().map(|(ident, text)| (ident.to_string(), rust_string(text))).collect();
+
+        let mut declaration = String::new();
         let docs = self.item.attrs.iter().filter(|attr| attr.path().is_ident("doc"));
+        docs.for_each(|attr| attribute(&mut declaration, "", attr));
+        if open {
+            declaration.push_str("///\n");
+            let _ = writeln!(
+                declaration,
+                "///Responses carry this enum, and GitHub adds values without waiting for a new description: a value not listed here comes back as [`Self::{unknown}`], which serializes as it came."
+            );
+        }
         // typify's other attributes (`#[non_exhaustive]`), but not its derives: serde is ours.
         let attrs = self.item.attrs.iter().filter(|attr| !attr.path().is_ident("doc") && !attr.path().is_ident("derive"));
-        let variants = self.item.variants.iter().zip(&self.values).map(|(variant, (_, text))| {
-            let ident = &variant.ident;
-            let docs: Vec<&syn::Attribute> = variant.attrs.iter().filter(|attr| attr.path().is_ident("doc")).collect();
-            // The wire value, where the spec gives the variant no description.
-            let value_doc = docs.is_empty().then(|| {
-                let text = format!("`{text}`");
-                quote! { #[doc = #text] }
-            });
-            quote! { #(#docs)* #value_doc #ident, }
-        });
-        let idents: Vec<&syn::Ident> = self.values.iter().map(|(ident, _)| ident).collect();
-        let texts: Vec<&String> = self.values.iter().map(|(_, text)| text).collect();
-        let listed = texts.iter().map(|text| format!("`{text}`")).collect::<Vec<_>>().join(", ");
-        let not_listed = format!("`{{value}}` is not one of {listed}");
-        let unknown_ident = self.catch_all_ident();
-        let (open_doc, unknown_variant, unknown_str, unknown_read) = if open {
-            let doc = format!("Responses carry this enum, and GitHub adds values without waiting for a new description: a value not listed here comes back as [`Self::{unknown_ident}`], which serializes as it came.");
-            (
-                quote! {
-                    #[doc = ""]
-                    #[doc = #doc]
-                },
-                quote! {
-                    #[doc = "A value the API description does not list, kept as received."]
-                    #unknown_ident(crate::UnknownValue),
-                },
-                quote! { Self::#unknown_ident(value) => value.as_str(), },
-                quote! { _ => Ok(Self::#unknown_ident(text.into_unknown())), },
-            )
-        } else {
-            let expected = texts.iter().map(|text| quote! { #text });
-            (
-                quote! {},
-                quote! {},
-                quote! {},
-                quote! { other => Err(::serde::de::Error::unknown_variant(other, &[#(#expected),*])), },
-            )
-        };
+        attrs.for_each(|attr| attribute(&mut declaration, "", attr));
         // typify names a variant after a value that starts with a sign in lower case (`+1` is
         // `plus1`); other code of typify's may name it so, and it stays.
-        let lower_case = idents.iter().any(|ident| ident.to_string().starts_with(|c: char| c.is_ascii_lowercase()));
-        let allow = lower_case.then(|| quote! { #[allow(non_camel_case_types)] });
-        quote! {
-            #(#docs)*
-            #open_doc
-            #(#attrs)*
-            #allow
-            #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-            pub enum #name {
-                #(#variants)*
-                #unknown_variant
-            }
-
-            impl #name {
-                /// The value as it is sent and received.
-                #[inline]
-                pub fn as_str(&self) -> &str {
-                    match self {
-                        #(Self::#idents => #texts,)*
-                        #unknown_str
-                    }
-                }
-            }
-
-            impl ::std::fmt::Display for #name {
-                #[inline]
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.write_str(self.as_str())
-                }
-            }
-
-            impl ::std::str::FromStr for #name {
-                type Err = self::error::ConversionError;
-                #[inline]
-                fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-                    match value {
-                        #(#texts => Ok(Self::#idents),)*
-                        _ => Err(format!(#not_listed).into()),
-                    }
-                }
-            }
-
-            impl ::std::convert::TryFrom<&str> for #name {
-                type Error = self::error::ConversionError;
-                #[inline]
-                fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-                    value.parse()
-                }
-            }
-
-            impl ::std::convert::TryFrom<&::std::string::String> for #name {
-                type Error = self::error::ConversionError;
-                #[inline]
-                fn try_from(value: &::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
-                    value.parse()
-                }
-            }
-
-            impl ::std::convert::TryFrom<::std::string::String> for #name {
-                type Error = self::error::ConversionError;
-                #[inline]
-                fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
-                    value.parse()
-                }
-            }
-
-            impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                    serializer.serialize_str(self.as_str())
-                }
-            }
-
-            impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                    let text = crate::support::Text::deserialize(deserializer)?;
-                    match text.as_str() {
-                        #(#texts => Ok(Self::#idents),)*
-                        #unknown_read
-                    }
-                }
-            }
+        if values.iter().any(|(ident, _)| ident.starts_with(|c: char| c.is_ascii_lowercase())) {
+            declaration.push_str("#[allow(non_camel_case_types)]\n");
         }
+        let _ = writeln!(declaration, "#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]\npub enum {name} {{");
+        for (variant, (ident, text)) in self.item.variants.iter().zip(&self.values) {
+            let mut documented = false;
+            for attr in variant.attrs.iter().filter(|attr| attr.path().is_ident("doc")) {
+                attribute(&mut declaration, "    ", attr);
+                documented = true;
+            }
+            // The wire value, where the spec gives the variant no description.
+            if !documented {
+                doc_line(&mut declaration, "    ", &format!("`{text}`"));
+            }
+            let _ = writeln!(declaration, "    {ident},");
+        }
+        if open {
+            let _ = writeln!(declaration, "    ///A value the API description does not list, kept as received.\n    {unknown}(crate::UnknownValue),");
+        }
+        declaration.push_str("}\n");
+
+        let mut as_str = String::new();
+        let _ = writeln!(as_str, "impl {name} {{\n    /// The value as it is sent and received.\n    #[inline]\n    pub fn as_str(&self) -> &str {{\n        match self {{");
+        for (ident, text) in &values {
+            let _ = writeln!(as_str, "            Self::{ident} => {text},");
+        }
+        if open {
+            let _ = writeln!(as_str, "            Self::{unknown}(value) => value.as_str(),");
+        }
+        as_str.push_str("        }\n    }\n}\n");
+
+        let listed = self.values.iter().map(|(_, text)| format!("`{text}`")).collect::<Vec<_>>().join(", ");
+        let not_listed = rust_string(&format!("`{{value}}` is not one of {listed}"));
+        let mut from_str = String::new();
+        let _ = writeln!(
+            from_str,
+            "impl ::std::str::FromStr for {name} {{\n    type Err = self::error::ConversionError;\n    #[inline]\n    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {{\n        match value {{"
+        );
+        for (ident, text) in &values {
+            let _ = writeln!(from_str, "            {text} => Ok(Self::{ident}),");
+        }
+        let _ = writeln!(from_str, "            _ => Err(format!({not_listed}).into()),\n        }}\n    }}\n}}");
+
+        let mut deserialize = String::new();
+        let _ = writeln!(
+            deserialize,
+            "impl<'de> ::serde::Deserialize<'de> for {name} {{\n    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {{\n        let text = crate::support::Text::deserialize(deserializer)?;\n        match text.as_str() {{"
+        );
+        for (ident, text) in &values {
+            let _ = writeln!(deserialize, "            {text} => Ok(Self::{ident}),");
+        }
+        if open {
+            let _ = writeln!(deserialize, "            _ => Ok(Self::{unknown}(text.into_unknown())),");
+        } else {
+            let expected = values.iter().map(|(_, text)| text.as_str()).collect::<Vec<_>>().join(", ");
+            let _ = writeln!(deserialize, "            other => Err(::serde::de::Error::unknown_variant(other, &[{expected}])),");
+        }
+        deserialize.push_str("        }\n    }\n}\n");
+
+        let display = format!(
+            "impl ::std::fmt::Display for {name} {{\n    #[inline]\n    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {{\n        f.write_str(self.as_str())\n    }}\n}}\n"
+        );
+        let try_from = |source: &str| {
+            format!(
+                "impl ::std::convert::TryFrom<{source}> for {name} {{\n    type Error = self::error::ConversionError;\n    #[inline]\n    fn try_from(value: {source}) -> ::std::result::Result<Self, self::error::ConversionError> {{\n        value.parse()\n    }}\n}}\n"
+            )
+        };
+        let serialize = format!(
+            "impl ::serde::Serialize for {name} {{\n    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {{\n        serializer.serialize_str(self.as_str())\n    }}\n}}\n"
+        );
+        vec![
+            declaration,
+            as_str,
+            display,
+            from_str,
+            try_from("&str"),
+            try_from("&::std::string::String"),
+            try_from("::std::string::String"),
+            serialize,
+            deserialize,
+        ]
+    }
+}
+
+/// `text` as a Rust string literal.
+fn rust_string(text: &str) -> String {
+    proc_macro2::Literal::string(text).to_string()
+}
+
+/// An attribute of typify's on a line of its own: a doc comment as prettyplease writes one
+/// (`///text`), anything else as prettyplease formats it.
+fn attribute(out: &mut String, indent: &str, attr: &syn::Attribute) {
+    if let syn::Meta::NameValue(syn::MetaNameValue { path, value: syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }), .. }) = &attr.meta
+        && path.is_ident("doc")
+    {
+        return doc_line(out, indent, &text.value());
+    }
+    let formatted = prettyplease::unparse(&syn::parse_quote! { #attr struct S; });
+    for line in formatted.lines().filter(|line| *line != "struct S;") {
+        let _ = writeln!(out, "{indent}{line}");
+    }
+}
+
+/// A doc comment line: `///text` as prettyplease writes a one-line `#[doc = "text"]` (trailing
+/// spaces dropped), or the attribute itself where a comment cannot say it (line breaks, or a
+/// leading `/`, which would make it another kind of comment).
+fn doc_line(out: &mut String, indent: &str, text: &str) {
+    if text.contains(['\n', '\r']) || text.starts_with('/') {
+        let _ = writeln!(out, "{indent}#[doc = {}]", rust_string(text));
+    } else {
+        let _ = writeln!(out, "{indent}///{}", text.trim_end_matches(' '));
     }
 }
 
@@ -230,7 +240,7 @@ mod tests {
 
     fn variant_names(open: bool, values: &str) -> Vec<String> {
         let item: syn::ItemEnum = syn::parse_str(&format!("pub enum Validity {{ {values} }}")).unwrap();
-        let generated: syn::File = syn::parse2(StringEnum::new(item).generate(open)).unwrap();
+        let generated: syn::File = syn::parse_file(&StringEnum::new(item).generate(open).concat()).unwrap();
         let Some(syn::Item::Enum(item)) = generated.items.first() else { panic!("the enum comes first") };
         item.variants.iter().map(|variant| variant.ident.to_string()).collect()
     }
@@ -238,10 +248,10 @@ mod tests {
     #[test]
     fn a_lower_case_variant_is_allowed() {
         let item: syn::ItemEnum = syn::parse_quote! { pub enum Content { #[serde(rename = "+1")] plus1, #[serde(rename = "-1")] Minus1 } };
-        let text = StringEnum::new(item).generate(false).to_string();
-        assert!(text.contains("# [allow (non_camel_case_types)] # [derive"), "{text}");
+        let text = StringEnum::new(item).generate(false).concat();
+        assert!(text.contains("#[allow(non_camel_case_types)]\n#[derive"), "{text}");
         let item: syn::ItemEnum = syn::parse_quote! { pub enum Content { Laugh } };
-        assert!(!StringEnum::new(item).generate(false).to_string().contains("allow"));
+        assert!(!StringEnum::new(item).generate(false).concat().contains("allow"));
     }
 
     #[test]

@@ -14,6 +14,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::{TokenStream, TokenTree};
 use quote::{ToTokens, quote};
 
+use crate::output::render::Code;
+
 /// The types to put behind the feature: every name in `references` (type -> the types it
 /// mentions, aliases included) that `roots` do not reach.
 pub fn unused(roots: &BTreeSet<String>, references: &BTreeMap<String, BTreeSet<String>>, aliases: &BTreeMap<String, String>) -> BTreeSet<String> {
@@ -27,6 +29,15 @@ pub fn unused(roots: &BTreeSet<String>, references: &BTreeMap<String, BTreeSet<S
         pending.extend(aliases.get(name).map(String::as_str));
     }
     references.keys().filter(|name| !reached.contains(name.as_str())).cloned().collect()
+}
+
+/// A types-module item behind the feature: tokens as [`gated`] puts them, text (our string
+/// enums' items, one item each) with the attribute on a line of its own before it.
+pub fn gated_code(code: Code) -> Code {
+    match code {
+        Code::Tokens(tokens) => Code::Tokens(gated(tokens)),
+        Code::Text(text) => Code::Text(format!("#[cfg(feature = \"webhooks\")]\n{text}")),
+    }
 }
 
 /// The items of `code` behind the feature, each of them (a constrained newtype comes with its

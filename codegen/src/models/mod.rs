@@ -25,12 +25,14 @@ mod serde_attrs;
 use crate::diagnostic::{Diagnostic, Diagnostics, pointer};
 use crate::ir::Api;
 use crate::output::guard::catch_panic;
+use crate::output::render::Code;
 use crate::spec::normalize::{Normalized, Origin, is_constrained_container};
 
 /// Generated model code.
 pub struct Models {
-    /// typify's output: every named schema that is not a constrained container.
-    pub types: TokenStream,
+    /// typify's output, rewritten: every named schema that is not a constrained container, the
+    /// top-level items of `types.rs` in order (the string enums' as text).
+    pub types: Vec<Code>,
     /// The builders of its structs: the text of `types/builder.rs`.
     pub builders: String,
     /// The `Deserialize` impls of its structs (see `deserialize`): the text of
@@ -147,24 +149,19 @@ pub fn generate(file: &str, spec: &Normalized, api: &Api, serde_derive: bool) ->
     let roots: BTreeSet<String> = api.models.iter().filter(|m| m.used_by_operations).map(|m| m.name.clone()).collect();
     let unused = features::unused(&roots, &references, &rewritten.aliases);
 
-    let mut types = TokenStream::new();
+    let mut types: Vec<Code> = Vec::with_capacity(rewritten.items.len() + 2);
     for (owner, item) in rewritten.items {
-        match owner {
-            Some(owner) if unused.contains(&owner) => types.extend(features::gated(item)),
-            Some(_) => types.extend(item),
-            None if !unused.is_empty() && is_defaults_module(&item) => types.extend(features::gate_defaults(item, &unused)),
-            None => types.extend(item),
-        }
+        types.push(match (owner, item) {
+            (Some(owner), item) if unused.contains(&owner) => features::gated_code(item),
+            (None, Code::Tokens(item)) if !unused.is_empty() && is_defaults_module(&item) => Code::Tokens(features::gate_defaults(item, &unused)),
+            (_, item) => item,
+        });
     }
-    types.extend(quote::quote! {
-        pub mod builder;
-    });
+    types.push(Code::Text("pub mod builder;\n".to_owned()));
     let objects = deserialize::canonical(&rewritten.objects, &rewritten.aliases);
     let deserializers = (!objects.is_empty()).then(|| deserialize::file(&objects, &unused));
     if deserializers.is_some() {
-        types.extend(quote::quote! {
-            mod deserialize;
-        });
+        types.push(Code::Text("mod deserialize;\n".to_owned()));
     }
     let structs: Vec<&syn::ItemStruct> = rewritten.structs.iter().filter(|item| !rewritten.aliases.contains_key(&item.ident.to_string())).collect();
     let builders = builders::file(&structs, &rewritten.aliases, &unused);

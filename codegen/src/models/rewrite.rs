@@ -14,7 +14,8 @@
 //! [`super::features`], which puts the types no operation uses behind a feature.
 //!
 //! Only structs, enums and the impls of string enums are parsed; everything else passes through
-//! as tokens, so this costs little next to typify itself.
+//! as tokens, so this costs little next to typify itself. The string enums come out as text
+//! ([`StringEnum::generate`]), the rest as tokens for prettyplease.
 
 use std::collections::BTreeSet;
 
@@ -25,12 +26,12 @@ use typify::{TypeDetails, TypeSpace};
 use super::dedup;
 use super::deserialize::Object;
 use super::enums::{StringEnum, is_replaced_impl};
-use crate::output::render::top_level_items;
+use crate::output::render::{Code, top_level_items};
 
 /// typify's output, rewritten.
 pub struct Rewritten {
     /// The items of the types module, each with the type it belongs to.
-    pub items: Vec<(Option<String>, TokenStream)>,
+    pub items: Vec<(Option<String>, Code)>,
     /// The structs, for their builders (copies included).
     pub structs: Vec<syn::ItemStruct>,
     /// The structs whose `Deserialize` we write instead of serde's derive (copies included).
@@ -79,8 +80,8 @@ pub fn rewrite(types: TokenStream, read: &BTreeSet<String>, own_deserialize: boo
             Parsed::Enum(string_enum) => {
                 let name = string_enum.item.ident.to_string();
                 let open = read.contains(&name);
-                for (index, tokens) in top_level_items(string_enum.generate(open)).into_iter().enumerate() {
-                    items.push(dedup::Item { tokens, owner: Some(name.clone()), declares: index == 0 });
+                for (index, text) in string_enum.generate(open).into_iter().enumerate() {
+                    items.push(dedup::Item { code: Code::Text(text), owner: Some(name.clone()), declares: index == 0 });
                 }
                 owner = Some(name);
             }
@@ -92,21 +93,21 @@ pub fn rewrite(types: TokenStream, read: &BTreeSet<String>, own_deserialize: boo
                 if own_deserialize {
                     objects.extend(Object::take_over(&mut item));
                 }
-                items.push(dedup::Item { tokens: item.to_token_stream().into_iter().collect(), owner: Some(name.clone()), declares: true });
+                items.push(dedup::Item { code: Code::Tokens(item.to_token_stream()), owner: Some(name.clone()), declares: true });
                 structs.push(item);
                 owner = Some(name);
             }
             Parsed::Tokens(item) if is_replaced_impl(&item, &enums) => {}
             Parsed::Tokens(item) => match declared(&item) {
                 Some((_, name)) => {
-                    items.push(dedup::Item { tokens: item, owner: Some(name.clone()), declares: true });
+                    items.push(dedup::Item { code: Code::Tokens(item.into_iter().collect()), owner: Some(name.clone()), declares: true });
                     owner = Some(name);
                 }
                 // An impl belongs to the type before it (typify writes a type's impls right
                 // after it), if it names that type; anything else belongs to no type.
-                None if is_impl_of(&item, owner.as_deref()) => items.push(dedup::Item { tokens: item, owner: owner.clone(), declares: false }),
+                None if is_impl_of(&item, owner.as_deref()) => items.push(dedup::Item { code: Code::Tokens(item.into_iter().collect()), owner: owner.clone(), declares: false }),
                 None => {
-                    items.push(dedup::Item { tokens: item, owner: None, declares: false });
+                    items.push(dedup::Item { code: Code::Tokens(item.into_iter().collect()), owner: None, declares: false });
                     owner = None;
                 }
             },

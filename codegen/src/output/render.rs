@@ -38,34 +38,79 @@ impl Header {
         Ok(self.rust_source(&prettyplease::unparse(&file)))
     }
 
-    /// [`Header::rust_file`] for a large file, formatted on up to `threads` threads: the
-    /// top-level items are cut into consecutive runs, each run is formatted as a file of its
-    /// own, and the results are joined in order. prettyplease formats each top-level item on
-    /// its own lines, so the text is the same as formatting the whole file at once (a test
-    /// checks it on the pinned spec's models); when the items cannot be cut (the code does not
-    /// parse in pieces) the whole file is formatted at once.
-    pub fn rust_file_in_parallel(&self, what: &str, code: TokenStream, threads: usize) -> Result<String, Diagnostics> {
-        let runs = split_items(code.clone(), threads);
-        if runs.len() < 2 {
-            return self.rust_file(what, code);
+    /// A Rust file made of top-level items, some as tokens for prettyplease and some as text
+    /// already laid out (see [`Code`]), in their order. prettyplease formats each top-level
+    /// item on its own lines, so formatting runs of token items apart gives the same text as
+    /// formatting them together. With `threads` of 2 or more, the second half of the token
+    /// items is formatted on a second thread (a test checks that the text is the same).
+    pub fn rust_file_of(&self, what: &str, code: Vec<Code>, threads: usize) -> Result<String, Diagnostics> {
+        let token_items = code.iter().filter(|piece| matches!(piece, Code::Tokens(_))).count();
+        let local_items = if threads >= 2 { token_items.div_ceil(2) } else { token_items };
+        // The file as text pieces and runs of token items; each run is formatted on this
+        // thread or on the helper (where it goes as text: token streams cannot cross threads).
+        let mut layout: Vec<Laid> = Vec::new();
+        let (mut local_runs, mut helper_runs): (Vec<TokenStream>, Vec<String>) = (Vec::new(), Vec::new());
+        let mut run = TokenStream::new();
+        let mut seen = 0;
+        let mut flush = |run: &mut TokenStream, helper: bool, layout: &mut Vec<Laid>| {
+            if run.is_empty() {
+                return;
+            }
+            let run = std::mem::take(run);
+            if helper {
+                layout.push(Laid::Helper(helper_runs.len()));
+                helper_runs.push(run.to_string());
+            } else {
+                layout.push(Laid::Local(local_runs.len()));
+                local_runs.push(run);
+            }
+        };
+        for piece in code {
+            match piece {
+                Code::Tokens(tokens) => {
+                    if seen == local_items {
+                        flush(&mut run, false, &mut layout);
+                    }
+                    seen += 1;
+                    run.extend(tokens);
+                }
+                Code::Text(text) => {
+                    flush(&mut run, seen > local_items, &mut layout);
+                    layout.push(Laid::Text(text));
+                }
+            }
         }
-        // Token streams cannot cross threads; the other runs go as text and are parsed there.
-        let mut runs = runs.into_iter();
-        let first = runs.next().unwrap_or_default();
-        let others: Vec<String> = runs.map(|run| run.to_string()).collect();
-        let formatted: Option<Vec<String>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = others
-                .iter()
-                .map(|text| scope.spawn(move || syn::parse_file(text).ok().map(|file| prettyplease::unparse(&file))))
-                .collect();
-            let mut all = vec![syn::parse2::<syn::File>(first).ok().map(|file| prettyplease::unparse(&file))];
-            all.extend(handles.into_iter().map(|handle| handle.join().ok().flatten()));
-            all.into_iter().collect()
+        flush(&mut run, seen > local_items, &mut layout);
+
+        let unparse = |file: Result<syn::File, syn::Error>| {
+            file.map(|file| prettyplease::unparse(&file)).map_err(|error| {
+                Diagnostics::one(Diagnostic::new(
+                    "(generated code)",
+                    "#",
+                    format!("the generated {what} does not parse as Rust: {error}"),
+                    "this is a bug in the code generator; please report it with the spec",
+                ))
+            })
+        };
+        let (local, helper) = std::thread::scope(|scope| {
+            let helper = (!helper_runs.is_empty()).then(|| scope.spawn(|| helper_runs.iter().map(|text| unparse(syn::parse_file(text))).collect::<Result<Vec<String>, Diagnostics>>()));
+            let local: Result<Vec<String>, Diagnostics> = local_runs.into_iter().map(|run| unparse(syn::parse2(run))).collect();
+            let helper = match helper {
+                Some(handle) => handle.join().unwrap_or_else(|_| unparse(Err(syn::Error::new(proc_macro2::Span::call_site(), "the formatting thread panicked"))).map(|text| vec![text])),
+                None => Ok(Vec::new()),
+            };
+            (local, helper)
         });
-        match formatted {
-            Some(pieces) => Ok(self.rust_source(&pieces.concat())),
-            None => self.rust_file(what, code),
+        let (local, helper) = (local?, helper?);
+        let mut source = String::new();
+        for laid in &layout {
+            source.push_str(match laid {
+                Laid::Text(text) => text,
+                Laid::Local(index) => &local[*index],
+                Laid::Helper(index) => &helper[*index],
+            });
         }
+        Ok(self.rust_source(&source))
     }
 
     /// A Rust file from already formatted source.
@@ -88,12 +133,19 @@ pub fn item_source(item: &syn::Item) -> String {
     })
 }
 
-/// Cuts `code` into at most `runs` runs of whole top-level items (see [`top_level_items`]), of
-/// about the same number of items each.
-fn split_items(code: TokenStream, runs: usize) -> Vec<TokenStream> {
-    let items = top_level_items(code);
-    let per_run = items.len().div_ceil(runs.max(1)).max(1);
-    items.chunks(per_run).map(|chunk| chunk.iter().flatten().cloned().collect()).collect()
+/// A top-level item of a generated file, for [`Header::rust_file_of`].
+pub enum Code {
+    /// Tokens, for prettyplease to format.
+    Tokens(TokenStream),
+    /// Text already laid out, ending with a line break; it goes into the file as it is.
+    Text(String),
+}
+
+/// Where a piece of [`Header::rust_file_of`]'s file comes from.
+enum Laid {
+    Text(String),
+    Local(usize),
+    Helper(usize),
 }
 
 /// The top-level items of `code`, each as its tokens, without parsing them. An item ends with a
@@ -129,7 +181,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn formatting_in_pieces_gives_the_same_text() {
+    fn formatting_in_pieces_and_text_items_give_the_same_text() {
         let header = Header { command: "test".to_owned(), spec_name: "spec.yaml".to_owned(), spec_sha256: "0".to_owned() };
         // Items whose end is easy to get wrong: inner attributes, a block followed by `;`,
         // tuple and unit structs, `use`, nested modules, a macro, docs.
@@ -152,9 +204,21 @@ mod tests {
             fn g() {}
         };
         let whole = header.rust_file("test", code.clone()).unwrap();
-        for threads in [1, 2, 3, 5, 40] {
-            assert_eq!(header.rust_file_in_parallel("test", code.clone(), threads).unwrap(), whole, "{threads} threads");
+        let items: Vec<TokenStream> = top_level_items(code).into_iter().map(|item| item.into_iter().collect()).collect();
+        assert_eq!(items.len(), 11, "one item each, the inner attribute with the first");
+        for threads in [1, 2] {
+            let tokens = items.iter().cloned().map(Code::Tokens).collect();
+            assert_eq!(header.rust_file_of("test", tokens, threads).unwrap(), whole, "{threads} threads");
+            // Every third item as the text prettyplease gives it.
+            let mixed = items
+                .iter()
+                .enumerate()
+                .map(|(index, item)| match index % 3 {
+                    1 => Code::Text(prettyplease::unparse(&syn::parse2(item.clone()).unwrap())),
+                    _ => Code::Tokens(item.clone()),
+                })
+                .collect();
+            assert_eq!(header.rust_file_of("test", mixed, threads).unwrap(), whole, "{threads} threads, with text items");
         }
-        assert_eq!(split_items(code, 40).len(), 11, "one run per item, the inner attribute with the first");
     }
 }

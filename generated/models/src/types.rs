@@ -71,66 +71,44 @@ impl ::std::fmt::Display for ArtifactDeploymentRecordRuntimeRisksItem {
 impl ::std::str::FromStr for ArtifactDeploymentRecordRuntimeRisksItem {
     type Err = self::error::ConversionError;
     #[inline]
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
             "critical-resource" => Ok(Self::CriticalResource),
             "internet-exposed" => Ok(Self::InternetExposed),
             "lateral-movement" => Ok(Self::LateralMovement),
             "sensitive-data" => Ok(Self::SensitiveData),
-            _ => {
-                Err(
-                    format!(
-                        "`{value}` is not one of `critical-resource`, `internet-exposed`, `lateral-movement`, `sensitive-data`"
-                    )
-                        .into(),
-                )
-            }
+            _ => Err(format!("`{value}` is not one of `critical-resource`, `internet-exposed`, `lateral-movement`, `sensitive-data`").into()),
         }
     }
 }
 impl ::std::convert::TryFrom<&str> for ArtifactDeploymentRecordRuntimeRisksItem {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<&::std::string::String>
-for ArtifactDeploymentRecordRuntimeRisksItem {
+impl ::std::convert::TryFrom<&::std::string::String> for ArtifactDeploymentRecordRuntimeRisksItem {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for ArtifactDeploymentRecordRuntimeRisksItem {
+impl ::std::convert::TryFrom<::std::string::String> for ArtifactDeploymentRecordRuntimeRisksItem {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
 impl ::serde::Serialize for ArtifactDeploymentRecordRuntimeRisksItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ArtifactDeploymentRecordRuntimeRisksItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
         let text = crate::support::Text::deserialize(deserializer)?;
         match text.as_str() {
             "critical-resource" => Ok(Self::CriticalResource),
@@ -309,78 +287,49 @@ impl ::std::fmt::Display for DependabotCreateOrUpdateOrgSecretRequestVisibility 
 impl ::std::str::FromStr for DependabotCreateOrUpdateOrgSecretRequestVisibility {
     type Err = self::error::ConversionError;
     #[inline]
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
             "all" => Ok(Self::All),
             "private" => Ok(Self::Private),
             "selected" => Ok(Self::Selected),
-            _ => {
-                Err(
-                    format!("`{value}` is not one of `all`, `private`, `selected`")
-                        .into(),
-                )
-            }
+            _ => Err(format!("`{value}` is not one of `all`, `private`, `selected`").into()),
         }
     }
 }
-impl ::std::convert::TryFrom<&str>
-for DependabotCreateOrUpdateOrgSecretRequestVisibility {
+impl ::std::convert::TryFrom<&str> for DependabotCreateOrUpdateOrgSecretRequestVisibility {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<&::std::string::String>
-for DependabotCreateOrUpdateOrgSecretRequestVisibility {
+impl ::std::convert::TryFrom<&::std::string::String> for DependabotCreateOrUpdateOrgSecretRequestVisibility {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for DependabotCreateOrUpdateOrgSecretRequestVisibility {
+impl ::std::convert::TryFrom<::std::string::String> for DependabotCreateOrUpdateOrgSecretRequestVisibility {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
 impl ::serde::Serialize for DependabotCreateOrUpdateOrgSecretRequestVisibility {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de>
-for DependabotCreateOrUpdateOrgSecretRequestVisibility {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for DependabotCreateOrUpdateOrgSecretRequestVisibility {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
         let text = crate::support::Text::deserialize(deserializer)?;
         match text.as_str() {
             "all" => Ok(Self::All),
             "private" => Ok(Self::Private),
             "selected" => Ok(Self::Selected),
-            other => {
-                Err(
-                    ::serde::de::Error::unknown_variant(
-                        other,
-                        &["all", "private", "selected"],
-                    ),
-                )
-            }
+            other => Err(::serde::de::Error::unknown_variant(other, &["all", "private", "selected"])),
         }
     }
 }
@@ -565,9 +514,7 @@ impl ::std::fmt::Display for DependencyRelationship {
 impl ::std::str::FromStr for DependencyRelationship {
     type Err = self::error::ConversionError;
     #[inline]
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
             "direct" => Ok(Self::Direct),
             "indirect" => Ok(Self::Indirect),
@@ -578,49 +525,36 @@ impl ::std::str::FromStr for DependencyRelationship {
 impl ::std::convert::TryFrom<&str> for DependencyRelationship {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
 impl ::std::convert::TryFrom<&::std::string::String> for DependencyRelationship {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
 impl ::std::convert::TryFrom<::std::string::String> for DependencyRelationship {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
 impl ::serde::Serialize for DependencyRelationship {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DependencyRelationship {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
         let text = crate::support::Text::deserialize(deserializer)?;
         match text.as_str() {
             "direct" => Ok(Self::Direct),
             "indirect" => Ok(Self::Indirect),
-            other => {
-                Err(::serde::de::Error::unknown_variant(other, &["direct", "indirect"]))
-            }
+            other => Err(::serde::de::Error::unknown_variant(other, &["direct", "indirect"])),
         }
     }
 }
@@ -652,9 +586,7 @@ impl ::std::fmt::Display for DependencyScope {
 impl ::std::str::FromStr for DependencyScope {
     type Err = self::error::ConversionError;
     #[inline]
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
             "runtime" => Ok(Self::Runtime),
             "development" => Ok(Self::Development),
@@ -665,54 +597,36 @@ impl ::std::str::FromStr for DependencyScope {
 impl ::std::convert::TryFrom<&str> for DependencyScope {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
 impl ::std::convert::TryFrom<&::std::string::String> for DependencyScope {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
 impl ::std::convert::TryFrom<::std::string::String> for DependencyScope {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
 impl ::serde::Serialize for DependencyScope {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DependencyScope {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
         let text = crate::support::Text::deserialize(deserializer)?;
         match text.as_str() {
             "runtime" => Ok(Self::Runtime),
             "development" => Ok(Self::Development),
-            other => {
-                Err(
-                    ::serde::de::Error::unknown_variant(
-                        other,
-                        &["runtime", "development"],
-                    ),
-                )
-            }
+            other => Err(::serde::de::Error::unknown_variant(other, &["runtime", "development"])),
         }
     }
 }
@@ -983,61 +897,42 @@ impl ::std::fmt::Display for MinimalRepositoryPullRequestCreationPolicy {
 impl ::std::str::FromStr for MinimalRepositoryPullRequestCreationPolicy {
     type Err = self::error::ConversionError;
     #[inline]
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
             "all" => Ok(Self::All),
             "collaborators_only" => Ok(Self::CollaboratorsOnly),
-            _ => {
-                Err(
-                    format!("`{value}` is not one of `all`, `collaborators_only`").into(),
-                )
-            }
+            _ => Err(format!("`{value}` is not one of `all`, `collaborators_only`").into()),
         }
     }
 }
 impl ::std::convert::TryFrom<&str> for MinimalRepositoryPullRequestCreationPolicy {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<&::std::string::String>
-for MinimalRepositoryPullRequestCreationPolicy {
+impl ::std::convert::TryFrom<&::std::string::String> for MinimalRepositoryPullRequestCreationPolicy {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for MinimalRepositoryPullRequestCreationPolicy {
+impl ::std::convert::TryFrom<::std::string::String> for MinimalRepositoryPullRequestCreationPolicy {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
 impl ::serde::Serialize for MinimalRepositoryPullRequestCreationPolicy {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MinimalRepositoryPullRequestCreationPolicy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
         let text = crate::support::Text::deserialize(deserializer)?;
         match text.as_str() {
             "all" => Ok(Self::All),
@@ -1095,63 +990,43 @@ impl ::std::fmt::Display for OrganizationDependabotSecretVisibility {
 impl ::std::str::FromStr for OrganizationDependabotSecretVisibility {
     type Err = self::error::ConversionError;
     #[inline]
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
             "all" => Ok(Self::All),
             "private" => Ok(Self::Private),
             "selected" => Ok(Self::Selected),
-            _ => {
-                Err(
-                    format!("`{value}` is not one of `all`, `private`, `selected`")
-                        .into(),
-                )
-            }
+            _ => Err(format!("`{value}` is not one of `all`, `private`, `selected`").into()),
         }
     }
 }
 impl ::std::convert::TryFrom<&str> for OrganizationDependabotSecretVisibility {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<&::std::string::String>
-for OrganizationDependabotSecretVisibility {
+impl ::std::convert::TryFrom<&::std::string::String> for OrganizationDependabotSecretVisibility {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for OrganizationDependabotSecretVisibility {
+impl ::std::convert::TryFrom<::std::string::String> for OrganizationDependabotSecretVisibility {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
 impl ::serde::Serialize for OrganizationDependabotSecretVisibility {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OrganizationDependabotSecretVisibility {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
         let text = crate::support::Text::deserialize(deserializer)?;
         match text.as_str() {
             "all" => Ok(Self::All),
@@ -1393,87 +1268,51 @@ impl ::std::fmt::Display for OrgsCreateArtifactDeploymentRecordRequestRuntimeRis
 impl ::std::str::FromStr for OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem {
     type Err = self::error::ConversionError;
     #[inline]
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
             "critical-resource" => Ok(Self::CriticalResource),
             "internet-exposed" => Ok(Self::InternetExposed),
             "lateral-movement" => Ok(Self::LateralMovement),
             "sensitive-data" => Ok(Self::SensitiveData),
-            _ => {
-                Err(
-                    format!(
-                        "`{value}` is not one of `critical-resource`, `internet-exposed`, `lateral-movement`, `sensitive-data`"
-                    )
-                        .into(),
-                )
-            }
+            _ => Err(format!("`{value}` is not one of `critical-resource`, `internet-exposed`, `lateral-movement`, `sensitive-data`").into()),
         }
     }
 }
-impl ::std::convert::TryFrom<&str>
-for OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem {
+impl ::std::convert::TryFrom<&str> for OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<&::std::string::String>
-for OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem {
+impl ::std::convert::TryFrom<&::std::string::String> for OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem {
+impl ::std::convert::TryFrom<::std::string::String> for OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
 impl ::serde::Serialize for OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de>
-for OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
         let text = crate::support::Text::deserialize(deserializer)?;
         match text.as_str() {
             "critical-resource" => Ok(Self::CriticalResource),
             "internet-exposed" => Ok(Self::InternetExposed),
             "lateral-movement" => Ok(Self::LateralMovement),
             "sensitive-data" => Ok(Self::SensitiveData),
-            other => {
-                Err(
-                    ::serde::de::Error::unknown_variant(
-                        other,
-                        &[
-                            "critical-resource",
-                            "internet-exposed",
-                            "lateral-movement",
-                            "sensitive-data",
-                        ],
-                    ),
-                )
-            }
+            other => Err(::serde::de::Error::unknown_variant(other, &["critical-resource", "internet-exposed", "lateral-movement", "sensitive-data"])),
         }
     }
 }
@@ -1505,74 +1344,47 @@ impl ::std::fmt::Display for OrgsCreateArtifactDeploymentRecordRequestStatus {
 impl ::std::str::FromStr for OrgsCreateArtifactDeploymentRecordRequestStatus {
     type Err = self::error::ConversionError;
     #[inline]
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
             "deployed" => Ok(Self::Deployed),
             "decommissioned" => Ok(Self::Decommissioned),
-            _ => {
-                Err(
-                    format!("`{value}` is not one of `deployed`, `decommissioned`")
-                        .into(),
-                )
-            }
+            _ => Err(format!("`{value}` is not one of `deployed`, `decommissioned`").into()),
         }
     }
 }
 impl ::std::convert::TryFrom<&str> for OrgsCreateArtifactDeploymentRecordRequestStatus {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<&::std::string::String>
-for OrgsCreateArtifactDeploymentRecordRequestStatus {
+impl ::std::convert::TryFrom<&::std::string::String> for OrgsCreateArtifactDeploymentRecordRequestStatus {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for OrgsCreateArtifactDeploymentRecordRequestStatus {
+impl ::std::convert::TryFrom<::std::string::String> for OrgsCreateArtifactDeploymentRecordRequestStatus {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
 impl ::serde::Serialize for OrgsCreateArtifactDeploymentRecordRequestStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OrgsCreateArtifactDeploymentRecordRequestStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
         let text = crate::support::Text::deserialize(deserializer)?;
         match text.as_str() {
             "deployed" => Ok(Self::Deployed),
             "decommissioned" => Ok(Self::Decommissioned),
-            other => {
-                Err(
-                    ::serde::de::Error::unknown_variant(
-                        other,
-                        &["deployed", "decommissioned"],
-                    ),
-                )
-            }
+            other => Err(::serde::de::Error::unknown_variant(other, &["deployed", "decommissioned"])),
         }
     }
 }
@@ -1987,73 +1799,49 @@ impl ::std::fmt::Display for OrgsCreateArtifactStorageRecordRequestStatus {
 impl ::std::str::FromStr for OrgsCreateArtifactStorageRecordRequestStatus {
     type Err = self::error::ConversionError;
     #[inline]
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
             "active" => Ok(Self::Active),
             "eol" => Ok(Self::Eol),
             "deleted" => Ok(Self::Deleted),
-            _ => {
-                Err(format!("`{value}` is not one of `active`, `eol`, `deleted`").into())
-            }
+            _ => Err(format!("`{value}` is not one of `active`, `eol`, `deleted`").into()),
         }
     }
 }
 impl ::std::convert::TryFrom<&str> for OrgsCreateArtifactStorageRecordRequestStatus {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<&::std::string::String>
-for OrgsCreateArtifactStorageRecordRequestStatus {
+impl ::std::convert::TryFrom<&::std::string::String> for OrgsCreateArtifactStorageRecordRequestStatus {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for OrgsCreateArtifactStorageRecordRequestStatus {
+impl ::std::convert::TryFrom<::std::string::String> for OrgsCreateArtifactStorageRecordRequestStatus {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
 impl ::serde::Serialize for OrgsCreateArtifactStorageRecordRequestStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OrgsCreateArtifactStorageRecordRequestStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
         let text = crate::support::Text::deserialize(deserializer)?;
         match text.as_str() {
             "active" => Ok(Self::Active),
             "eol" => Ok(Self::Eol),
             "deleted" => Ok(Self::Deleted),
-            other => {
-                Err(
-                    ::serde::de::Error::unknown_variant(
-                        other,
-                        &["active", "eol", "deleted"],
-                    ),
-                )
-            }
+            other => Err(::serde::de::Error::unknown_variant(other, &["active", "eol", "deleted"])),
         }
     }
 }
@@ -2302,75 +2090,51 @@ impl OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemCause {
         }
     }
 }
-impl ::std::fmt::Display
-for OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemCause {
+impl ::std::fmt::Display for OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemCause {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl ::std::str::FromStr
-for OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemCause {
+impl ::std::str::FromStr for OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemCause {
     type Err = self::error::ConversionError;
     #[inline]
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
             "unauthorized" => Ok(Self::Unauthorized),
             "not_found" => Ok(Self::NotFound),
-            _ => {
-                Err(
-                    format!("`{value}` is not one of `unauthorized`, `not_found`").into(),
-                )
-            }
+            _ => Err(format!("`{value}` is not one of `unauthorized`, `not_found`").into()),
         }
     }
 }
-impl ::std::convert::TryFrom<&str>
-for OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemCause {
+impl ::std::convert::TryFrom<&str> for OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemCause {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<&::std::string::String>
-for OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemCause {
+impl ::std::convert::TryFrom<&::std::string::String> for OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemCause {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemCause {
+impl ::std::convert::TryFrom<::std::string::String> for OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemCause {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::serde::Serialize
-for OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemCause {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+impl ::serde::Serialize for OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemCause {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de>
-for OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemCause {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemCause {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
         let text = crate::support::Text::deserialize(deserializer)?;
         match text.as_str() {
             "unauthorized" => Ok(Self::Unauthorized),
@@ -2595,87 +2359,56 @@ impl OrgsSetClusterDeploymentRecordsRequestDeploymentsItemStatus {
         }
     }
 }
-impl ::std::fmt::Display
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemStatus {
+impl ::std::fmt::Display for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemStatus {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl ::std::str::FromStr
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemStatus {
+impl ::std::str::FromStr for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemStatus {
     type Err = self::error::ConversionError;
     #[inline]
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
             "deployed" => Ok(Self::Deployed),
             "decommissioned" => Ok(Self::Decommissioned),
-            _ => {
-                Err(
-                    format!("`{value}` is not one of `deployed`, `decommissioned`")
-                        .into(),
-                )
-            }
+            _ => Err(format!("`{value}` is not one of `deployed`, `decommissioned`").into()),
         }
     }
 }
-impl ::std::convert::TryFrom<&str>
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemStatus {
+impl ::std::convert::TryFrom<&str> for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemStatus {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<&::std::string::String>
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemStatus {
+impl ::std::convert::TryFrom<&::std::string::String> for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemStatus {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemStatus {
+impl ::std::convert::TryFrom<::std::string::String> for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemStatus {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
 impl ::serde::Serialize for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de>
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
         let text = crate::support::Text::deserialize(deserializer)?;
         match text.as_str() {
             "deployed" => Ok(Self::Deployed),
             "decommissioned" => Ok(Self::Decommissioned),
-            other => {
-                Err(
-                    ::serde::de::Error::unknown_variant(
-                        other,
-                        &["deployed", "decommissioned"],
-                    ),
-                )
-            }
+            other => Err(::serde::de::Error::unknown_variant(other, &["deployed", "decommissioned"])),
         }
     }
 }
@@ -2943,9 +2676,7 @@ impl ::std::fmt::Display for SecurityAndAnalysisInnerCodeSecurityStatus {
 impl ::std::str::FromStr for SecurityAndAnalysisInnerCodeSecurityStatus {
     type Err = self::error::ConversionError;
     #[inline]
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
             "enabled" => Ok(Self::Enabled),
             "disabled" => Ok(Self::Disabled),
@@ -2956,44 +2687,31 @@ impl ::std::str::FromStr for SecurityAndAnalysisInnerCodeSecurityStatus {
 impl ::std::convert::TryFrom<&str> for SecurityAndAnalysisInnerCodeSecurityStatus {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<&::std::string::String>
-for SecurityAndAnalysisInnerCodeSecurityStatus {
+impl ::std::convert::TryFrom<&::std::string::String> for SecurityAndAnalysisInnerCodeSecurityStatus {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for SecurityAndAnalysisInnerCodeSecurityStatus {
+impl ::std::convert::TryFrom<::std::string::String> for SecurityAndAnalysisInnerCodeSecurityStatus {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
 impl ::serde::Serialize for SecurityAndAnalysisInnerCodeSecurityStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SecurityAndAnalysisInnerCodeSecurityStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
         let text = crate::support::Text::deserialize(deserializer)?;
         match text.as_str() {
             "enabled" => Ok(Self::Enabled),
@@ -3088,20 +2806,16 @@ impl SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemMo
         }
     }
 }
-impl ::std::fmt::Display
-for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemMode {
+impl ::std::fmt::Display for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemMode {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl ::std::str::FromStr
-for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemMode {
+impl ::std::str::FromStr for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemMode {
     type Err = self::error::ConversionError;
     #[inline]
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
             "ALWAYS" => Ok(Self::Always),
             "EXEMPT" => Ok(Self::Exempt),
@@ -3109,50 +2823,34 @@ for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemMod
         }
     }
 }
-impl ::std::convert::TryFrom<&str>
-for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemMode {
+impl ::std::convert::TryFrom<&str> for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemMode {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<&::std::string::String>
-for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemMode {
+impl ::std::convert::TryFrom<&::std::string::String> for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemMode {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemMode {
+impl ::std::convert::TryFrom<::std::string::String> for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemMode {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::serde::Serialize
-for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemMode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+impl ::serde::Serialize for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemMode {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de>
-for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
         let text = crate::support::Text::deserialize(deserializer)?;
         match text.as_str() {
             "ALWAYS" => Ok(Self::Always),
@@ -3191,20 +2889,16 @@ impl SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemRe
         }
     }
 }
-impl ::std::fmt::Display
-for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemReviewerType {
+impl ::std::fmt::Display for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemReviewerType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl ::std::str::FromStr
-for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemReviewerType {
+impl ::std::str::FromStr for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemReviewerType {
     type Err = self::error::ConversionError;
     #[inline]
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
             "TEAM" => Ok(Self::Team),
             "ROLE" => Ok(Self::Role),
@@ -3212,50 +2906,34 @@ for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemRev
         }
     }
 }
-impl ::std::convert::TryFrom<&str>
-for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemReviewerType {
+impl ::std::convert::TryFrom<&str> for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemReviewerType {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<&::std::string::String>
-for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemReviewerType {
+impl ::std::convert::TryFrom<&::std::string::String> for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemReviewerType {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemReviewerType {
+impl ::std::convert::TryFrom<::std::string::String> for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemReviewerType {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::serde::Serialize
-for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemReviewerType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+impl ::serde::Serialize for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemReviewerType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de>
-for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemReviewerType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemReviewerType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
         let text = crate::support::Text::deserialize(deserializer)?;
         match text.as_str() {
             "TEAM" => Ok(Self::Team),

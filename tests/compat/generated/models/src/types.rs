@@ -71,66 +71,44 @@ impl ::std::fmt::Display for ArtifactDeploymentRecordRuntimeRisksItem {
 impl ::std::str::FromStr for ArtifactDeploymentRecordRuntimeRisksItem {
     type Err = self::error::ConversionError;
     #[inline]
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
             "critical-resource" => Ok(Self::CriticalResource),
             "internet-exposed" => Ok(Self::InternetExposed),
             "lateral-movement" => Ok(Self::LateralMovement),
             "sensitive-data" => Ok(Self::SensitiveData),
-            _ => {
-                Err(
-                    format!(
-                        "`{value}` is not one of `critical-resource`, `internet-exposed`, `lateral-movement`, `sensitive-data`"
-                    )
-                        .into(),
-                )
-            }
+            _ => Err(format!("`{value}` is not one of `critical-resource`, `internet-exposed`, `lateral-movement`, `sensitive-data`").into()),
         }
     }
 }
 impl ::std::convert::TryFrom<&str> for ArtifactDeploymentRecordRuntimeRisksItem {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<&::std::string::String>
-for ArtifactDeploymentRecordRuntimeRisksItem {
+impl ::std::convert::TryFrom<&::std::string::String> for ArtifactDeploymentRecordRuntimeRisksItem {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for ArtifactDeploymentRecordRuntimeRisksItem {
+impl ::std::convert::TryFrom<::std::string::String> for ArtifactDeploymentRecordRuntimeRisksItem {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
 impl ::serde::Serialize for ArtifactDeploymentRecordRuntimeRisksItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ArtifactDeploymentRecordRuntimeRisksItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
         let text = crate::support::Text::deserialize(deserializer)?;
         match text.as_str() {
             "critical-resource" => Ok(Self::CriticalResource),
@@ -296,78 +274,49 @@ impl ::std::fmt::Display for DependabotCreateOrUpdateOrgSecretRequestVisibility 
 impl ::std::str::FromStr for DependabotCreateOrUpdateOrgSecretRequestVisibility {
     type Err = self::error::ConversionError;
     #[inline]
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
             "all" => Ok(Self::All),
             "private" => Ok(Self::Private),
             "selected" => Ok(Self::Selected),
-            _ => {
-                Err(
-                    format!("`{value}` is not one of `all`, `private`, `selected`")
-                        .into(),
-                )
-            }
+            _ => Err(format!("`{value}` is not one of `all`, `private`, `selected`").into()),
         }
     }
 }
-impl ::std::convert::TryFrom<&str>
-for DependabotCreateOrUpdateOrgSecretRequestVisibility {
+impl ::std::convert::TryFrom<&str> for DependabotCreateOrUpdateOrgSecretRequestVisibility {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<&::std::string::String>
-for DependabotCreateOrUpdateOrgSecretRequestVisibility {
+impl ::std::convert::TryFrom<&::std::string::String> for DependabotCreateOrUpdateOrgSecretRequestVisibility {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for DependabotCreateOrUpdateOrgSecretRequestVisibility {
+impl ::std::convert::TryFrom<::std::string::String> for DependabotCreateOrUpdateOrgSecretRequestVisibility {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
 impl ::serde::Serialize for DependabotCreateOrUpdateOrgSecretRequestVisibility {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de>
-for DependabotCreateOrUpdateOrgSecretRequestVisibility {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for DependabotCreateOrUpdateOrgSecretRequestVisibility {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
         let text = crate::support::Text::deserialize(deserializer)?;
         match text.as_str() {
             "all" => Ok(Self::All),
             "private" => Ok(Self::Private),
             "selected" => Ok(Self::Selected),
-            other => {
-                Err(
-                    ::serde::de::Error::unknown_variant(
-                        other,
-                        &["all", "private", "selected"],
-                    ),
-                )
-            }
+            other => Err(::serde::de::Error::unknown_variant(other, &["all", "private", "selected"])),
         }
     }
 }
@@ -552,9 +501,7 @@ impl ::std::fmt::Display for DependencyRelationship {
 impl ::std::str::FromStr for DependencyRelationship {
     type Err = self::error::ConversionError;
     #[inline]
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
             "direct" => Ok(Self::Direct),
             "indirect" => Ok(Self::Indirect),
@@ -565,49 +512,36 @@ impl ::std::str::FromStr for DependencyRelationship {
 impl ::std::convert::TryFrom<&str> for DependencyRelationship {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
 impl ::std::convert::TryFrom<&::std::string::String> for DependencyRelationship {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
 impl ::std::convert::TryFrom<::std::string::String> for DependencyRelationship {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
 impl ::serde::Serialize for DependencyRelationship {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DependencyRelationship {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
         let text = crate::support::Text::deserialize(deserializer)?;
         match text.as_str() {
             "direct" => Ok(Self::Direct),
             "indirect" => Ok(Self::Indirect),
-            other => {
-                Err(::serde::de::Error::unknown_variant(other, &["direct", "indirect"]))
-            }
+            other => Err(::serde::de::Error::unknown_variant(other, &["direct", "indirect"])),
         }
     }
 }
@@ -639,9 +573,7 @@ impl ::std::fmt::Display for DependencyScope {
 impl ::std::str::FromStr for DependencyScope {
     type Err = self::error::ConversionError;
     #[inline]
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
             "runtime" => Ok(Self::Runtime),
             "development" => Ok(Self::Development),
@@ -652,54 +584,36 @@ impl ::std::str::FromStr for DependencyScope {
 impl ::std::convert::TryFrom<&str> for DependencyScope {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
 impl ::std::convert::TryFrom<&::std::string::String> for DependencyScope {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
 impl ::std::convert::TryFrom<::std::string::String> for DependencyScope {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
 impl ::serde::Serialize for DependencyScope {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DependencyScope {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
         let text = crate::support::Text::deserialize(deserializer)?;
         match text.as_str() {
             "runtime" => Ok(Self::Runtime),
             "development" => Ok(Self::Development),
-            other => {
-                Err(
-                    ::serde::de::Error::unknown_variant(
-                        other,
-                        &["runtime", "development"],
-                    ),
-                )
-            }
+            other => Err(::serde::de::Error::unknown_variant(other, &["runtime", "development"])),
         }
     }
 }
@@ -979,63 +893,43 @@ impl ::std::fmt::Display for OrganizationDependabotSecretVisibility {
 impl ::std::str::FromStr for OrganizationDependabotSecretVisibility {
     type Err = self::error::ConversionError;
     #[inline]
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
             "all" => Ok(Self::All),
             "private" => Ok(Self::Private),
             "selected" => Ok(Self::Selected),
-            _ => {
-                Err(
-                    format!("`{value}` is not one of `all`, `private`, `selected`")
-                        .into(),
-                )
-            }
+            _ => Err(format!("`{value}` is not one of `all`, `private`, `selected`").into()),
         }
     }
 }
 impl ::std::convert::TryFrom<&str> for OrganizationDependabotSecretVisibility {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<&::std::string::String>
-for OrganizationDependabotSecretVisibility {
+impl ::std::convert::TryFrom<&::std::string::String> for OrganizationDependabotSecretVisibility {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for OrganizationDependabotSecretVisibility {
+impl ::std::convert::TryFrom<::std::string::String> for OrganizationDependabotSecretVisibility {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
 impl ::serde::Serialize for OrganizationDependabotSecretVisibility {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OrganizationDependabotSecretVisibility {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
         let text = crate::support::Text::deserialize(deserializer)?;
         match text.as_str() {
             "all" => Ok(Self::All),
@@ -1138,87 +1032,51 @@ impl ::std::fmt::Display for OrgsCreateArtifactDeploymentRecordRequestRuntimeRis
 impl ::std::str::FromStr for OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem {
     type Err = self::error::ConversionError;
     #[inline]
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
             "critical-resource" => Ok(Self::CriticalResource),
             "internet-exposed" => Ok(Self::InternetExposed),
             "lateral-movement" => Ok(Self::LateralMovement),
             "sensitive-data" => Ok(Self::SensitiveData),
-            _ => {
-                Err(
-                    format!(
-                        "`{value}` is not one of `critical-resource`, `internet-exposed`, `lateral-movement`, `sensitive-data`"
-                    )
-                        .into(),
-                )
-            }
+            _ => Err(format!("`{value}` is not one of `critical-resource`, `internet-exposed`, `lateral-movement`, `sensitive-data`").into()),
         }
     }
 }
-impl ::std::convert::TryFrom<&str>
-for OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem {
+impl ::std::convert::TryFrom<&str> for OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<&::std::string::String>
-for OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem {
+impl ::std::convert::TryFrom<&::std::string::String> for OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem {
+impl ::std::convert::TryFrom<::std::string::String> for OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
 impl ::serde::Serialize for OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de>
-for OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
         let text = crate::support::Text::deserialize(deserializer)?;
         match text.as_str() {
             "critical-resource" => Ok(Self::CriticalResource),
             "internet-exposed" => Ok(Self::InternetExposed),
             "lateral-movement" => Ok(Self::LateralMovement),
             "sensitive-data" => Ok(Self::SensitiveData),
-            other => {
-                Err(
-                    ::serde::de::Error::unknown_variant(
-                        other,
-                        &[
-                            "critical-resource",
-                            "internet-exposed",
-                            "lateral-movement",
-                            "sensitive-data",
-                        ],
-                    ),
-                )
-            }
+            other => Err(::serde::de::Error::unknown_variant(other, &["critical-resource", "internet-exposed", "lateral-movement", "sensitive-data"])),
         }
     }
 }
@@ -1250,74 +1108,47 @@ impl ::std::fmt::Display for OrgsCreateArtifactDeploymentRecordRequestStatus {
 impl ::std::str::FromStr for OrgsCreateArtifactDeploymentRecordRequestStatus {
     type Err = self::error::ConversionError;
     #[inline]
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
             "deployed" => Ok(Self::Deployed),
             "decommissioned" => Ok(Self::Decommissioned),
-            _ => {
-                Err(
-                    format!("`{value}` is not one of `deployed`, `decommissioned`")
-                        .into(),
-                )
-            }
+            _ => Err(format!("`{value}` is not one of `deployed`, `decommissioned`").into()),
         }
     }
 }
 impl ::std::convert::TryFrom<&str> for OrgsCreateArtifactDeploymentRecordRequestStatus {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<&::std::string::String>
-for OrgsCreateArtifactDeploymentRecordRequestStatus {
+impl ::std::convert::TryFrom<&::std::string::String> for OrgsCreateArtifactDeploymentRecordRequestStatus {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for OrgsCreateArtifactDeploymentRecordRequestStatus {
+impl ::std::convert::TryFrom<::std::string::String> for OrgsCreateArtifactDeploymentRecordRequestStatus {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
 impl ::serde::Serialize for OrgsCreateArtifactDeploymentRecordRequestStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OrgsCreateArtifactDeploymentRecordRequestStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
         let text = crate::support::Text::deserialize(deserializer)?;
         match text.as_str() {
             "deployed" => Ok(Self::Deployed),
             "decommissioned" => Ok(Self::Decommissioned),
-            other => {
-                Err(
-                    ::serde::de::Error::unknown_variant(
-                        other,
-                        &["deployed", "decommissioned"],
-                    ),
-                )
-            }
+            other => Err(::serde::de::Error::unknown_variant(other, &["deployed", "decommissioned"])),
         }
     }
 }
@@ -1656,73 +1487,49 @@ impl ::std::fmt::Display for OrgsCreateArtifactStorageRecordRequestStatus {
 impl ::std::str::FromStr for OrgsCreateArtifactStorageRecordRequestStatus {
     type Err = self::error::ConversionError;
     #[inline]
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
             "active" => Ok(Self::Active),
             "eol" => Ok(Self::Eol),
             "deleted" => Ok(Self::Deleted),
-            _ => {
-                Err(format!("`{value}` is not one of `active`, `eol`, `deleted`").into())
-            }
+            _ => Err(format!("`{value}` is not one of `active`, `eol`, `deleted`").into()),
         }
     }
 }
 impl ::std::convert::TryFrom<&str> for OrgsCreateArtifactStorageRecordRequestStatus {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<&::std::string::String>
-for OrgsCreateArtifactStorageRecordRequestStatus {
+impl ::std::convert::TryFrom<&::std::string::String> for OrgsCreateArtifactStorageRecordRequestStatus {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for OrgsCreateArtifactStorageRecordRequestStatus {
+impl ::std::convert::TryFrom<::std::string::String> for OrgsCreateArtifactStorageRecordRequestStatus {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
 impl ::serde::Serialize for OrgsCreateArtifactStorageRecordRequestStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OrgsCreateArtifactStorageRecordRequestStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
         let text = crate::support::Text::deserialize(deserializer)?;
         match text.as_str() {
             "active" => Ok(Self::Active),
             "eol" => Ok(Self::Eol),
             "deleted" => Ok(Self::Deleted),
-            other => {
-                Err(
-                    ::serde::de::Error::unknown_variant(
-                        other,
-                        &["active", "eol", "deleted"],
-                    ),
-                )
-            }
+            other => Err(::serde::de::Error::unknown_variant(other, &["active", "eol", "deleted"])),
         }
     }
 }
@@ -2253,9 +2060,7 @@ impl ::std::fmt::Display for SecurityAndAnalysisInnerCodeSecurityStatus {
 impl ::std::str::FromStr for SecurityAndAnalysisInnerCodeSecurityStatus {
     type Err = self::error::ConversionError;
     #[inline]
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
             "enabled" => Ok(Self::Enabled),
             "disabled" => Ok(Self::Disabled),
@@ -2266,44 +2071,31 @@ impl ::std::str::FromStr for SecurityAndAnalysisInnerCodeSecurityStatus {
 impl ::std::convert::TryFrom<&str> for SecurityAndAnalysisInnerCodeSecurityStatus {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<&::std::string::String>
-for SecurityAndAnalysisInnerCodeSecurityStatus {
+impl ::std::convert::TryFrom<&::std::string::String> for SecurityAndAnalysisInnerCodeSecurityStatus {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: &::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for SecurityAndAnalysisInnerCodeSecurityStatus {
+impl ::std::convert::TryFrom<::std::string::String> for SecurityAndAnalysisInnerCodeSecurityStatus {
     type Error = self::error::ConversionError;
     #[inline]
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
 impl ::serde::Serialize for SecurityAndAnalysisInnerCodeSecurityStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SecurityAndAnalysisInnerCodeSecurityStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
         let text = crate::support::Text::deserialize(deserializer)?;
         match text.as_str() {
             "enabled" => Ok(Self::Enabled),
