@@ -360,7 +360,7 @@ impl Job<'_> {
         files.insert("server/src/router.rs".to_owned(), header.rust_file("server router", server.router)?);
         files.insert("server/src/runtime.rs".to_owned(), header.rust_source(server::RUNTIME));
         files.insert("server/src/auth.rs".to_owned(), header.rust_source(server::AUTH));
-        files.insert("server/src/requirements.rs".to_owned(), header.rust_file("server requirements", server.requirements)?);
+        files.insert("server/src/requirements.rs".to_owned(), header.rust_file_of("server requirements", server.requirements, 1)?);
         Ok(ServerCrate {
             files,
             skipped: server.skipped,

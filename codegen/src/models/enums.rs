@@ -15,6 +15,8 @@ use std::fmt::Write;
 
 use quote::format_ident;
 
+use crate::output::render::{doc_line, rust_string};
+
 /// A typify enum whose variants are all unit variants, each standing for one string.
 pub struct StringEnum {
     /// The enum as typify declared it.
@@ -159,11 +161,6 @@ impl StringEnum {
     }
 }
 
-/// `text` as a Rust string literal.
-fn rust_string(text: &str) -> String {
-    proc_macro2::Literal::string(text).to_string()
-}
-
 /// An attribute of typify's on a line of its own: a doc comment as prettyplease writes one
 /// (`///text`), anything else as prettyplease formats it.
 fn attribute(out: &mut String, indent: &str, attr: &syn::Attribute) {
@@ -175,17 +172,6 @@ fn attribute(out: &mut String, indent: &str, attr: &syn::Attribute) {
     let formatted = prettyplease::unparse(&syn::parse_quote! { #attr struct S; });
     for line in formatted.lines().filter(|line| *line != "struct S;") {
         let _ = writeln!(out, "{indent}{line}");
-    }
-}
-
-/// A doc comment line: `///text` as prettyplease writes a one-line `#[doc = "text"]` (trailing
-/// spaces dropped), or the attribute itself where a comment cannot say it (line breaks, or a
-/// leading `/`, which would make it another kind of comment).
-fn doc_line(out: &mut String, indent: &str, text: &str) {
-    if text.contains(['\n', '\r']) || text.starts_with('/') {
-        let _ = writeln!(out, "{indent}#[doc = {}]", rust_string(text));
-    } else {
-        let _ = writeln!(out, "{indent}///{}", text.trim_end_matches(' '));
     }
 }
 

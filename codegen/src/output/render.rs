@@ -133,6 +133,23 @@ pub fn item_source(item: &syn::Item) -> String {
     })
 }
 
+/// `text` as a Rust string literal, for code written as text.
+pub fn rust_string(text: &str) -> String {
+    proc_macro2::Literal::string(text).to_string()
+}
+
+/// A doc comment line of code written as text: `///text` as prettyplease writes a one-line
+/// `#[doc = "text"]` (trailing spaces dropped), or the attribute itself where a comment cannot
+/// say it (line breaks, or a leading `/`, which would make it another kind of comment).
+pub fn doc_line(out: &mut String, indent: &str, text: &str) {
+    use std::fmt::Write;
+    if text.contains(['\n', '\r']) || text.starts_with('/') {
+        let _ = writeln!(out, "{indent}#[doc = {}]", rust_string(text));
+    } else {
+        let _ = writeln!(out, "{indent}///{}", text.trim_end_matches(' '));
+    }
+}
+
 /// A top-level item of a generated file, for [`Header::rust_file_of`].
 pub enum Code {
     /// Tokens, for prettyplease to format.

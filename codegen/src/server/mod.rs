@@ -33,6 +33,7 @@ use quote::{format_ident, quote};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::ir::{Api, Operation, Parameter, ParameterLocation};
+use crate::output::render::Code;
 use crate::spec::openapi::template_parameters;
 
 /// The static part of the server crate, emitted as `src/runtime.rs` with the header line.
@@ -42,7 +43,8 @@ pub const RUNTIME: &str = include_str!("../../templates/server_runtime.rs");
 /// `src/auth.rs` with the header line.
 pub const AUTH: &str = include_str!("../../templates/server_auth.rs");
 
-/// Generated server code, one token stream per source file, plus per-item views for snapshots.
+/// Generated server code, one token stream (or list of items) per source file, plus per-item
+/// views for snapshots.
 pub struct ServerCode {
     /// `src/api.rs`: the trait.
     pub api: TokenStream,
@@ -54,8 +56,8 @@ pub struct ServerCode {
     pub validation: TokenStream,
     /// `src/router.rs`: the handlers and the router.
     pub router: TokenStream,
-    /// `src/requirements.rs`: who may call each operation.
-    pub requirements: TokenStream,
+    /// `src/requirements.rs`: who may call each operation (its constants as text).
+    pub requirements: Vec<Code>,
     /// Whether a validator checks a `pattern` (the crate then depends on `regress`).
     pub uses_regress: bool,
     /// operationId -> the server code of that operation; empty unless asked for.
@@ -68,7 +70,8 @@ pub struct ServerCode {
 
 /// The items generated for one operation, kept apart for the per-operation snapshots.
 struct OperationItems {
-    requirements: TokenStream,
+    /// As text (see [`requirements::constant`]).
+    requirements: String,
     trait_method: TokenStream,
     request: TokenStream,
     response: TokenStream,
@@ -109,6 +112,7 @@ pub fn generate(file: &str, api: &Api, models_crate: &str, views: bool) -> Resul
         .filter(|_| views)
         .map(|(operation, items)| {
             let OperationItems { requirements, trait_method, request, response, handler } = items;
+            let requirements: TokenStream = requirements.parse().unwrap_or_default();
             let code = quote! {
                 #requirements
                 pub trait Api { #trait_method }

@@ -4,23 +4,10 @@ use crate::auth::{Access, Permission, Requirements};
 ///Who may call `PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}` (`dependabot/add-selected-repo-to-org-secret`): fine-grained/app metadata=read, organization_dependabot_secrets=write; classic admin:org.
 pub const DEPENDABOT_ADD_SELECTED_REPO_TO_ORG_SECRET: Requirements = Requirements {
     operation_id: "dependabot/add-selected-repo-to-org-secret",
-    documentation_url: Some(
-        "https://docs.github.com/rest/dependabot/secrets#add-selected-repository-to-an-organization-secret",
-    ),
-    fine_grained: Some(
-        &[
-            &[
-                Permission {
-                    name: "metadata",
-                    access: Access::Read,
-                },
-                Permission {
-                    name: "organization_dependabot_secrets",
-                    access: Access::Write,
-                },
-            ],
-        ],
-    ),
+    documentation_url: Some("https://docs.github.com/rest/dependabot/secrets#add-selected-repository-to-an-organization-secret"),
+    fine_grained: Some(&[
+        &[Permission { name: "metadata", access: Access::Read }, Permission { name: "organization_dependabot_secrets", access: Access::Write }],
+    ]),
     classic_scopes: Some(&["admin:org"]),
     classic_scopes_condition: None,
     owner_parameter: Some("org"),
@@ -31,19 +18,10 @@ pub const DEPENDABOT_ADD_SELECTED_REPO_TO_ORG_SECRET: Requirements = Requirement
 ///Who may call `PUT /orgs/{org}/dependabot/secrets/{secret_name}` (`dependabot/create-or-update-org-secret`): fine-grained/app organization_dependabot_secrets=write; classic admin:org.
 pub const DEPENDABOT_CREATE_OR_UPDATE_ORG_SECRET: Requirements = Requirements {
     operation_id: "dependabot/create-or-update-org-secret",
-    documentation_url: Some(
-        "https://docs.github.com/rest/reference/dependabot#create-or-update-an-organization-secret",
-    ),
-    fine_grained: Some(
-        &[
-            &[
-                Permission {
-                    name: "organization_dependabot_secrets",
-                    access: Access::Write,
-                },
-            ],
-        ],
-    ),
+    documentation_url: Some("https://docs.github.com/rest/reference/dependabot#create-or-update-an-organization-secret"),
+    fine_grained: Some(&[
+        &[Permission { name: "organization_dependabot_secrets", access: Access::Write }],
+    ]),
     classic_scopes: Some(&["admin:org"]),
     classic_scopes_condition: None,
     owner_parameter: Some("org"),
@@ -54,19 +32,10 @@ pub const DEPENDABOT_CREATE_OR_UPDATE_ORG_SECRET: Requirements = Requirements {
 ///Who may call `PUT /repos/{owner}/{repo}/dependabot/secrets/{secret_name}` (`dependabot/create-or-update-repo-secret`): fine-grained/app dependabot_secrets=write; classic repo.
 pub const DEPENDABOT_CREATE_OR_UPDATE_REPO_SECRET: Requirements = Requirements {
     operation_id: "dependabot/create-or-update-repo-secret",
-    documentation_url: Some(
-        "https://docs.github.com/rest/dependabot/secrets#create-or-update-a-repository-secret",
-    ),
-    fine_grained: Some(
-        &[
-            &[
-                Permission {
-                    name: "dependabot_secrets",
-                    access: Access::Write,
-                },
-            ],
-        ],
-    ),
+    documentation_url: Some("https://docs.github.com/rest/dependabot/secrets#create-or-update-a-repository-secret"),
+    fine_grained: Some(&[
+        &[Permission { name: "dependabot_secrets", access: Access::Write }],
+    ]),
     classic_scopes: Some(&["repo"]),
     classic_scopes_condition: None,
     owner_parameter: Some("owner"),
@@ -77,19 +46,10 @@ pub const DEPENDABOT_CREATE_OR_UPDATE_REPO_SECRET: Requirements = Requirements {
 ///Who may call `DELETE /orgs/{org}/dependabot/secrets/{secret_name}` (`dependabot/delete-org-secret`): fine-grained/app organization_dependabot_secrets=write; classic admin:org.
 pub const DEPENDABOT_DELETE_ORG_SECRET: Requirements = Requirements {
     operation_id: "dependabot/delete-org-secret",
-    documentation_url: Some(
-        "https://docs.github.com/rest/dependabot/secrets#delete-an-organization-secret",
-    ),
-    fine_grained: Some(
-        &[
-            &[
-                Permission {
-                    name: "organization_dependabot_secrets",
-                    access: Access::Write,
-                },
-            ],
-        ],
-    ),
+    documentation_url: Some("https://docs.github.com/rest/dependabot/secrets#delete-an-organization-secret"),
+    fine_grained: Some(&[
+        &[Permission { name: "organization_dependabot_secrets", access: Access::Write }],
+    ]),
     classic_scopes: Some(&["admin:org"]),
     classic_scopes_condition: None,
     owner_parameter: Some("org"),
@@ -100,19 +60,10 @@ pub const DEPENDABOT_DELETE_ORG_SECRET: Requirements = Requirements {
 ///Who may call `DELETE /repos/{owner}/{repo}/dependabot/secrets/{secret_name}` (`dependabot/delete-repo-secret`): fine-grained/app dependabot_secrets=write; classic repo.
 pub const DEPENDABOT_DELETE_REPO_SECRET: Requirements = Requirements {
     operation_id: "dependabot/delete-repo-secret",
-    documentation_url: Some(
-        "https://docs.github.com/rest/dependabot/secrets#delete-a-repository-secret",
-    ),
-    fine_grained: Some(
-        &[
-            &[
-                Permission {
-                    name: "dependabot_secrets",
-                    access: Access::Write,
-                },
-            ],
-        ],
-    ),
+    documentation_url: Some("https://docs.github.com/rest/dependabot/secrets#delete-a-repository-secret"),
+    fine_grained: Some(&[
+        &[Permission { name: "dependabot_secrets", access: Access::Write }],
+    ]),
     classic_scopes: Some(&["repo"]),
     classic_scopes_condition: None,
     owner_parameter: Some("owner"),
@@ -123,19 +74,10 @@ pub const DEPENDABOT_DELETE_REPO_SECRET: Requirements = Requirements {
 ///Who may call `GET /orgs/{org}/dependabot/secrets/public-key` (`dependabot/get-org-public-key`): fine-grained/app organization_dependabot_secrets=read; classic admin:org.
 pub const DEPENDABOT_GET_ORG_PUBLIC_KEY: Requirements = Requirements {
     operation_id: "dependabot/get-org-public-key",
-    documentation_url: Some(
-        "https://docs.github.com/rest/dependabot/secrets#get-an-organization-public-key",
-    ),
-    fine_grained: Some(
-        &[
-            &[
-                Permission {
-                    name: "organization_dependabot_secrets",
-                    access: Access::Read,
-                },
-            ],
-        ],
-    ),
+    documentation_url: Some("https://docs.github.com/rest/dependabot/secrets#get-an-organization-public-key"),
+    fine_grained: Some(&[
+        &[Permission { name: "organization_dependabot_secrets", access: Access::Read }],
+    ]),
     classic_scopes: Some(&["admin:org"]),
     classic_scopes_condition: None,
     owner_parameter: Some("org"),
@@ -146,19 +88,10 @@ pub const DEPENDABOT_GET_ORG_PUBLIC_KEY: Requirements = Requirements {
 ///Who may call `GET /orgs/{org}/dependabot/secrets/{secret_name}` (`dependabot/get-org-secret`): fine-grained/app organization_dependabot_secrets=read; classic admin:org.
 pub const DEPENDABOT_GET_ORG_SECRET: Requirements = Requirements {
     operation_id: "dependabot/get-org-secret",
-    documentation_url: Some(
-        "https://docs.github.com/rest/dependabot/secrets#get-an-organization-secret",
-    ),
-    fine_grained: Some(
-        &[
-            &[
-                Permission {
-                    name: "organization_dependabot_secrets",
-                    access: Access::Read,
-                },
-            ],
-        ],
-    ),
+    documentation_url: Some("https://docs.github.com/rest/dependabot/secrets#get-an-organization-secret"),
+    fine_grained: Some(&[
+        &[Permission { name: "organization_dependabot_secrets", access: Access::Read }],
+    ]),
     classic_scopes: Some(&["admin:org"]),
     classic_scopes_condition: None,
     owner_parameter: Some("org"),
@@ -169,19 +102,10 @@ pub const DEPENDABOT_GET_ORG_SECRET: Requirements = Requirements {
 ///Who may call `GET /repos/{owner}/{repo}/dependabot/secrets/public-key` (`dependabot/get-repo-public-key`): fine-grained/app dependabot_secrets=read; classic repo (if the repository is private).
 pub const DEPENDABOT_GET_REPO_PUBLIC_KEY: Requirements = Requirements {
     operation_id: "dependabot/get-repo-public-key",
-    documentation_url: Some(
-        "https://docs.github.com/rest/dependabot/secrets#get-a-repository-public-key",
-    ),
-    fine_grained: Some(
-        &[
-            &[
-                Permission {
-                    name: "dependabot_secrets",
-                    access: Access::Read,
-                },
-            ],
-        ],
-    ),
+    documentation_url: Some("https://docs.github.com/rest/dependabot/secrets#get-a-repository-public-key"),
+    fine_grained: Some(&[
+        &[Permission { name: "dependabot_secrets", access: Access::Read }],
+    ]),
     classic_scopes: Some(&["repo"]),
     classic_scopes_condition: Some("if the repository is private"),
     owner_parameter: Some("owner"),
@@ -192,19 +116,10 @@ pub const DEPENDABOT_GET_REPO_PUBLIC_KEY: Requirements = Requirements {
 ///Who may call `GET /repos/{owner}/{repo}/dependabot/secrets/{secret_name}` (`dependabot/get-repo-secret`): fine-grained/app dependabot_secrets=read; classic repo.
 pub const DEPENDABOT_GET_REPO_SECRET: Requirements = Requirements {
     operation_id: "dependabot/get-repo-secret",
-    documentation_url: Some(
-        "https://docs.github.com/rest/dependabot/secrets#get-a-repository-secret",
-    ),
-    fine_grained: Some(
-        &[
-            &[
-                Permission {
-                    name: "dependabot_secrets",
-                    access: Access::Read,
-                },
-            ],
-        ],
-    ),
+    documentation_url: Some("https://docs.github.com/rest/dependabot/secrets#get-a-repository-secret"),
+    fine_grained: Some(&[
+        &[Permission { name: "dependabot_secrets", access: Access::Read }],
+    ]),
     classic_scopes: Some(&["repo"]),
     classic_scopes_condition: None,
     owner_parameter: Some("owner"),
@@ -215,19 +130,10 @@ pub const DEPENDABOT_GET_REPO_SECRET: Requirements = Requirements {
 ///Who may call `GET /orgs/{org}/dependabot/secrets` (`dependabot/list-org-secrets`): fine-grained/app organization_dependabot_secrets=read; classic admin:org.
 pub const DEPENDABOT_LIST_ORG_SECRETS: Requirements = Requirements {
     operation_id: "dependabot/list-org-secrets",
-    documentation_url: Some(
-        "https://docs.github.com/rest/dependabot/secrets#list-organization-secrets",
-    ),
-    fine_grained: Some(
-        &[
-            &[
-                Permission {
-                    name: "organization_dependabot_secrets",
-                    access: Access::Read,
-                },
-            ],
-        ],
-    ),
+    documentation_url: Some("https://docs.github.com/rest/dependabot/secrets#list-organization-secrets"),
+    fine_grained: Some(&[
+        &[Permission { name: "organization_dependabot_secrets", access: Access::Read }],
+    ]),
     classic_scopes: Some(&["admin:org"]),
     classic_scopes_condition: None,
     owner_parameter: Some("org"),
@@ -238,19 +144,10 @@ pub const DEPENDABOT_LIST_ORG_SECRETS: Requirements = Requirements {
 ///Who may call `GET /repos/{owner}/{repo}/dependabot/secrets` (`dependabot/list-repo-secrets`): fine-grained/app dependabot_secrets=read; classic repo.
 pub const DEPENDABOT_LIST_REPO_SECRETS: Requirements = Requirements {
     operation_id: "dependabot/list-repo-secrets",
-    documentation_url: Some(
-        "https://docs.github.com/rest/dependabot/secrets#list-repository-secrets",
-    ),
-    fine_grained: Some(
-        &[
-            &[
-                Permission {
-                    name: "dependabot_secrets",
-                    access: Access::Read,
-                },
-            ],
-        ],
-    ),
+    documentation_url: Some("https://docs.github.com/rest/dependabot/secrets#list-repository-secrets"),
+    fine_grained: Some(&[
+        &[Permission { name: "dependabot_secrets", access: Access::Read }],
+    ]),
     classic_scopes: Some(&["repo"]),
     classic_scopes_condition: None,
     owner_parameter: Some("owner"),
@@ -261,19 +158,10 @@ pub const DEPENDABOT_LIST_REPO_SECRETS: Requirements = Requirements {
 ///Who may call `GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories` (`dependabot/list-selected-repos-for-org-secret`): fine-grained/app organization_dependabot_secrets=read; classic admin:org.
 pub const DEPENDABOT_LIST_SELECTED_REPOS_FOR_ORG_SECRET: Requirements = Requirements {
     operation_id: "dependabot/list-selected-repos-for-org-secret",
-    documentation_url: Some(
-        "https://docs.github.com/rest/dependabot/secrets#list-selected-repositories-for-an-organization-secret",
-    ),
-    fine_grained: Some(
-        &[
-            &[
-                Permission {
-                    name: "organization_dependabot_secrets",
-                    access: Access::Read,
-                },
-            ],
-        ],
-    ),
+    documentation_url: Some("https://docs.github.com/rest/dependabot/secrets#list-selected-repositories-for-an-organization-secret"),
+    fine_grained: Some(&[
+        &[Permission { name: "organization_dependabot_secrets", access: Access::Read }],
+    ]),
     classic_scopes: Some(&["admin:org"]),
     classic_scopes_condition: None,
     owner_parameter: Some("org"),
@@ -284,23 +172,10 @@ pub const DEPENDABOT_LIST_SELECTED_REPOS_FOR_ORG_SECRET: Requirements = Requirem
 ///Who may call `DELETE /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}` (`dependabot/remove-selected-repo-from-org-secret`): fine-grained/app metadata=read, organization_dependabot_secrets=write; classic admin:org.
 pub const DEPENDABOT_REMOVE_SELECTED_REPO_FROM_ORG_SECRET: Requirements = Requirements {
     operation_id: "dependabot/remove-selected-repo-from-org-secret",
-    documentation_url: Some(
-        "https://docs.github.com/rest/dependabot/secrets#remove-selected-repository-from-an-organization-secret",
-    ),
-    fine_grained: Some(
-        &[
-            &[
-                Permission {
-                    name: "metadata",
-                    access: Access::Read,
-                },
-                Permission {
-                    name: "organization_dependabot_secrets",
-                    access: Access::Write,
-                },
-            ],
-        ],
-    ),
+    documentation_url: Some("https://docs.github.com/rest/dependabot/secrets#remove-selected-repository-from-an-organization-secret"),
+    fine_grained: Some(&[
+        &[Permission { name: "metadata", access: Access::Read }, Permission { name: "organization_dependabot_secrets", access: Access::Write }],
+    ]),
     classic_scopes: Some(&["admin:org"]),
     classic_scopes_condition: None,
     owner_parameter: Some("org"),
@@ -311,19 +186,10 @@ pub const DEPENDABOT_REMOVE_SELECTED_REPO_FROM_ORG_SECRET: Requirements = Requir
 ///Who may call `PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories` (`dependabot/set-selected-repos-for-org-secret`): fine-grained/app organization_dependabot_secrets=write; classic admin:org.
 pub const DEPENDABOT_SET_SELECTED_REPOS_FOR_ORG_SECRET: Requirements = Requirements {
     operation_id: "dependabot/set-selected-repos-for-org-secret",
-    documentation_url: Some(
-        "https://docs.github.com/rest/dependabot/secrets#set-selected-repositories-for-an-organization-secret",
-    ),
-    fine_grained: Some(
-        &[
-            &[
-                Permission {
-                    name: "organization_dependabot_secrets",
-                    access: Access::Write,
-                },
-            ],
-        ],
-    ),
+    documentation_url: Some("https://docs.github.com/rest/dependabot/secrets#set-selected-repositories-for-an-organization-secret"),
+    fine_grained: Some(&[
+        &[Permission { name: "organization_dependabot_secrets", access: Access::Write }],
+    ]),
     classic_scopes: Some(&["admin:org"]),
     classic_scopes_condition: None,
     owner_parameter: Some("org"),
@@ -334,19 +200,10 @@ pub const DEPENDABOT_SET_SELECTED_REPOS_FOR_ORG_SECRET: Requirements = Requireme
 ///Who may call `POST /repos/{owner}/{repo}/dependency-graph/snapshots` (`dependency-graph/create-repository-snapshot`): fine-grained/app contents=write; classic repo.
 pub const DEPENDENCY_GRAPH_CREATE_REPOSITORY_SNAPSHOT: Requirements = Requirements {
     operation_id: "dependency-graph/create-repository-snapshot",
-    documentation_url: Some(
-        "https://docs.github.com/rest/dependency-graph/dependency-submission#create-a-snapshot-of-dependencies-for-a-repository",
-    ),
-    fine_grained: Some(
-        &[
-            &[
-                Permission {
-                    name: "contents",
-                    access: Access::Write,
-                },
-            ],
-        ],
-    ),
+    documentation_url: Some("https://docs.github.com/rest/dependency-graph/dependency-submission#create-a-snapshot-of-dependencies-for-a-repository"),
+    fine_grained: Some(&[
+        &[Permission { name: "contents", access: Access::Write }],
+    ]),
     classic_scopes: Some(&["repo"]),
     classic_scopes_condition: None,
     owner_parameter: Some("owner"),
@@ -357,25 +214,11 @@ pub const DEPENDENCY_GRAPH_CREATE_REPOSITORY_SNAPSHOT: Requirements = Requiremen
 ///Who may call `POST /orgs/{org}/artifacts/metadata/deployment-record` (`orgs/create-artifact-deployment-record`): fine-grained/app artifact_metadata=write | contents=write; classic (no scope named).
 pub const ORGS_CREATE_ARTIFACT_DEPLOYMENT_RECORD: Requirements = Requirements {
     operation_id: "orgs/create-artifact-deployment-record",
-    documentation_url: Some(
-        "https://docs.github.com/rest/orgs/artifact-metadata#create-an-artifact-deployment-record",
-    ),
-    fine_grained: Some(
-        &[
-            &[
-                Permission {
-                    name: "artifact_metadata",
-                    access: Access::Write,
-                },
-            ],
-            &[
-                Permission {
-                    name: "contents",
-                    access: Access::Write,
-                },
-            ],
-        ],
-    ),
+    documentation_url: Some("https://docs.github.com/rest/orgs/artifact-metadata#create-an-artifact-deployment-record"),
+    fine_grained: Some(&[
+        &[Permission { name: "artifact_metadata", access: Access::Write }],
+        &[Permission { name: "contents", access: Access::Write }],
+    ]),
     classic_scopes: Some(&[]),
     classic_scopes_condition: None,
     owner_parameter: Some("org"),
@@ -386,25 +229,11 @@ pub const ORGS_CREATE_ARTIFACT_DEPLOYMENT_RECORD: Requirements = Requirements {
 ///Who may call `POST /orgs/{org}/artifacts/metadata/storage-record` (`orgs/create-artifact-storage-record`): fine-grained/app artifact_metadata=write | contents=write; classic (no scope named).
 pub const ORGS_CREATE_ARTIFACT_STORAGE_RECORD: Requirements = Requirements {
     operation_id: "orgs/create-artifact-storage-record",
-    documentation_url: Some(
-        "https://docs.github.com/rest/orgs/artifact-metadata#create-artifact-metadata-storage-record",
-    ),
-    fine_grained: Some(
-        &[
-            &[
-                Permission {
-                    name: "artifact_metadata",
-                    access: Access::Write,
-                },
-            ],
-            &[
-                Permission {
-                    name: "contents",
-                    access: Access::Write,
-                },
-            ],
-        ],
-    ),
+    documentation_url: Some("https://docs.github.com/rest/orgs/artifact-metadata#create-artifact-metadata-storage-record"),
+    fine_grained: Some(&[
+        &[Permission { name: "artifact_metadata", access: Access::Write }],
+        &[Permission { name: "contents", access: Access::Write }],
+    ]),
     classic_scopes: Some(&[]),
     classic_scopes_condition: None,
     owner_parameter: Some("org"),
@@ -415,25 +244,11 @@ pub const ORGS_CREATE_ARTIFACT_STORAGE_RECORD: Requirements = Requirements {
 ///Who may call `GET /orgs/{org}/artifacts/{subject_digest}/metadata/deployment-records` (`orgs/list-artifact-deployment-records`): fine-grained/app artifact_metadata=read | contents=read; classic (no scope named).
 pub const ORGS_LIST_ARTIFACT_DEPLOYMENT_RECORDS: Requirements = Requirements {
     operation_id: "orgs/list-artifact-deployment-records",
-    documentation_url: Some(
-        "https://docs.github.com/rest/orgs/artifact-metadata#list-artifact-deployment-records",
-    ),
-    fine_grained: Some(
-        &[
-            &[
-                Permission {
-                    name: "artifact_metadata",
-                    access: Access::Read,
-                },
-            ],
-            &[
-                Permission {
-                    name: "contents",
-                    access: Access::Read,
-                },
-            ],
-        ],
-    ),
+    documentation_url: Some("https://docs.github.com/rest/orgs/artifact-metadata#list-artifact-deployment-records"),
+    fine_grained: Some(&[
+        &[Permission { name: "artifact_metadata", access: Access::Read }],
+        &[Permission { name: "contents", access: Access::Read }],
+    ]),
     classic_scopes: Some(&[]),
     classic_scopes_condition: None,
     owner_parameter: Some("org"),
@@ -444,25 +259,11 @@ pub const ORGS_LIST_ARTIFACT_DEPLOYMENT_RECORDS: Requirements = Requirements {
 ///Who may call `GET /orgs/{org}/artifacts/{subject_digest}/metadata/storage-records` (`orgs/list-artifact-storage-records`): fine-grained/app artifact_metadata=read | contents=read; classic (no scope named).
 pub const ORGS_LIST_ARTIFACT_STORAGE_RECORDS: Requirements = Requirements {
     operation_id: "orgs/list-artifact-storage-records",
-    documentation_url: Some(
-        "https://docs.github.com/rest/orgs/artifact-metadata#list-artifact-storage-records",
-    ),
-    fine_grained: Some(
-        &[
-            &[
-                Permission {
-                    name: "artifact_metadata",
-                    access: Access::Read,
-                },
-            ],
-            &[
-                Permission {
-                    name: "contents",
-                    access: Access::Read,
-                },
-            ],
-        ],
-    ),
+    documentation_url: Some("https://docs.github.com/rest/orgs/artifact-metadata#list-artifact-storage-records"),
+    fine_grained: Some(&[
+        &[Permission { name: "artifact_metadata", access: Access::Read }],
+        &[Permission { name: "contents", access: Access::Read }],
+    ]),
     classic_scopes: Some(&[]),
     classic_scopes_condition: None,
     owner_parameter: Some("org"),
@@ -473,25 +274,11 @@ pub const ORGS_LIST_ARTIFACT_STORAGE_RECORDS: Requirements = Requirements {
 ///Who may call `POST /orgs/{org}/artifacts/metadata/deployment-record/cluster/{cluster}` (`orgs/set-cluster-deployment-records`): fine-grained/app artifact_metadata=write | contents=write; classic (no scope named).
 pub const ORGS_SET_CLUSTER_DEPLOYMENT_RECORDS: Requirements = Requirements {
     operation_id: "orgs/set-cluster-deployment-records",
-    documentation_url: Some(
-        "https://docs.github.com/rest/orgs/artifact-metadata#set-cluster-deployment-records",
-    ),
-    fine_grained: Some(
-        &[
-            &[
-                Permission {
-                    name: "artifact_metadata",
-                    access: Access::Write,
-                },
-            ],
-            &[
-                Permission {
-                    name: "contents",
-                    access: Access::Write,
-                },
-            ],
-        ],
-    ),
+    documentation_url: Some("https://docs.github.com/rest/orgs/artifact-metadata#set-cluster-deployment-records"),
+    fine_grained: Some(&[
+        &[Permission { name: "artifact_metadata", access: Access::Write }],
+        &[Permission { name: "contents", access: Access::Write }],
+    ]),
     classic_scopes: Some(&[]),
     classic_scopes_condition: None,
     owner_parameter: Some("org"),
