@@ -353,7 +353,7 @@ impl Job<'_> {
         let mut files = BTreeMap::new();
         files.insert("server/Cargo.toml".to_owned(), output::crates::server_manifest(header, names, &self.versions.server, &api.title, server.uses_regress, uses_chrono));
         files.insert("server/src/lib.rs".to_owned(), output::crates::server_lib(header, names, &api.title, &api.version, documentation_url));
-        files.insert("server/src/api.rs".to_owned(), header.rust_file("server trait", server.api)?);
+        files.insert("server/src/api.rs".to_owned(), header.rust_file_of("server trait", server.api, 1)?);
         files.insert("server/src/requests.rs".to_owned(), requests_rs);
         files.insert("server/src/responses.rs".to_owned(), header.rust_file("server responses", server.responses)?);
         files.insert("server/src/validation.rs".to_owned(), header.rust_file("server validators", server.validation)?);

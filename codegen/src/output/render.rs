@@ -138,16 +138,45 @@ pub fn rust_string(text: &str) -> String {
     proc_macro2::Literal::string(text).to_string()
 }
 
-/// A doc comment line of code written as text: `///text` as prettyplease writes a one-line
-/// `#[doc = "text"]` (trailing spaces dropped), or the attribute itself where a comment cannot
-/// say it (line breaks, or a leading `/`, which would make it another kind of comment).
+/// A doc comment of code written as text, as prettyplease writes a `#[doc = "text"]`: one
+/// line as `///text` (trailing spaces dropped), several as `/**text*/` (continuation lines
+/// as they are), and the attribute itself where neither comment can say it (a bare carriage
+/// return, a leading `/`, an unbalanced `/*` or `*/`).
 pub fn doc_line(out: &mut String, indent: &str, text: &str) {
     use std::fmt::Write;
-    if text.contains(['\n', '\r']) || text.starts_with('/') {
-        let _ = writeln!(out, "{indent}#[doc = {}]", rust_string(text));
-    } else {
+    if !text.contains(['\n', '\r']) && !text.starts_with('/') {
         let _ = writeln!(out, "{indent}///{}", text.trim_end_matches(' '));
+    } else if !text.contains('\r') && can_be_block_comment(text) && !text.starts_with(['*', '/']) {
+        let lines: Vec<&str> = text.split('\n').collect();
+        let last = lines.len() - 1;
+        let trimmed: Vec<&str> = lines.iter().enumerate().map(|(index, line)| if index < last { line.trim_end_matches(' ') } else { line }).collect();
+        let _ = writeln!(out, "{indent}/**{}*/", trimmed.join("\n"));
+    } else {
+        let _ = writeln!(out, "{indent}#[doc = {}]", rust_string(text));
     }
+}
+
+/// Whether `text` can be a block comment: its `/*` and `*/` balance, and it does not end with
+/// `/` (prettyplease's rule).
+fn can_be_block_comment(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut at = 0;
+    while at + 1 < bytes.len() {
+        match (bytes[at], bytes[at + 1]) {
+            (b'/', b'*') => {
+                depth += 1;
+                at += 2;
+            }
+            (b'*', b'/') => {
+                let Some(less) = depth.checked_sub(1) else { return false };
+                depth = less;
+                at += 2;
+            }
+            _ => at += 1,
+        }
+    }
+    depth == 0 && !text.ends_with('/')
 }
 
 /// A top-level item of a generated file, for [`Header::rust_file_of`].
@@ -236,6 +265,25 @@ mod tests {
                 })
                 .collect();
             assert_eq!(header.rust_file_of("test", mixed, threads).unwrap(), whole, "{threads} threads, with text items");
+        }
+    }
+
+    #[test]
+    fn doc_comments_written_as_text_read_back_as_the_same_attribute() {
+        for text in ["One line ", "Two\nlines \nhere", "/leading slash", "a */ b", "/* open", "ends with /\nx/", "carriage\rreturn", "*star\nx", ""] {
+            let mut out = String::new();
+            doc_line(&mut out, "    ", text);
+            let item: syn::ItemStruct = syn::parse_str(&format!("{out}struct S;")).unwrap_or_else(|error| panic!("{text:?}: {out}: {error}"));
+            let syn::Meta::NameValue(meta) = &item.attrs[0].meta else { panic!("{out}") };
+            let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(read), .. }) = &meta.value else { panic!("{out}") };
+            // prettyplease drops trailing spaces of a line in a comment; nothing else changes.
+            let expected: Vec<&str> = text.split('\n').map(|line| line.trim_end_matches(' ')).collect();
+            let read_lines: Vec<String> = read.value().split('\n').map(|line| line.trim_end_matches(' ').to_owned()).collect();
+            assert_eq!(read_lines, expected, "{text:?} written as {out}");
+            // As prettyplease writes it, except a carriage return, which it would leave bare in a
+            // `///` comment (where rustc refuses it).
+            let formatted = prettyplease::unparse(&syn::parse_quote! { #item });
+            assert!(text.contains('\r') || formatted.starts_with(out.trim_start()), "{text:?}: ours {out:?}, prettyplease {formatted:?}");
         }
     }
 }

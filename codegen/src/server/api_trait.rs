@@ -6,14 +6,14 @@
 //! so that the future is known to be `Send` (axum needs that to spawn it); implementations can
 //! still write `async fn`.
 
-use proc_macro2::TokenStream;
-use quote::quote;
+use std::fmt::Write;
 
 use super::{method_ident, operation_line, type_ident};
 use crate::ir::{Api, Operation};
+use crate::output::render::{Code, doc_line};
 
 /// The `api.rs` file.
-pub fn file<'a>(api: &Api, methods: impl Iterator<Item = &'a TokenStream>) -> TokenStream {
+pub fn file<'a>(api: &Api, methods: impl Iterator<Item = &'a String>) -> Vec<Code> {
     let doc = format!(
         r#"The operations of {title} {version}, one method per operation: implement this and serve it with [`crate::router`].
 
@@ -31,24 +31,17 @@ Methods can be implemented with `async fn`; the future must be `Send`."#,
         title = api.title,
         version = api.version,
     );
-    quote! {
-        use std::future::Future;
-
-        use crate::{Principal, RequestContext, ServerError, requests, responses};
-
-        #[doc = #doc]
-        pub trait Api: Send + Sync + 'static {
-            /// The caller every method receives in its context: the [`crate::Authenticator::Principal`]
-            /// of the authenticator the router is given.
-            type Caller: Principal;
-
-            #(#methods)*
-        }
-    }
+    let mut text = String::from("use std::future::Future;\nuse crate::{Principal, RequestContext, ServerError, requests, responses};\n");
+    doc_line(&mut text, "", &doc);
+    text.push_str("pub trait Api: Send + Sync + 'static {\n    /// The caller every method receives in its context: the [`crate::Authenticator::Principal`]\n    /// of the authenticator the router is given.\n    type Caller: Principal;\n");
+    methods.for_each(|method| text.push_str(method));
+    text.push_str("}\n");
+    vec![Code::Text(text)]
 }
 
-/// The trait method of `operation`.
-pub fn method(operation: &Operation) -> TokenStream {
+/// The trait method of `operation`, as text (the trait is regular code, written in rustfmt's
+/// layout rather than as tokens for prettyplease to parse back).
+pub fn method(operation: &Operation) -> String {
     let method = method_ident(operation);
     let ty = type_ident(operation);
     let mut doc = operation.summary.clone().unwrap_or_else(|| operation.id.clone());
@@ -62,8 +55,11 @@ pub fn method(operation: &Operation) -> TokenStream {
     if let Some(url) = &operation.docs_url {
         doc.push_str(&format!("\n\nReference: <{url}>"));
     }
-    quote! {
-        #[doc = #doc]
-        fn #method(&self, context: RequestContext<Self::Caller>, request: requests::#ty) -> impl Future<Output = Result<responses::#ty, ServerError>> + Send;
-    }
+    let mut text = String::new();
+    doc_line(&mut text, "    ", &doc);
+    let _ = writeln!(
+        text,
+        "    fn {method}(\n        &self,\n        context: RequestContext<Self::Caller>,\n        request: requests::{ty},\n    ) -> impl Future<Output = Result<responses::{ty}, ServerError>> + Send;"
+    );
+    text
 }

@@ -46,8 +46,8 @@ pub const AUTH: &str = include_str!("../../templates/server_auth.rs");
 /// Generated server code, one token stream (or list of items) per source file, plus per-item
 /// views for snapshots.
 pub struct ServerCode {
-    /// `src/api.rs`: the trait.
-    pub api: TokenStream,
+    /// `src/api.rs`: the trait (as text).
+    pub api: Vec<Code>,
     /// `src/requests.rs`: the input structs and their parsers.
     pub requests: TokenStream,
     /// `src/responses.rs`: the response enums.
@@ -72,7 +72,8 @@ pub struct ServerCode {
 struct OperationItems {
     /// As text (see [`requirements::constant`]).
     requirements: String,
-    trait_method: TokenStream,
+    /// As text (see [`api_trait::method`]).
+    trait_method: String,
     request: TokenStream,
     response: TokenStream,
     handler: TokenStream,
@@ -113,6 +114,7 @@ pub fn generate(file: &str, api: &Api, models_crate: &str, views: bool) -> Resul
         .map(|(operation, items)| {
             let OperationItems { requirements, trait_method, request, response, handler } = items;
             let requirements: TokenStream = requirements.parse().unwrap_or_default();
+            let trait_method: TokenStream = trait_method.parse().unwrap_or_default();
             let code = quote! {
                 #requirements
                 pub trait Api { #trait_method }

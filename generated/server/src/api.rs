@@ -29,9 +29,7 @@ Reference: <https://docs.github.com/rest/dependabot/secrets#add-selected-reposit
         &self,
         context: RequestContext<Self::Caller>,
         request: requests::DependabotAddSelectedRepoToOrgSecret,
-    ) -> impl Future<
-        Output = Result<responses::DependabotAddSelectedRepoToOrgSecret, ServerError>,
-    > + Send;
+    ) -> impl Future<Output = Result<responses::DependabotAddSelectedRepoToOrgSecret, ServerError>> + Send;
     /**Create or update an organization secret
 
 Serves `PUT /orgs/{org}/dependabot/secrets/{secret_name}` (`dependabot/create-or-update-org-secret`). Returns a variant of [`responses::DependabotCreateOrUpdateOrgSecret`], or a [`ServerError`] for anything the spec does not document.
@@ -43,9 +41,7 @@ Reference: <https://docs.github.com/rest/reference/dependabot#create-or-update-a
         &self,
         context: RequestContext<Self::Caller>,
         request: requests::DependabotCreateOrUpdateOrgSecret,
-    ) -> impl Future<
-        Output = Result<responses::DependabotCreateOrUpdateOrgSecret, ServerError>,
-    > + Send;
+    ) -> impl Future<Output = Result<responses::DependabotCreateOrUpdateOrgSecret, ServerError>> + Send;
     /**Create or update a repository secret
 
 Serves `PUT /repos/{owner}/{repo}/dependabot/secrets/{secret_name}` (`dependabot/create-or-update-repo-secret`). Returns a variant of [`responses::DependabotCreateOrUpdateRepoSecret`], or a [`ServerError`] for anything the spec does not document.
@@ -57,9 +53,7 @@ Reference: <https://docs.github.com/rest/dependabot/secrets#create-or-update-a-r
         &self,
         context: RequestContext<Self::Caller>,
         request: requests::DependabotCreateOrUpdateRepoSecret,
-    ) -> impl Future<
-        Output = Result<responses::DependabotCreateOrUpdateRepoSecret, ServerError>,
-    > + Send;
+    ) -> impl Future<Output = Result<responses::DependabotCreateOrUpdateRepoSecret, ServerError>> + Send;
     /**Delete an organization secret
 
 Serves `DELETE /orgs/{org}/dependabot/secrets/{secret_name}` (`dependabot/delete-org-secret`). Returns a variant of [`responses::DependabotDeleteOrgSecret`], or a [`ServerError`] for anything the spec does not document.
@@ -71,9 +65,7 @@ Reference: <https://docs.github.com/rest/dependabot/secrets#delete-an-organizati
         &self,
         context: RequestContext<Self::Caller>,
         request: requests::DependabotDeleteOrgSecret,
-    ) -> impl Future<
-        Output = Result<responses::DependabotDeleteOrgSecret, ServerError>,
-    > + Send;
+    ) -> impl Future<Output = Result<responses::DependabotDeleteOrgSecret, ServerError>> + Send;
     /**Delete a repository secret
 
 Serves `DELETE /repos/{owner}/{repo}/dependabot/secrets/{secret_name}` (`dependabot/delete-repo-secret`). Returns a variant of [`responses::DependabotDeleteRepoSecret`], or a [`ServerError`] for anything the spec does not document.
@@ -85,9 +77,7 @@ Reference: <https://docs.github.com/rest/dependabot/secrets#delete-a-repository-
         &self,
         context: RequestContext<Self::Caller>,
         request: requests::DependabotDeleteRepoSecret,
-    ) -> impl Future<
-        Output = Result<responses::DependabotDeleteRepoSecret, ServerError>,
-    > + Send;
+    ) -> impl Future<Output = Result<responses::DependabotDeleteRepoSecret, ServerError>> + Send;
     /**Get an organization public key
 
 Serves `GET /orgs/{org}/dependabot/secrets/public-key` (`dependabot/get-org-public-key`). Returns a variant of [`responses::DependabotGetOrgPublicKey`], or a [`ServerError`] for anything the spec does not document.
@@ -99,9 +89,7 @@ Reference: <https://docs.github.com/rest/dependabot/secrets#get-an-organization-
         &self,
         context: RequestContext<Self::Caller>,
         request: requests::DependabotGetOrgPublicKey,
-    ) -> impl Future<
-        Output = Result<responses::DependabotGetOrgPublicKey, ServerError>,
-    > + Send;
+    ) -> impl Future<Output = Result<responses::DependabotGetOrgPublicKey, ServerError>> + Send;
     /**Get an organization secret
 
 Serves `GET /orgs/{org}/dependabot/secrets/{secret_name}` (`dependabot/get-org-secret`). Returns a variant of [`responses::DependabotGetOrgSecret`], or a [`ServerError`] for anything the spec does not document.
@@ -113,9 +101,7 @@ Reference: <https://docs.github.com/rest/dependabot/secrets#get-an-organization-
         &self,
         context: RequestContext<Self::Caller>,
         request: requests::DependabotGetOrgSecret,
-    ) -> impl Future<
-        Output = Result<responses::DependabotGetOrgSecret, ServerError>,
-    > + Send;
+    ) -> impl Future<Output = Result<responses::DependabotGetOrgSecret, ServerError>> + Send;
     /**Get a repository public key
 
 Serves `GET /repos/{owner}/{repo}/dependabot/secrets/public-key` (`dependabot/get-repo-public-key`). Returns a variant of [`responses::DependabotGetRepoPublicKey`], or a [`ServerError`] for anything the spec does not document.
@@ -127,9 +113,7 @@ Reference: <https://docs.github.com/rest/dependabot/secrets#get-a-repository-pub
         &self,
         context: RequestContext<Self::Caller>,
         request: requests::DependabotGetRepoPublicKey,
-    ) -> impl Future<
-        Output = Result<responses::DependabotGetRepoPublicKey, ServerError>,
-    > + Send;
+    ) -> impl Future<Output = Result<responses::DependabotGetRepoPublicKey, ServerError>> + Send;
     /**Get a repository secret
 
 Serves `GET /repos/{owner}/{repo}/dependabot/secrets/{secret_name}` (`dependabot/get-repo-secret`). Returns a variant of [`responses::DependabotGetRepoSecret`], or a [`ServerError`] for anything the spec does not document.
@@ -141,9 +125,7 @@ Reference: <https://docs.github.com/rest/dependabot/secrets#get-a-repository-sec
         &self,
         context: RequestContext<Self::Caller>,
         request: requests::DependabotGetRepoSecret,
-    ) -> impl Future<
-        Output = Result<responses::DependabotGetRepoSecret, ServerError>,
-    > + Send;
+    ) -> impl Future<Output = Result<responses::DependabotGetRepoSecret, ServerError>> + Send;
     /**List organization secrets
 
 Serves `GET /orgs/{org}/dependabot/secrets` (`dependabot/list-org-secrets`). Returns a variant of [`responses::DependabotListOrgSecrets`], or a [`ServerError`] for anything the spec does not document.
@@ -155,9 +137,7 @@ Reference: <https://docs.github.com/rest/dependabot/secrets#list-organization-se
         &self,
         context: RequestContext<Self::Caller>,
         request: requests::DependabotListOrgSecrets,
-    ) -> impl Future<
-        Output = Result<responses::DependabotListOrgSecrets, ServerError>,
-    > + Send;
+    ) -> impl Future<Output = Result<responses::DependabotListOrgSecrets, ServerError>> + Send;
     /**List repository secrets
 
 Serves `GET /repos/{owner}/{repo}/dependabot/secrets` (`dependabot/list-repo-secrets`). Returns a variant of [`responses::DependabotListRepoSecrets`], or a [`ServerError`] for anything the spec does not document.
@@ -169,9 +149,7 @@ Reference: <https://docs.github.com/rest/dependabot/secrets#list-repository-secr
         &self,
         context: RequestContext<Self::Caller>,
         request: requests::DependabotListRepoSecrets,
-    ) -> impl Future<
-        Output = Result<responses::DependabotListRepoSecrets, ServerError>,
-    > + Send;
+    ) -> impl Future<Output = Result<responses::DependabotListRepoSecrets, ServerError>> + Send;
     /**List selected repositories for an organization secret
 
 Serves `GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories` (`dependabot/list-selected-repos-for-org-secret`). Returns a variant of [`responses::DependabotListSelectedReposForOrgSecret`], or a [`ServerError`] for anything the spec does not document.
@@ -183,9 +161,7 @@ Reference: <https://docs.github.com/rest/dependabot/secrets#list-selected-reposi
         &self,
         context: RequestContext<Self::Caller>,
         request: requests::DependabotListSelectedReposForOrgSecret,
-    ) -> impl Future<
-        Output = Result<responses::DependabotListSelectedReposForOrgSecret, ServerError>,
-    > + Send;
+    ) -> impl Future<Output = Result<responses::DependabotListSelectedReposForOrgSecret, ServerError>> + Send;
     /**Remove selected repository from an organization secret
 
 Serves `DELETE /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}` (`dependabot/remove-selected-repo-from-org-secret`). Returns a variant of [`responses::DependabotRemoveSelectedRepoFromOrgSecret`], or a [`ServerError`] for anything the spec does not document.
@@ -197,12 +173,7 @@ Reference: <https://docs.github.com/rest/dependabot/secrets#remove-selected-repo
         &self,
         context: RequestContext<Self::Caller>,
         request: requests::DependabotRemoveSelectedRepoFromOrgSecret,
-    ) -> impl Future<
-        Output = Result<
-            responses::DependabotRemoveSelectedRepoFromOrgSecret,
-            ServerError,
-        >,
-    > + Send;
+    ) -> impl Future<Output = Result<responses::DependabotRemoveSelectedRepoFromOrgSecret, ServerError>> + Send;
     /**Set selected repositories for an organization secret
 
 Serves `PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories` (`dependabot/set-selected-repos-for-org-secret`). Returns a variant of [`responses::DependabotSetSelectedReposForOrgSecret`], or a [`ServerError`] for anything the spec does not document.
@@ -214,9 +185,7 @@ Reference: <https://docs.github.com/rest/dependabot/secrets#set-selected-reposit
         &self,
         context: RequestContext<Self::Caller>,
         request: requests::DependabotSetSelectedReposForOrgSecret,
-    ) -> impl Future<
-        Output = Result<responses::DependabotSetSelectedReposForOrgSecret, ServerError>,
-    > + Send;
+    ) -> impl Future<Output = Result<responses::DependabotSetSelectedReposForOrgSecret, ServerError>> + Send;
     /**Create a snapshot of dependencies for a repository
 
 Serves `POST /repos/{owner}/{repo}/dependency-graph/snapshots` (`dependency-graph/create-repository-snapshot`). Returns a variant of [`responses::DependencyGraphCreateRepositorySnapshot`], or a [`ServerError`] for anything the spec does not document.
@@ -228,9 +197,7 @@ Reference: <https://docs.github.com/rest/dependency-graph/dependency-submission#
         &self,
         context: RequestContext<Self::Caller>,
         request: requests::DependencyGraphCreateRepositorySnapshot,
-    ) -> impl Future<
-        Output = Result<responses::DependencyGraphCreateRepositorySnapshot, ServerError>,
-    > + Send;
+    ) -> impl Future<Output = Result<responses::DependencyGraphCreateRepositorySnapshot, ServerError>> + Send;
     /**Create an artifact deployment record
 
 Serves `POST /orgs/{org}/artifacts/metadata/deployment-record` (`orgs/create-artifact-deployment-record`). Returns a variant of [`responses::OrgsCreateArtifactDeploymentRecord`], or a [`ServerError`] for anything the spec does not document.
@@ -242,9 +209,7 @@ Reference: <https://docs.github.com/rest/orgs/artifact-metadata#create-an-artifa
         &self,
         context: RequestContext<Self::Caller>,
         request: requests::OrgsCreateArtifactDeploymentRecord,
-    ) -> impl Future<
-        Output = Result<responses::OrgsCreateArtifactDeploymentRecord, ServerError>,
-    > + Send;
+    ) -> impl Future<Output = Result<responses::OrgsCreateArtifactDeploymentRecord, ServerError>> + Send;
     /**Create artifact metadata storage record
 
 Serves `POST /orgs/{org}/artifacts/metadata/storage-record` (`orgs/create-artifact-storage-record`). Returns a variant of [`responses::OrgsCreateArtifactStorageRecord`], or a [`ServerError`] for anything the spec does not document.
@@ -256,9 +221,7 @@ Reference: <https://docs.github.com/rest/orgs/artifact-metadata#create-artifact-
         &self,
         context: RequestContext<Self::Caller>,
         request: requests::OrgsCreateArtifactStorageRecord,
-    ) -> impl Future<
-        Output = Result<responses::OrgsCreateArtifactStorageRecord, ServerError>,
-    > + Send;
+    ) -> impl Future<Output = Result<responses::OrgsCreateArtifactStorageRecord, ServerError>> + Send;
     /**List artifact deployment records
 
 Serves `GET /orgs/{org}/artifacts/{subject_digest}/metadata/deployment-records` (`orgs/list-artifact-deployment-records`). Returns a variant of [`responses::OrgsListArtifactDeploymentRecords`], or a [`ServerError`] for anything the spec does not document.
@@ -270,9 +233,7 @@ Reference: <https://docs.github.com/rest/orgs/artifact-metadata#list-artifact-de
         &self,
         context: RequestContext<Self::Caller>,
         request: requests::OrgsListArtifactDeploymentRecords,
-    ) -> impl Future<
-        Output = Result<responses::OrgsListArtifactDeploymentRecords, ServerError>,
-    > + Send;
+    ) -> impl Future<Output = Result<responses::OrgsListArtifactDeploymentRecords, ServerError>> + Send;
     /**List artifact storage records
 
 Serves `GET /orgs/{org}/artifacts/{subject_digest}/metadata/storage-records` (`orgs/list-artifact-storage-records`). Returns a variant of [`responses::OrgsListArtifactStorageRecords`], or a [`ServerError`] for anything the spec does not document.
@@ -284,9 +245,7 @@ Reference: <https://docs.github.com/rest/orgs/artifact-metadata#list-artifact-st
         &self,
         context: RequestContext<Self::Caller>,
         request: requests::OrgsListArtifactStorageRecords,
-    ) -> impl Future<
-        Output = Result<responses::OrgsListArtifactStorageRecords, ServerError>,
-    > + Send;
+    ) -> impl Future<Output = Result<responses::OrgsListArtifactStorageRecords, ServerError>> + Send;
     /**Set cluster deployment records
 
 Serves `POST /orgs/{org}/artifacts/metadata/deployment-record/cluster/{cluster}` (`orgs/set-cluster-deployment-records`). Returns a variant of [`responses::OrgsSetClusterDeploymentRecords`], or a [`ServerError`] for anything the spec does not document.
@@ -298,7 +257,5 @@ Reference: <https://docs.github.com/rest/orgs/artifact-metadata#set-cluster-depl
         &self,
         context: RequestContext<Self::Caller>,
         request: requests::OrgsSetClusterDeploymentRecords,
-    ) -> impl Future<
-        Output = Result<responses::OrgsSetClusterDeploymentRecords, ServerError>,
-    > + Send;
+    ) -> impl Future<Output = Result<responses::OrgsSetClusterDeploymentRecords, ServerError>> + Send;
 }
