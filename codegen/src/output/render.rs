@@ -179,6 +179,56 @@ fn can_be_block_comment(text: &str) -> bool {
     depth == 0 && !text.ends_with('/')
 }
 
+/// The tokens of a type (`::std::option::Option<Vec<T>>`) as text, for code written as text:
+/// no spaces but after a comma or a semicolon and between two words.
+pub fn type_text(tokens: &TokenStream) -> String {
+    fn write(tokens: TokenStream, out: &mut String) {
+        use proc_macro2::{Delimiter, TokenTree};
+        let mut word_before = false;
+        for token in tokens {
+            match token {
+                TokenTree::Ident(ident) => {
+                    if word_before {
+                        out.push(' ');
+                    }
+                    out.push_str(&ident.to_string());
+                    word_before = true;
+                }
+                TokenTree::Literal(literal) => {
+                    if word_before {
+                        out.push(' ');
+                    }
+                    out.push_str(&literal.to_string());
+                    word_before = true;
+                }
+                TokenTree::Punct(punct) => {
+                    out.push(punct.as_char());
+                    if matches!(punct.as_char(), ',' | ';') {
+                        out.push(' ');
+                    }
+                    // `'a` is one word; `+` and `=` are spaced as rustfmt spaces them.
+                    word_before = false;
+                }
+                TokenTree::Group(group) => {
+                    let (open, close) = match group.delimiter() {
+                        Delimiter::Parenthesis => ("(", ")"),
+                        Delimiter::Bracket => ("[", "]"),
+                        Delimiter::Brace => ("{", "}"),
+                        Delimiter::None => ("", ""),
+                    };
+                    out.push_str(open);
+                    write(group.stream(), out);
+                    out.push_str(close);
+                    word_before = false;
+                }
+            }
+        }
+    }
+    let mut out = String::new();
+    write(tokens.clone(), &mut out);
+    out
+}
+
 /// A top-level item of a generated file, for [`Header::rust_file_of`].
 pub enum Code {
     /// Tokens, for prettyplease to format.

@@ -50,8 +50,8 @@ pub struct ServerCode {
     pub api: Vec<Code>,
     /// `src/requests.rs`: the input structs and their parsers.
     pub requests: TokenStream,
-    /// `src/responses.rs`: the response enums.
-    pub responses: TokenStream,
+    /// `src/responses.rs`: the response enums (as text).
+    pub responses: Vec<Code>,
     /// `src/validation.rs`: the validators.
     pub validation: TokenStream,
     /// `src/router.rs`: the handlers and the router.
@@ -75,7 +75,8 @@ struct OperationItems {
     /// As text (see [`api_trait::method`]).
     trait_method: String,
     request: TokenStream,
-    response: TokenStream,
+    /// As text (see [`responses::response`]).
+    response: String,
     handler: TokenStream,
 }
 
@@ -115,6 +116,7 @@ pub fn generate(file: &str, api: &Api, models_crate: &str, views: bool) -> Resul
             let OperationItems { requirements, trait_method, request, response, handler } = items;
             let requirements: TokenStream = requirements.parse().unwrap_or_default();
             let trait_method: TokenStream = trait_method.parse().unwrap_or_default();
+            let response: TokenStream = response.parse().unwrap_or_default();
             let code = quote! {
                 #requirements
                 pub trait Api { #trait_method }

@@ -4,34 +4,38 @@
 //! spec declares response headers, a typed optional field per header; a status without either
 //! is a unit variant. Ranges (`4XX`) and `default` carry the status to send.
 
-use proc_macro2::{Literal, TokenStream};
+use std::fmt::Write;
+
 use quote::quote;
 
 use super::{ident, method_ident, operation_line, type_ident};
 use crate::ir::{Api, BodyKind, Operation, Response, body_kind, rust_types};
+use crate::output::render::{Code, doc_line, rust_string, type_text};
 use crate::spec::naming::{fn_name, status_reason};
 
-/// The `responses.rs` file.
-pub fn file<'a>(api: &Api, items: impl Iterator<Item = &'a TokenStream>) -> TokenStream {
+/// The `responses.rs` file: its imports, then each operation's enum and impl (as text).
+pub fn file<'a>(api: &Api, items: impl Iterator<Item = &'a String>) -> Vec<Code> {
     let doc = format!(
         "The documented responses of every operation of {} {}: one enum per operation, one variant per status.",
         api.title, api.version
     );
-    quote! {
+    let head = quote! {
         #![doc = #doc]
 
         use axum::response::{IntoResponse, Response};
 
         use crate::runtime;
-
-        #(#items)*
-    }
+    };
+    let mut code = vec![Code::Tokens(head)];
+    code.extend(items.map(|item| Code::Text(item.clone())));
+    code
 }
 
 /// A variant's body.
 enum Body {
     None,
-    Json(TokenStream),
+    /// The Rust type, as text.
+    Json(String),
     Raw(String),
 }
 
@@ -39,18 +43,19 @@ fn body(response: &Response, models_crate: &str) -> Body {
     match body_kind(response) {
         BodyKind::None => Body::None,
         BodyKind::Json(_) => match response.body.as_ref().and_then(|b| b.schema.as_ref()) {
-            Some(schema) => Body::Json(rust_types::owned(schema, models_crate)),
+            Some(schema) => Body::Json(type_text(&rust_types::owned(schema, models_crate))),
             None => Body::Raw(response.body.as_ref().map(|b| b.media_type.clone()).unwrap_or_default()),
         },
         BodyKind::Raw => Body::Raw(response.body.as_ref().map(|b| b.media_type.clone()).unwrap_or_default()),
     }
 }
 
-/// The response enum of `operation` and its `IntoResponse` implementation.
-pub fn response(operation: &Operation, models_crate: &str) -> TokenStream {
+/// The response enum of `operation` and its `IntoResponse` implementation, as text: regular
+/// code, written in rustfmt's layout rather than as tokens for prettyplease to parse back.
+pub fn response(operation: &Operation, models_crate: &str) -> String {
     let name = type_ident(operation);
-    let mut variants = Vec::new();
-    let mut arms = Vec::new();
+    let mut variants = String::new();
+    let mut arms = String::new();
     for response in &operation.responses {
         let variant = ident(&status_reason(&response.status));
         let body = body(response, models_crate);
@@ -62,7 +67,7 @@ pub fn response(operation: &Operation, models_crate: &str) -> TokenStream {
                 if field == "body" || field == "status" {
                     field.push_str("_header");
                 }
-                let ty = if header.schema.is_null() { quote! { ::std::string::String } } else { rust_types::owned(&header.schema, models_crate) };
+                let ty = if header.schema.is_null() { "::std::string::String".to_owned() } else { type_text(&rust_types::owned(&header.schema, models_crate)) };
                 let mut doc = format!("The `{}` response header.", header.name);
                 if let Some(description) = header.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
                     doc = format!("{doc} {description}");
@@ -79,65 +84,69 @@ pub fn response(operation: &Operation, models_crate: &str) -> TokenStream {
         }
 
         // The variant's shape: unit, a tuple of the body, or named fields.
-        let status_field = ranged.then(|| quote! { status });
-        let body_field = match &body {
+        let body_type = match &body {
             Body::None => None,
-            Body::Json(ty) => Some(ty.clone()),
-            Body::Raw(_) => Some(quote! { ::axum::body::Bytes }),
+            Body::Json(ty) => Some(ty.as_str()),
+            Body::Raw(_) => Some("::axum::body::Bytes"),
         };
         let named = ranged || !headers.is_empty();
-        let declaration = if !named {
-            match &body_field {
-                None => quote! { #variant },
-                Some(ty) => quote! { #variant(#ty) },
+        doc_line(&mut variants, "    ", &doc);
+        match (named, body_type) {
+            (false, None) => {
+                let _ = writeln!(variants, "    {variant},");
             }
-        } else {
-            let status = status_field.as_ref().map(|_| quote! { #[doc = "The status to send."] status: ::axum::http::StatusCode, });
-            let body = body_field.as_ref().map(|ty| quote! { #[doc = "The body."] body: #ty, });
-            let header_fields = headers.iter().map(|(field, ty, _, doc)| quote! { #[doc = #doc] #field: Option<#ty>, });
-            quote! { #variant { #status #body #(#header_fields)* } }
-        };
-        variants.push(quote! { #[doc = #doc] #declaration, });
+            (false, Some(ty)) => {
+                let _ = writeln!(variants, "    {variant}({ty}),");
+            }
+            (true, _) => {
+                let _ = writeln!(variants, "    {variant} {{");
+                if ranged {
+                    variants.push_str("        ///The status to send.\n        status: ::axum::http::StatusCode,\n");
+                }
+                if let Some(ty) = body_type {
+                    let _ = writeln!(variants, "        ///The body.\n        body: {ty},");
+                }
+                for (field, ty, _, doc) in &headers {
+                    doc_line(&mut variants, "        ", doc);
+                    let _ = writeln!(variants, "        {field}: Option<{ty}>,");
+                }
+                variants.push_str("    },\n");
+            }
+        }
 
         let binding = {
-            let mut bound: Vec<TokenStream> = Vec::new();
+            let mut bound: Vec<String> = Vec::new();
             if ranged {
-                bound.push(quote! { status });
+                bound.push("status".to_owned());
             }
-            if body_field.is_some() {
-                bound.push(quote! { body });
+            if body_type.is_some() {
+                bound.push("body".to_owned());
             }
-            bound.extend(headers.iter().map(|(field, ..)| quote! { #field }));
-            match (named, body_field.is_some()) {
-                (true, _) => quote! { Self::#variant { #(#bound),* } },
-                (false, true) => quote! { Self::#variant(body) },
-                (false, false) => quote! { Self::#variant },
+            bound.extend(headers.iter().map(|(field, ..)| field.to_string()));
+            match (named, body_type.is_some()) {
+                (true, _) => format!("Self::{variant} {{ {} }}", bound.join(", ")),
+                (false, true) => format!("Self::{variant}(body)"),
+                (false, false) => format!("Self::{variant}"),
             }
         };
         let status = match response.code() {
-            Some(code) => {
-                let code = Literal::u16_unsuffixed(code);
-                quote! { runtime::status(#code) }
-            }
-            None => quote! { status },
+            Some(code) => format!("runtime::status({code})"),
+            None => "status".to_owned(),
         };
         let build = match &body {
-            Body::None => quote! { runtime::empty_response(#status) },
-            Body::Json(_) => quote! { runtime::json_response(#status, body) },
-            Body::Raw(media_type) => quote! { runtime::raw_response(#status, #media_type, body) },
+            Body::None => format!("runtime::empty_response({status})"),
+            Body::Json(_) => format!("runtime::json_response({status}, body)"),
+            Body::Raw(media_type) => format!("runtime::raw_response({status}, {}, body)", rust_string(media_type)),
         };
-        arms.push(if headers.is_empty() {
-            quote! { #binding => #build, }
+        if headers.is_empty() {
+            let _ = writeln!(arms, "            {binding} => {build},");
         } else {
-            let sets = headers.iter().map(|(field, _, wire, _)| quote! { runtime::set_header(&mut response, #wire, #field); });
-            quote! {
-                #binding => {
-                    let mut response = #build;
-                    #(#sets)*
-                    response
-                }
+            let _ = writeln!(arms, "            {binding} => {{\n                let mut response = {build};");
+            for (field, _, wire, _) in &headers {
+                let _ = writeln!(arms, "                runtime::set_header(&mut response, {}, {field});", rust_string(wire));
             }
-        });
+            arms.push_str("                response\n            }\n");
+        }
     }
 
     let method = method_ident(operation);
@@ -145,21 +154,12 @@ pub fn response(operation: &Operation, models_crate: &str) -> TokenStream {
         "The documented responses of {}, one variant per status: what [`crate::Api::{method}`] returns. Anything the spec does not document is a [`crate::ServerError`].",
         operation_line(operation)
     );
-    quote! {
-        #[doc = #doc]
-        #[derive(Debug, Clone, PartialEq)]
-        // A status the spec adds later is then a new variant, not a breaking change.
-        #[non_exhaustive]
-        pub enum #name {
-            #(#variants)*
-        }
-
-        impl IntoResponse for #name {
-            fn into_response(self) -> Response {
-                match self {
-                    #(#arms)*
-                }
-            }
-        }
-    }
+    let mut text = String::new();
+    doc_line(&mut text, "", &doc);
+    // A status the spec adds later is then a new variant, not a breaking change.
+    let _ = write!(
+        text,
+        "#[derive(Debug, Clone, PartialEq)]\n#[non_exhaustive]\npub enum {name} {{\n{variants}}}\nimpl IntoResponse for {name} {{\n    fn into_response(self) -> Response {{\n        match self {{\n{arms}        }}\n    }}\n}}\n"
+    );
+    text
 }
