@@ -54,8 +54,8 @@ pub struct ServerCode {
     pub responses: Vec<Code>,
     /// `src/validation.rs`: the validators.
     pub validation: TokenStream,
-    /// `src/router.rs`: the handlers and the router.
-    pub router: TokenStream,
+    /// `src/router.rs`: the handlers (as text) and the router.
+    pub router: Vec<Code>,
     /// `src/requirements.rs`: who may call each operation (its constants as text).
     pub requirements: Vec<Code>,
     /// Whether a validator checks a `pattern` (the crate then depends on `regress`).
@@ -77,7 +77,8 @@ struct OperationItems {
     request: TokenStream,
     /// As text (see [`responses::response`]).
     response: String,
-    handler: TokenStream,
+    /// As text (see [`router::handler`]).
+    handler: String,
 }
 
 /// Generates the server for `api`, whose models live in the crate `models_crate`; `file`
@@ -117,6 +118,7 @@ pub fn generate(file: &str, api: &Api, models_crate: &str, views: bool) -> Resul
             let requirements: TokenStream = requirements.parse().unwrap_or_default();
             let trait_method: TokenStream = trait_method.parse().unwrap_or_default();
             let response: TokenStream = response.parse().unwrap_or_default();
+            let handler: TokenStream = handler.parse().unwrap_or_default();
             let code = quote! {
                 #requirements
                 pub trait Api { #trait_method }

@@ -11,6 +11,7 @@
 //! the runtime's body reader honours.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -19,32 +20,37 @@ use super::requirements::const_ident;
 use super::routes::Route;
 use super::{method_ident, operation_line, type_ident};
 use crate::ir::{Api, Operation};
+use crate::output::render::{Code, doc_line};
 
 /// The handler of `operation`: admits the caller, reads and validates the input, calls the
-/// trait, responds.
-pub fn handler(operation: &Operation) -> TokenStream {
+/// trait, responds. As text: the same code for every operation but for its names, written in
+/// rustfmt's layout rather than as tokens for prettyplease to parse back.
+pub fn handler(operation: &Operation) -> String {
     let method = method_ident(operation);
     let ty = type_ident(operation);
     let requirements = const_ident(operation);
     let doc = format!("Serves {}: admits the caller, validates the request, then calls [`Api::{method}`].", operation_line(operation));
-    quote! {
-        #[doc = #doc]
-        async fn #method<A: Api, U: Authenticator<Principal = A::Caller>>(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
-            let Admitted { mut context, request, path, answer } = match served.admit::<requests::#ty>(&requirements::#requirements, request).await {
-                Ok(admitted) => admitted,
-                Err(refusal) => return refusal,
-            };
-            let response = match read::<requests::#ty>(request, path, &mut context.headers, served.typed_first).await {
-                Ok(input) => respond(served.api.#method(context, input).await),
-                Err(rejection) => rejection.into_response(),
-            };
-            answer.finish(response)
-        }
-    }
+    let mut text = String::new();
+    doc_line(&mut text, "", &doc);
+    let _ = writeln!(
+        text,
+        "async fn {method}<A: Api, U: Authenticator<Principal = A::Caller>>(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {{
+    let Admitted {{ mut context, request, path, answer }} = match served.admit::<requests::{ty}>(&requirements::{requirements}, request).await {{
+        Ok(admitted) => admitted,
+        Err(refusal) => return refusal,
+    }};
+    let response = match read::<requests::{ty}>(request, path, &mut context.headers, served.typed_first).await {{
+        Ok(input) => respond(served.api.{method}(context, input).await),
+        Err(rejection) => rejection.into_response(),
+    }};
+    answer.finish(response)
+}}"
+    );
+    text
 }
 
-/// The `router.rs` file: `router`, `router_with_config` and the handlers.
-pub fn file<'a>(api: &Api, routes: &BTreeMap<String, Route>, handlers: impl Iterator<Item = &'a TokenStream>) -> TokenStream {
+/// The `router.rs` file: `router`, `router_with_config` and the handlers (as text).
+pub fn file<'a>(api: &Api, routes: &BTreeMap<String, Route>, handlers: impl Iterator<Item = &'a String>) -> Vec<Code> {
     // Routes in order, each with its operations by method (see `routes.rs` for operations
     // served under a template other than their path).
     let mut paths: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
@@ -78,7 +84,7 @@ pub fn file<'a>(api: &Api, routes: &BTreeMap<String, Route>, handlers: impl Iter
         "The axum router serving every operation of {} with `api`, its callers authenticated by `authenticator`, with the default [`RouterConfig`] (a body limit of [`crate::DEFAULT_BODY_LIMIT`] bytes).\n\nThere is no default authenticator: to serve without authentication, pass [`crate::AllowEveryone`].",
         api.title
     );
-    quote! {
+    let head = quote! {
         use std::sync::Arc;
 
         use axum::Router;
@@ -115,7 +121,8 @@ pub fn file<'a>(api: &Api, routes: &BTreeMap<String, Route>, handlers: impl Iter
                 .layer(DefaultBodyLimit::max(config.body_limit))
                 .with_state(Arc::new(served))
         }
-
-        #(#handlers)*
-    }
+    };
+    let mut code = vec![Code::Tokens(head)];
+    code.extend(handlers.map(|handler| Code::Text(handler.clone())));
+    code
 }

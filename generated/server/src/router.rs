@@ -116,550 +116,241 @@ pub fn router_with_config<A: Api, U: Authenticator<Principal = A::Caller>>(
         .with_state(Arc::new(served))
 }
 ///Serves `PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}` (`dependabot/add-selected-repo-to-org-secret`): admits the caller, validates the request, then calls [`Api::dependabot_add_selected_repo_to_org_secret`].
-async fn dependabot_add_selected_repo_to_org_secret<
-    A: Api,
-    U: Authenticator<Principal = A::Caller>,
->(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
-    let Admitted { mut context, request, path, answer } = match served
-        .admit::<
-            requests::DependabotAddSelectedRepoToOrgSecret,
-        >(&requirements::DEPENDABOT_ADD_SELECTED_REPO_TO_ORG_SECRET, request)
-        .await
-    {
+async fn dependabot_add_selected_repo_to_org_secret<A: Api, U: Authenticator<Principal = A::Caller>>(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
+    let Admitted { mut context, request, path, answer } = match served.admit::<requests::DependabotAddSelectedRepoToOrgSecret>(&requirements::DEPENDABOT_ADD_SELECTED_REPO_TO_ORG_SECRET, request).await {
         Ok(admitted) => admitted,
         Err(refusal) => return refusal,
     };
-    let response = match read::<
-        requests::DependabotAddSelectedRepoToOrgSecret,
-    >(request, path, &mut context.headers, served.typed_first)
-        .await
-    {
-        Ok(input) => {
-            respond(
-                served
-                    .api
-                    .dependabot_add_selected_repo_to_org_secret(context, input)
-                    .await,
-            )
-        }
+    let response = match read::<requests::DependabotAddSelectedRepoToOrgSecret>(request, path, &mut context.headers, served.typed_first).await {
+        Ok(input) => respond(served.api.dependabot_add_selected_repo_to_org_secret(context, input).await),
         Err(rejection) => rejection.into_response(),
     };
     answer.finish(response)
 }
 ///Serves `PUT /orgs/{org}/dependabot/secrets/{secret_name}` (`dependabot/create-or-update-org-secret`): admits the caller, validates the request, then calls [`Api::dependabot_create_or_update_org_secret`].
-async fn dependabot_create_or_update_org_secret<
-    A: Api,
-    U: Authenticator<Principal = A::Caller>,
->(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
-    let Admitted { mut context, request, path, answer } = match served
-        .admit::<
-            requests::DependabotCreateOrUpdateOrgSecret,
-        >(&requirements::DEPENDABOT_CREATE_OR_UPDATE_ORG_SECRET, request)
-        .await
-    {
+async fn dependabot_create_or_update_org_secret<A: Api, U: Authenticator<Principal = A::Caller>>(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
+    let Admitted { mut context, request, path, answer } = match served.admit::<requests::DependabotCreateOrUpdateOrgSecret>(&requirements::DEPENDABOT_CREATE_OR_UPDATE_ORG_SECRET, request).await {
         Ok(admitted) => admitted,
         Err(refusal) => return refusal,
     };
-    let response = match read::<
-        requests::DependabotCreateOrUpdateOrgSecret,
-    >(request, path, &mut context.headers, served.typed_first)
-        .await
-    {
-        Ok(input) => {
-            respond(
-                served.api.dependabot_create_or_update_org_secret(context, input).await,
-            )
-        }
+    let response = match read::<requests::DependabotCreateOrUpdateOrgSecret>(request, path, &mut context.headers, served.typed_first).await {
+        Ok(input) => respond(served.api.dependabot_create_or_update_org_secret(context, input).await),
         Err(rejection) => rejection.into_response(),
     };
     answer.finish(response)
 }
 ///Serves `PUT /repos/{owner}/{repo}/dependabot/secrets/{secret_name}` (`dependabot/create-or-update-repo-secret`): admits the caller, validates the request, then calls [`Api::dependabot_create_or_update_repo_secret`].
-async fn dependabot_create_or_update_repo_secret<
-    A: Api,
-    U: Authenticator<Principal = A::Caller>,
->(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
-    let Admitted { mut context, request, path, answer } = match served
-        .admit::<
-            requests::DependabotCreateOrUpdateRepoSecret,
-        >(&requirements::DEPENDABOT_CREATE_OR_UPDATE_REPO_SECRET, request)
-        .await
-    {
+async fn dependabot_create_or_update_repo_secret<A: Api, U: Authenticator<Principal = A::Caller>>(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
+    let Admitted { mut context, request, path, answer } = match served.admit::<requests::DependabotCreateOrUpdateRepoSecret>(&requirements::DEPENDABOT_CREATE_OR_UPDATE_REPO_SECRET, request).await {
         Ok(admitted) => admitted,
         Err(refusal) => return refusal,
     };
-    let response = match read::<
-        requests::DependabotCreateOrUpdateRepoSecret,
-    >(request, path, &mut context.headers, served.typed_first)
-        .await
-    {
-        Ok(input) => {
-            respond(
-                served.api.dependabot_create_or_update_repo_secret(context, input).await,
-            )
-        }
+    let response = match read::<requests::DependabotCreateOrUpdateRepoSecret>(request, path, &mut context.headers, served.typed_first).await {
+        Ok(input) => respond(served.api.dependabot_create_or_update_repo_secret(context, input).await),
         Err(rejection) => rejection.into_response(),
     };
     answer.finish(response)
 }
 ///Serves `DELETE /orgs/{org}/dependabot/secrets/{secret_name}` (`dependabot/delete-org-secret`): admits the caller, validates the request, then calls [`Api::dependabot_delete_org_secret`].
-async fn dependabot_delete_org_secret<A: Api, U: Authenticator<Principal = A::Caller>>(
-    State(served): State<Arc<Served<A, U>>>,
-    request: Request,
-) -> Response {
-    let Admitted { mut context, request, path, answer } = match served
-        .admit::<
-            requests::DependabotDeleteOrgSecret,
-        >(&requirements::DEPENDABOT_DELETE_ORG_SECRET, request)
-        .await
-    {
+async fn dependabot_delete_org_secret<A: Api, U: Authenticator<Principal = A::Caller>>(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
+    let Admitted { mut context, request, path, answer } = match served.admit::<requests::DependabotDeleteOrgSecret>(&requirements::DEPENDABOT_DELETE_ORG_SECRET, request).await {
         Ok(admitted) => admitted,
         Err(refusal) => return refusal,
     };
-    let response = match read::<
-        requests::DependabotDeleteOrgSecret,
-    >(request, path, &mut context.headers, served.typed_first)
-        .await
-    {
-        Ok(input) => {
-            respond(served.api.dependabot_delete_org_secret(context, input).await)
-        }
+    let response = match read::<requests::DependabotDeleteOrgSecret>(request, path, &mut context.headers, served.typed_first).await {
+        Ok(input) => respond(served.api.dependabot_delete_org_secret(context, input).await),
         Err(rejection) => rejection.into_response(),
     };
     answer.finish(response)
 }
 ///Serves `DELETE /repos/{owner}/{repo}/dependabot/secrets/{secret_name}` (`dependabot/delete-repo-secret`): admits the caller, validates the request, then calls [`Api::dependabot_delete_repo_secret`].
-async fn dependabot_delete_repo_secret<A: Api, U: Authenticator<Principal = A::Caller>>(
-    State(served): State<Arc<Served<A, U>>>,
-    request: Request,
-) -> Response {
-    let Admitted { mut context, request, path, answer } = match served
-        .admit::<
-            requests::DependabotDeleteRepoSecret,
-        >(&requirements::DEPENDABOT_DELETE_REPO_SECRET, request)
-        .await
-    {
+async fn dependabot_delete_repo_secret<A: Api, U: Authenticator<Principal = A::Caller>>(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
+    let Admitted { mut context, request, path, answer } = match served.admit::<requests::DependabotDeleteRepoSecret>(&requirements::DEPENDABOT_DELETE_REPO_SECRET, request).await {
         Ok(admitted) => admitted,
         Err(refusal) => return refusal,
     };
-    let response = match read::<
-        requests::DependabotDeleteRepoSecret,
-    >(request, path, &mut context.headers, served.typed_first)
-        .await
-    {
-        Ok(input) => {
-            respond(served.api.dependabot_delete_repo_secret(context, input).await)
-        }
+    let response = match read::<requests::DependabotDeleteRepoSecret>(request, path, &mut context.headers, served.typed_first).await {
+        Ok(input) => respond(served.api.dependabot_delete_repo_secret(context, input).await),
         Err(rejection) => rejection.into_response(),
     };
     answer.finish(response)
 }
 ///Serves `GET /orgs/{org}/dependabot/secrets/public-key` (`dependabot/get-org-public-key`): admits the caller, validates the request, then calls [`Api::dependabot_get_org_public_key`].
-async fn dependabot_get_org_public_key<A: Api, U: Authenticator<Principal = A::Caller>>(
-    State(served): State<Arc<Served<A, U>>>,
-    request: Request,
-) -> Response {
-    let Admitted { mut context, request, path, answer } = match served
-        .admit::<
-            requests::DependabotGetOrgPublicKey,
-        >(&requirements::DEPENDABOT_GET_ORG_PUBLIC_KEY, request)
-        .await
-    {
+async fn dependabot_get_org_public_key<A: Api, U: Authenticator<Principal = A::Caller>>(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
+    let Admitted { mut context, request, path, answer } = match served.admit::<requests::DependabotGetOrgPublicKey>(&requirements::DEPENDABOT_GET_ORG_PUBLIC_KEY, request).await {
         Ok(admitted) => admitted,
         Err(refusal) => return refusal,
     };
-    let response = match read::<
-        requests::DependabotGetOrgPublicKey,
-    >(request, path, &mut context.headers, served.typed_first)
-        .await
-    {
-        Ok(input) => {
-            respond(served.api.dependabot_get_org_public_key(context, input).await)
-        }
+    let response = match read::<requests::DependabotGetOrgPublicKey>(request, path, &mut context.headers, served.typed_first).await {
+        Ok(input) => respond(served.api.dependabot_get_org_public_key(context, input).await),
         Err(rejection) => rejection.into_response(),
     };
     answer.finish(response)
 }
 ///Serves `GET /orgs/{org}/dependabot/secrets/{secret_name}` (`dependabot/get-org-secret`): admits the caller, validates the request, then calls [`Api::dependabot_get_org_secret`].
-async fn dependabot_get_org_secret<A: Api, U: Authenticator<Principal = A::Caller>>(
-    State(served): State<Arc<Served<A, U>>>,
-    request: Request,
-) -> Response {
-    let Admitted { mut context, request, path, answer } = match served
-        .admit::<
-            requests::DependabotGetOrgSecret,
-        >(&requirements::DEPENDABOT_GET_ORG_SECRET, request)
-        .await
-    {
+async fn dependabot_get_org_secret<A: Api, U: Authenticator<Principal = A::Caller>>(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
+    let Admitted { mut context, request, path, answer } = match served.admit::<requests::DependabotGetOrgSecret>(&requirements::DEPENDABOT_GET_ORG_SECRET, request).await {
         Ok(admitted) => admitted,
         Err(refusal) => return refusal,
     };
-    let response = match read::<
-        requests::DependabotGetOrgSecret,
-    >(request, path, &mut context.headers, served.typed_first)
-        .await
-    {
+    let response = match read::<requests::DependabotGetOrgSecret>(request, path, &mut context.headers, served.typed_first).await {
         Ok(input) => respond(served.api.dependabot_get_org_secret(context, input).await),
         Err(rejection) => rejection.into_response(),
     };
     answer.finish(response)
 }
 ///Serves `GET /repos/{owner}/{repo}/dependabot/secrets/public-key` (`dependabot/get-repo-public-key`): admits the caller, validates the request, then calls [`Api::dependabot_get_repo_public_key`].
-async fn dependabot_get_repo_public_key<A: Api, U: Authenticator<Principal = A::Caller>>(
-    State(served): State<Arc<Served<A, U>>>,
-    request: Request,
-) -> Response {
-    let Admitted { mut context, request, path, answer } = match served
-        .admit::<
-            requests::DependabotGetRepoPublicKey,
-        >(&requirements::DEPENDABOT_GET_REPO_PUBLIC_KEY, request)
-        .await
-    {
+async fn dependabot_get_repo_public_key<A: Api, U: Authenticator<Principal = A::Caller>>(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
+    let Admitted { mut context, request, path, answer } = match served.admit::<requests::DependabotGetRepoPublicKey>(&requirements::DEPENDABOT_GET_REPO_PUBLIC_KEY, request).await {
         Ok(admitted) => admitted,
         Err(refusal) => return refusal,
     };
-    let response = match read::<
-        requests::DependabotGetRepoPublicKey,
-    >(request, path, &mut context.headers, served.typed_first)
-        .await
-    {
-        Ok(input) => {
-            respond(served.api.dependabot_get_repo_public_key(context, input).await)
-        }
+    let response = match read::<requests::DependabotGetRepoPublicKey>(request, path, &mut context.headers, served.typed_first).await {
+        Ok(input) => respond(served.api.dependabot_get_repo_public_key(context, input).await),
         Err(rejection) => rejection.into_response(),
     };
     answer.finish(response)
 }
 ///Serves `GET /repos/{owner}/{repo}/dependabot/secrets/{secret_name}` (`dependabot/get-repo-secret`): admits the caller, validates the request, then calls [`Api::dependabot_get_repo_secret`].
-async fn dependabot_get_repo_secret<A: Api, U: Authenticator<Principal = A::Caller>>(
-    State(served): State<Arc<Served<A, U>>>,
-    request: Request,
-) -> Response {
-    let Admitted { mut context, request, path, answer } = match served
-        .admit::<
-            requests::DependabotGetRepoSecret,
-        >(&requirements::DEPENDABOT_GET_REPO_SECRET, request)
-        .await
-    {
+async fn dependabot_get_repo_secret<A: Api, U: Authenticator<Principal = A::Caller>>(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
+    let Admitted { mut context, request, path, answer } = match served.admit::<requests::DependabotGetRepoSecret>(&requirements::DEPENDABOT_GET_REPO_SECRET, request).await {
         Ok(admitted) => admitted,
         Err(refusal) => return refusal,
     };
-    let response = match read::<
-        requests::DependabotGetRepoSecret,
-    >(request, path, &mut context.headers, served.typed_first)
-        .await
-    {
+    let response = match read::<requests::DependabotGetRepoSecret>(request, path, &mut context.headers, served.typed_first).await {
         Ok(input) => respond(served.api.dependabot_get_repo_secret(context, input).await),
         Err(rejection) => rejection.into_response(),
     };
     answer.finish(response)
 }
 ///Serves `GET /orgs/{org}/dependabot/secrets` (`dependabot/list-org-secrets`): admits the caller, validates the request, then calls [`Api::dependabot_list_org_secrets`].
-async fn dependabot_list_org_secrets<A: Api, U: Authenticator<Principal = A::Caller>>(
-    State(served): State<Arc<Served<A, U>>>,
-    request: Request,
-) -> Response {
-    let Admitted { mut context, request, path, answer } = match served
-        .admit::<
-            requests::DependabotListOrgSecrets,
-        >(&requirements::DEPENDABOT_LIST_ORG_SECRETS, request)
-        .await
-    {
+async fn dependabot_list_org_secrets<A: Api, U: Authenticator<Principal = A::Caller>>(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
+    let Admitted { mut context, request, path, answer } = match served.admit::<requests::DependabotListOrgSecrets>(&requirements::DEPENDABOT_LIST_ORG_SECRETS, request).await {
         Ok(admitted) => admitted,
         Err(refusal) => return refusal,
     };
-    let response = match read::<
-        requests::DependabotListOrgSecrets,
-    >(request, path, &mut context.headers, served.typed_first)
-        .await
-    {
-        Ok(input) => {
-            respond(served.api.dependabot_list_org_secrets(context, input).await)
-        }
+    let response = match read::<requests::DependabotListOrgSecrets>(request, path, &mut context.headers, served.typed_first).await {
+        Ok(input) => respond(served.api.dependabot_list_org_secrets(context, input).await),
         Err(rejection) => rejection.into_response(),
     };
     answer.finish(response)
 }
 ///Serves `GET /repos/{owner}/{repo}/dependabot/secrets` (`dependabot/list-repo-secrets`): admits the caller, validates the request, then calls [`Api::dependabot_list_repo_secrets`].
-async fn dependabot_list_repo_secrets<A: Api, U: Authenticator<Principal = A::Caller>>(
-    State(served): State<Arc<Served<A, U>>>,
-    request: Request,
-) -> Response {
-    let Admitted { mut context, request, path, answer } = match served
-        .admit::<
-            requests::DependabotListRepoSecrets,
-        >(&requirements::DEPENDABOT_LIST_REPO_SECRETS, request)
-        .await
-    {
+async fn dependabot_list_repo_secrets<A: Api, U: Authenticator<Principal = A::Caller>>(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
+    let Admitted { mut context, request, path, answer } = match served.admit::<requests::DependabotListRepoSecrets>(&requirements::DEPENDABOT_LIST_REPO_SECRETS, request).await {
         Ok(admitted) => admitted,
         Err(refusal) => return refusal,
     };
-    let response = match read::<
-        requests::DependabotListRepoSecrets,
-    >(request, path, &mut context.headers, served.typed_first)
-        .await
-    {
-        Ok(input) => {
-            respond(served.api.dependabot_list_repo_secrets(context, input).await)
-        }
+    let response = match read::<requests::DependabotListRepoSecrets>(request, path, &mut context.headers, served.typed_first).await {
+        Ok(input) => respond(served.api.dependabot_list_repo_secrets(context, input).await),
         Err(rejection) => rejection.into_response(),
     };
     answer.finish(response)
 }
 ///Serves `GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories` (`dependabot/list-selected-repos-for-org-secret`): admits the caller, validates the request, then calls [`Api::dependabot_list_selected_repos_for_org_secret`].
-async fn dependabot_list_selected_repos_for_org_secret<
-    A: Api,
-    U: Authenticator<Principal = A::Caller>,
->(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
-    let Admitted { mut context, request, path, answer } = match served
-        .admit::<
-            requests::DependabotListSelectedReposForOrgSecret,
-        >(&requirements::DEPENDABOT_LIST_SELECTED_REPOS_FOR_ORG_SECRET, request)
-        .await
-    {
+async fn dependabot_list_selected_repos_for_org_secret<A: Api, U: Authenticator<Principal = A::Caller>>(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
+    let Admitted { mut context, request, path, answer } = match served.admit::<requests::DependabotListSelectedReposForOrgSecret>(&requirements::DEPENDABOT_LIST_SELECTED_REPOS_FOR_ORG_SECRET, request).await {
         Ok(admitted) => admitted,
         Err(refusal) => return refusal,
     };
-    let response = match read::<
-        requests::DependabotListSelectedReposForOrgSecret,
-    >(request, path, &mut context.headers, served.typed_first)
-        .await
-    {
-        Ok(input) => {
-            respond(
-                served
-                    .api
-                    .dependabot_list_selected_repos_for_org_secret(context, input)
-                    .await,
-            )
-        }
+    let response = match read::<requests::DependabotListSelectedReposForOrgSecret>(request, path, &mut context.headers, served.typed_first).await {
+        Ok(input) => respond(served.api.dependabot_list_selected_repos_for_org_secret(context, input).await),
         Err(rejection) => rejection.into_response(),
     };
     answer.finish(response)
 }
 ///Serves `DELETE /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}` (`dependabot/remove-selected-repo-from-org-secret`): admits the caller, validates the request, then calls [`Api::dependabot_remove_selected_repo_from_org_secret`].
-async fn dependabot_remove_selected_repo_from_org_secret<
-    A: Api,
-    U: Authenticator<Principal = A::Caller>,
->(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
-    let Admitted { mut context, request, path, answer } = match served
-        .admit::<
-            requests::DependabotRemoveSelectedRepoFromOrgSecret,
-        >(&requirements::DEPENDABOT_REMOVE_SELECTED_REPO_FROM_ORG_SECRET, request)
-        .await
-    {
+async fn dependabot_remove_selected_repo_from_org_secret<A: Api, U: Authenticator<Principal = A::Caller>>(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
+    let Admitted { mut context, request, path, answer } = match served.admit::<requests::DependabotRemoveSelectedRepoFromOrgSecret>(&requirements::DEPENDABOT_REMOVE_SELECTED_REPO_FROM_ORG_SECRET, request).await {
         Ok(admitted) => admitted,
         Err(refusal) => return refusal,
     };
-    let response = match read::<
-        requests::DependabotRemoveSelectedRepoFromOrgSecret,
-    >(request, path, &mut context.headers, served.typed_first)
-        .await
-    {
-        Ok(input) => {
-            respond(
-                served
-                    .api
-                    .dependabot_remove_selected_repo_from_org_secret(context, input)
-                    .await,
-            )
-        }
+    let response = match read::<requests::DependabotRemoveSelectedRepoFromOrgSecret>(request, path, &mut context.headers, served.typed_first).await {
+        Ok(input) => respond(served.api.dependabot_remove_selected_repo_from_org_secret(context, input).await),
         Err(rejection) => rejection.into_response(),
     };
     answer.finish(response)
 }
 ///Serves `PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories` (`dependabot/set-selected-repos-for-org-secret`): admits the caller, validates the request, then calls [`Api::dependabot_set_selected_repos_for_org_secret`].
-async fn dependabot_set_selected_repos_for_org_secret<
-    A: Api,
-    U: Authenticator<Principal = A::Caller>,
->(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
-    let Admitted { mut context, request, path, answer } = match served
-        .admit::<
-            requests::DependabotSetSelectedReposForOrgSecret,
-        >(&requirements::DEPENDABOT_SET_SELECTED_REPOS_FOR_ORG_SECRET, request)
-        .await
-    {
+async fn dependabot_set_selected_repos_for_org_secret<A: Api, U: Authenticator<Principal = A::Caller>>(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
+    let Admitted { mut context, request, path, answer } = match served.admit::<requests::DependabotSetSelectedReposForOrgSecret>(&requirements::DEPENDABOT_SET_SELECTED_REPOS_FOR_ORG_SECRET, request).await {
         Ok(admitted) => admitted,
         Err(refusal) => return refusal,
     };
-    let response = match read::<
-        requests::DependabotSetSelectedReposForOrgSecret,
-    >(request, path, &mut context.headers, served.typed_first)
-        .await
-    {
-        Ok(input) => {
-            respond(
-                served
-                    .api
-                    .dependabot_set_selected_repos_for_org_secret(context, input)
-                    .await,
-            )
-        }
+    let response = match read::<requests::DependabotSetSelectedReposForOrgSecret>(request, path, &mut context.headers, served.typed_first).await {
+        Ok(input) => respond(served.api.dependabot_set_selected_repos_for_org_secret(context, input).await),
         Err(rejection) => rejection.into_response(),
     };
     answer.finish(response)
 }
 ///Serves `POST /repos/{owner}/{repo}/dependency-graph/snapshots` (`dependency-graph/create-repository-snapshot`): admits the caller, validates the request, then calls [`Api::dependency_graph_create_repository_snapshot`].
-async fn dependency_graph_create_repository_snapshot<
-    A: Api,
-    U: Authenticator<Principal = A::Caller>,
->(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
-    let Admitted { mut context, request, path, answer } = match served
-        .admit::<
-            requests::DependencyGraphCreateRepositorySnapshot,
-        >(&requirements::DEPENDENCY_GRAPH_CREATE_REPOSITORY_SNAPSHOT, request)
-        .await
-    {
+async fn dependency_graph_create_repository_snapshot<A: Api, U: Authenticator<Principal = A::Caller>>(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
+    let Admitted { mut context, request, path, answer } = match served.admit::<requests::DependencyGraphCreateRepositorySnapshot>(&requirements::DEPENDENCY_GRAPH_CREATE_REPOSITORY_SNAPSHOT, request).await {
         Ok(admitted) => admitted,
         Err(refusal) => return refusal,
     };
-    let response = match read::<
-        requests::DependencyGraphCreateRepositorySnapshot,
-    >(request, path, &mut context.headers, served.typed_first)
-        .await
-    {
-        Ok(input) => {
-            respond(
-                served
-                    .api
-                    .dependency_graph_create_repository_snapshot(context, input)
-                    .await,
-            )
-        }
+    let response = match read::<requests::DependencyGraphCreateRepositorySnapshot>(request, path, &mut context.headers, served.typed_first).await {
+        Ok(input) => respond(served.api.dependency_graph_create_repository_snapshot(context, input).await),
         Err(rejection) => rejection.into_response(),
     };
     answer.finish(response)
 }
 ///Serves `POST /orgs/{org}/artifacts/metadata/deployment-record` (`orgs/create-artifact-deployment-record`): admits the caller, validates the request, then calls [`Api::orgs_create_artifact_deployment_record`].
-async fn orgs_create_artifact_deployment_record<
-    A: Api,
-    U: Authenticator<Principal = A::Caller>,
->(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
-    let Admitted { mut context, request, path, answer } = match served
-        .admit::<
-            requests::OrgsCreateArtifactDeploymentRecord,
-        >(&requirements::ORGS_CREATE_ARTIFACT_DEPLOYMENT_RECORD, request)
-        .await
-    {
+async fn orgs_create_artifact_deployment_record<A: Api, U: Authenticator<Principal = A::Caller>>(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
+    let Admitted { mut context, request, path, answer } = match served.admit::<requests::OrgsCreateArtifactDeploymentRecord>(&requirements::ORGS_CREATE_ARTIFACT_DEPLOYMENT_RECORD, request).await {
         Ok(admitted) => admitted,
         Err(refusal) => return refusal,
     };
-    let response = match read::<
-        requests::OrgsCreateArtifactDeploymentRecord,
-    >(request, path, &mut context.headers, served.typed_first)
-        .await
-    {
-        Ok(input) => {
-            respond(
-                served.api.orgs_create_artifact_deployment_record(context, input).await,
-            )
-        }
+    let response = match read::<requests::OrgsCreateArtifactDeploymentRecord>(request, path, &mut context.headers, served.typed_first).await {
+        Ok(input) => respond(served.api.orgs_create_artifact_deployment_record(context, input).await),
         Err(rejection) => rejection.into_response(),
     };
     answer.finish(response)
 }
 ///Serves `POST /orgs/{org}/artifacts/metadata/storage-record` (`orgs/create-artifact-storage-record`): admits the caller, validates the request, then calls [`Api::orgs_create_artifact_storage_record`].
-async fn orgs_create_artifact_storage_record<
-    A: Api,
-    U: Authenticator<Principal = A::Caller>,
->(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
-    let Admitted { mut context, request, path, answer } = match served
-        .admit::<
-            requests::OrgsCreateArtifactStorageRecord,
-        >(&requirements::ORGS_CREATE_ARTIFACT_STORAGE_RECORD, request)
-        .await
-    {
+async fn orgs_create_artifact_storage_record<A: Api, U: Authenticator<Principal = A::Caller>>(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
+    let Admitted { mut context, request, path, answer } = match served.admit::<requests::OrgsCreateArtifactStorageRecord>(&requirements::ORGS_CREATE_ARTIFACT_STORAGE_RECORD, request).await {
         Ok(admitted) => admitted,
         Err(refusal) => return refusal,
     };
-    let response = match read::<
-        requests::OrgsCreateArtifactStorageRecord,
-    >(request, path, &mut context.headers, served.typed_first)
-        .await
-    {
-        Ok(input) => {
-            respond(served.api.orgs_create_artifact_storage_record(context, input).await)
-        }
+    let response = match read::<requests::OrgsCreateArtifactStorageRecord>(request, path, &mut context.headers, served.typed_first).await {
+        Ok(input) => respond(served.api.orgs_create_artifact_storage_record(context, input).await),
         Err(rejection) => rejection.into_response(),
     };
     answer.finish(response)
 }
 ///Serves `GET /orgs/{org}/artifacts/{subject_digest}/metadata/deployment-records` (`orgs/list-artifact-deployment-records`): admits the caller, validates the request, then calls [`Api::orgs_list_artifact_deployment_records`].
-async fn orgs_list_artifact_deployment_records<
-    A: Api,
-    U: Authenticator<Principal = A::Caller>,
->(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
-    let Admitted { mut context, request, path, answer } = match served
-        .admit::<
-            requests::OrgsListArtifactDeploymentRecords,
-        >(&requirements::ORGS_LIST_ARTIFACT_DEPLOYMENT_RECORDS, request)
-        .await
-    {
+async fn orgs_list_artifact_deployment_records<A: Api, U: Authenticator<Principal = A::Caller>>(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
+    let Admitted { mut context, request, path, answer } = match served.admit::<requests::OrgsListArtifactDeploymentRecords>(&requirements::ORGS_LIST_ARTIFACT_DEPLOYMENT_RECORDS, request).await {
         Ok(admitted) => admitted,
         Err(refusal) => return refusal,
     };
-    let response = match read::<
-        requests::OrgsListArtifactDeploymentRecords,
-    >(request, path, &mut context.headers, served.typed_first)
-        .await
-    {
-        Ok(input) => {
-            respond(
-                served.api.orgs_list_artifact_deployment_records(context, input).await,
-            )
-        }
+    let response = match read::<requests::OrgsListArtifactDeploymentRecords>(request, path, &mut context.headers, served.typed_first).await {
+        Ok(input) => respond(served.api.orgs_list_artifact_deployment_records(context, input).await),
         Err(rejection) => rejection.into_response(),
     };
     answer.finish(response)
 }
 ///Serves `GET /orgs/{org}/artifacts/{subject_digest}/metadata/storage-records` (`orgs/list-artifact-storage-records`): admits the caller, validates the request, then calls [`Api::orgs_list_artifact_storage_records`].
-async fn orgs_list_artifact_storage_records<
-    A: Api,
-    U: Authenticator<Principal = A::Caller>,
->(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
-    let Admitted { mut context, request, path, answer } = match served
-        .admit::<
-            requests::OrgsListArtifactStorageRecords,
-        >(&requirements::ORGS_LIST_ARTIFACT_STORAGE_RECORDS, request)
-        .await
-    {
+async fn orgs_list_artifact_storage_records<A: Api, U: Authenticator<Principal = A::Caller>>(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
+    let Admitted { mut context, request, path, answer } = match served.admit::<requests::OrgsListArtifactStorageRecords>(&requirements::ORGS_LIST_ARTIFACT_STORAGE_RECORDS, request).await {
         Ok(admitted) => admitted,
         Err(refusal) => return refusal,
     };
-    let response = match read::<
-        requests::OrgsListArtifactStorageRecords,
-    >(request, path, &mut context.headers, served.typed_first)
-        .await
-    {
-        Ok(input) => {
-            respond(served.api.orgs_list_artifact_storage_records(context, input).await)
-        }
+    let response = match read::<requests::OrgsListArtifactStorageRecords>(request, path, &mut context.headers, served.typed_first).await {
+        Ok(input) => respond(served.api.orgs_list_artifact_storage_records(context, input).await),
         Err(rejection) => rejection.into_response(),
     };
     answer.finish(response)
 }
 ///Serves `POST /orgs/{org}/artifacts/metadata/deployment-record/cluster/{cluster}` (`orgs/set-cluster-deployment-records`): admits the caller, validates the request, then calls [`Api::orgs_set_cluster_deployment_records`].
-async fn orgs_set_cluster_deployment_records<
-    A: Api,
-    U: Authenticator<Principal = A::Caller>,
->(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
-    let Admitted { mut context, request, path, answer } = match served
-        .admit::<
-            requests::OrgsSetClusterDeploymentRecords,
-        >(&requirements::ORGS_SET_CLUSTER_DEPLOYMENT_RECORDS, request)
-        .await
-    {
+async fn orgs_set_cluster_deployment_records<A: Api, U: Authenticator<Principal = A::Caller>>(State(served): State<Arc<Served<A, U>>>, request: Request) -> Response {
+    let Admitted { mut context, request, path, answer } = match served.admit::<requests::OrgsSetClusterDeploymentRecords>(&requirements::ORGS_SET_CLUSTER_DEPLOYMENT_RECORDS, request).await {
         Ok(admitted) => admitted,
         Err(refusal) => return refusal,
     };
-    let response = match read::<
-        requests::OrgsSetClusterDeploymentRecords,
-    >(request, path, &mut context.headers, served.typed_first)
-        .await
-    {
-        Ok(input) => {
-            respond(served.api.orgs_set_cluster_deployment_records(context, input).await)
-        }
+    let response = match read::<requests::OrgsSetClusterDeploymentRecords>(request, path, &mut context.headers, served.typed_first).await {
+        Ok(input) => respond(served.api.orgs_set_cluster_deployment_records(context, input).await),
         Err(rejection) => rejection.into_response(),
     };
     answer.finish(response)
