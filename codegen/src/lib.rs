@@ -131,17 +131,20 @@ pub struct SnapshotViews {
 pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagnostics> {
     let file = spec.name.as_str();
     let tree = spec::load::parse_tree(spec)?;
-    Diagnostics::check(spec::validate::check(file, &tree))?;
-    // The typed parse catches structural problems with a pointer before anything else runs.
-    // It only checks, so it runs beside `normalize` (whose result it overrides when it fails),
-    // as does the spec's hash: a third of the serial steps' time, on the otherwise idle core.
-    let (typed, normalized, spec_sha256) = std::thread::scope(|scope| {
-        let normalizing = spawn(scope, "normalize", || spec::normalize::normalize(file, &tree));
-        let typed = spec::load::parse_openapi(file, &tree).map(drop);
-        let spec_sha256 = spec::pin::sha256_hex(spec.text.as_bytes());
-        (typed, join(normalizing), spec_sha256)
+    // The checks (validation, then the typed parse, which catches structural problems with a
+    // pointer) run beside `normalize` and the spec's hash: they only read the tree, and their
+    // problems, when there are any, are reported instead of `normalize`'s result (which cannot
+    // loop on any tree, and whose panic on a tree the checks refuse is then not reported).
+    let (checked, normalized, spec_sha256) = std::thread::scope(|scope| {
+        let normalizing = spawn(scope, "normalize", || Ok((spec::normalize::normalize(file, &tree), spec::pin::sha256_hex(spec.text.as_bytes()))));
+        let checked = Diagnostics::check(spec::validate::check(file, &tree)).and_then(|()| spec::load::parse_openapi(file, &tree).map(drop));
+        let normalized = join(normalizing);
+        match normalized {
+            Ok((normalized, sha256)) => (checked, normalized, sha256),
+            Err(panic) => (checked, Err(panic), String::new()),
+        }
     });
-    typed?;
+    checked?;
     let normalized = normalized?;
     drop(tree);
     let mut api = ir::build(&normalized);
@@ -347,7 +350,7 @@ impl Job<'_> {
         let server = server::generate(self.file, api, &names.models_ident(), self.views)?;
         // Error bodies name the spec's documentation, as GitHub's name https://docs.github.com/rest.
         let documentation_url = self.normalized.tree["externalDocs"]["url"].as_str().map(|url| url.trim_end_matches('/'));
-        let requests_rs = header.rust_file("server requests", server.requests)?;
+        let requests_rs = header.rust_file_of("server requests", server.requests, 1)?;
         // Parameters with a `date-time` (or `date`) format are `chrono` values, as in the client.
         let uses_chrono = requests_rs.contains("chrono::");
         let mut files = BTreeMap::new();

@@ -196,6 +196,11 @@ fn read_pieces(code: &Code, own: &str, names: &HashMap<&str, u32>, texts: &mut T
                 copied = leave_out(&text, &mut segment, copied, at, end);
                 at = copied;
             }
+            b'/' if bytes.get(at + 1) == Some(&b'*') => {
+                let end = block_comment_end(bytes, at);
+                copied = leave_out(&text, &mut segment, copied, at, end);
+                at = copied;
+            }
             b'"' => at = skip_string(bytes, at + 1),
             b'r' if matches!(bytes.get(at + 1), Some(b'"' | b'#')) && raw_string_start(bytes, at + 1) => at = skip_raw_string(bytes, at + 1),
             b'b' if matches!(bytes.get(at + 1), Some(b'"')) => at = skip_string(bytes, at + 2),
@@ -247,6 +252,29 @@ fn leave_out(text: &str, segment: &mut String, copied: usize, start: usize, end:
         segment.push(' ');
     }
     at
+}
+
+/// The end of the block comment (`/* .. */`, nested ones included) that starts at `at`.
+fn block_comment_end(bytes: &[u8], at: usize) -> usize {
+    let mut depth = 0usize;
+    let mut index = at;
+    while index + 1 < bytes.len() {
+        match (bytes[index], bytes[index + 1]) {
+            (b'/', b'*') => {
+                depth += 1;
+                index += 2;
+            }
+            (b'*', b'/') => {
+                depth -= 1;
+                index += 2;
+                if depth == 0 {
+                    return index;
+                }
+            }
+            _ => index += 1,
+        }
+    }
+    bytes.len()
 }
 
 /// Whether `rest` (the text after a `#`) starts a `doc` attribute: `[doc = ...]` or `[doc(...)]`.
@@ -377,20 +405,34 @@ fn alias(definition: &Code, name: &str, canonical: &str) -> Code {
     let note = format!("The same type as [`{canonical}`]: the schemas are identical.");
     match definition {
         Code::Tokens(definition) => Code::Tokens(alias_tokens(&definition.clone().into_iter().collect::<Vec<_>>(), name, canonical, &note)),
-        // Our string enums: their doc comment lines come first, before their attributes.
+        // Our string enums: their doc comments come first, before their attributes.
         Code::Text(definition) => {
-            let mut text = String::new();
-            let docs: Vec<&str> = definition.lines().take_while(|line| line.starts_with('#') || line.starts_with("///")).filter(|line| line.starts_with("///") || line.starts_with("#[doc")).collect();
-            for line in &docs {
-                text.push_str(line);
-                text.push('\n');
-            }
+            let docs = leading_docs(definition);
+            let mut text = docs.to_owned();
             if !docs.is_empty() {
                 text.push_str("///\n");
             }
             let _ = writeln!(text, "///{note}\npub type {name} = {canonical};");
             Code::Text(text)
         }
+    }
+}
+
+/// The doc comments (`///` lines, `/** */` blocks, `#[doc]` lines) that open `text`.
+fn leading_docs(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    loop {
+        let rest = &text[at..];
+        let end = if rest.starts_with("/**") {
+            block_comment_end(bytes, at)
+        } else if rest.starts_with("///") || rest.starts_with("#[doc") {
+            rest.find('\n').map_or(bytes.len(), |line_end| at + line_end)
+        } else {
+            return &text[..at];
+        };
+        // The line break after it.
+        at = (end + 1).min(bytes.len());
     }
 }
 
@@ -526,5 +568,26 @@ mod tests {
         }));
         let expected: BTreeSet<String> = ["Third".to_owned()].into_iter().collect();
         assert_eq!(merged.references["Uses"], expected);
+    }
+
+    #[test]
+    fn text_items_match_whatever_their_doc_comments() {
+        let text = |docs: &str, name: &str| {
+            let declaration = format!("{docs}#[non_exhaustive]\npub enum {name} {{\n    ///`a`\n    A,\n}}\n");
+            let methods = format!("impl {name} {{\n    /// The value.\n    pub fn as_str(&self) -> &str {{\n        \"a\"\n    }}\n}}\n");
+            [(declaration, true), (methods, false)].map(|(code, declares)| Item { code: Code::Text(code), owner: Some(name.to_owned()), declares })
+        };
+        let mut items = Vec::new();
+        items.extend(text("/**Two\nlines*/\n", "Long"));
+        items.extend(text("", "Bare"));
+        items.extend(text("///One line\n#[doc = \"x\\ny\"]\n", "Other"));
+        let merged = merge(items);
+        let expected: BTreeMap<String, String> = [("Long", "Bare"), ("Other", "Bare")].into_iter().map(|(a, b)| (a.to_owned(), b.to_owned())).collect();
+        assert_eq!(merged.aliases, expected);
+        let alias = merged.items.iter().find_map(|(owner, code)| match code {
+            Code::Text(text) if owner.as_deref() == Some("Long") => Some(text.clone()),
+            _ => None,
+        });
+        assert_eq!(alias.as_deref(), Some("/**Two\nlines*/\n///\n///The same type as [`Bare`]: the schemas are identical.\npub type Long = Bare;\n"));
     }
 }

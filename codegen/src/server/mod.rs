@@ -48,8 +48,8 @@ pub const AUTH: &str = include_str!("../../templates/server_auth.rs");
 pub struct ServerCode {
     /// `src/api.rs`: the trait (as text).
     pub api: Vec<Code>,
-    /// `src/requests.rs`: the input structs and their parsers.
-    pub requests: TokenStream,
+    /// `src/requests.rs`: the input structs and their parsers (as text).
+    pub requests: Vec<Code>,
     /// `src/responses.rs`: the response enums (as text).
     pub responses: Vec<Code>,
     /// `src/validation.rs`: the validators.
@@ -74,7 +74,8 @@ struct OperationItems {
     requirements: String,
     /// As text (see [`api_trait::method`]).
     trait_method: String,
-    request: TokenStream,
+    /// As text (see [`requests::request`]).
+    request: String,
     /// As text (see [`responses::response`]).
     response: String,
     /// As text (see [`router::handler`]).
@@ -119,6 +120,7 @@ pub fn generate(file: &str, api: &Api, models_crate: &str, views: bool) -> Resul
             let trait_method: TokenStream = trait_method.parse().unwrap_or_default();
             let response: TokenStream = response.parse().unwrap_or_default();
             let handler: TokenStream = handler.parse().unwrap_or_default();
+            let request: TokenStream = request.parse().unwrap_or_default();
             let code = quote! {
                 #requirements
                 pub trait Api { #trait_method }

@@ -18,11 +18,9 @@
 
 use std::collections::BTreeMap;
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
 use crate::diagnostic::Diagnostic;
 use crate::ir::{Api, Operation};
+use crate::output::render::rust_string;
 
 /// A piece of a path segment of the spec: a parameter, or literal text around parameters.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,16 +42,16 @@ pub struct Route {
 }
 
 impl Route {
-    /// The `FromRawRequest::PATH` override for the operation's request, if it needs one.
-    pub fn path_const(&self) -> Option<TokenStream> {
+    /// The `FromRawRequest::PATH` override for the operation's request, if it needs one (as text).
+    pub fn path_const(&self) -> Option<String> {
         let segments = self.pieces.as_ref()?.iter().map(|pieces| {
             let pieces = pieces.iter().map(|piece| match piece {
-                Piece::Param(name) => quote! { Piece::Param(#name) },
-                Piece::Text(text) => quote! { Piece::Text(#text) },
+                Piece::Param(name) => format!("Piece::Param({})", rust_string(name)),
+                Piece::Text(text) => format!("Piece::Text({})", rust_string(text)),
             });
-            quote! { &[#(#pieces),*] }
+            format!("&[{}]", pieces.collect::<Vec<_>>().join(", "))
         });
-        Some(quote! { const PATH: Option<&'static [&'static [Piece]]> = Some(&[#(#segments),*]); })
+        Some(format!("const PATH: Option<&'static [&'static [Piece]]> = Some(&[{}]);", segments.collect::<Vec<_>>().join(", ")))
     }
 }
 

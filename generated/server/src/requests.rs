@@ -19,20 +19,12 @@ impl FromRawRequest for DependabotAddSelectedRepoToOrgSecret {
     const BODY: BodyMode = BodyMode::None;
     fn from_raw(raw: &mut RawRequest) -> Result<Self, Rejection> {
         let mut errors = FieldErrors::default();
-        let org: Option<::std::string::String> = raw
-            .parameter(Parameter::path("org", Kind::String), &mut errors);
-        let secret_name: Option<::std::string::String> = raw
-            .parameter(Parameter::path("secret_name", Kind::String), &mut errors);
-        let repository_id: Option<i64> = raw
-            .parameter(Parameter::path("repository_id", Kind::Integer), &mut errors);
+        let org: Option<::std::string::String> = raw.parameter(Parameter::path("org", Kind::String), &mut errors);
+        let secret_name: Option<::std::string::String> = raw.parameter(Parameter::path("secret_name", Kind::String), &mut errors);
+        let repository_id: Option<i64> = raw.parameter(Parameter::path("repository_id", Kind::Integer), &mut errors);
+        // Every input was read and checked above, so the errors list all problems.
         match (org, secret_name, repository_id) {
-            (Some(org), Some(secret_name), Some(repository_id)) => {
-                Ok(Self {
-                    org,
-                    secret_name,
-                    repository_id,
-                })
-            }
+            (Some(org), Some(secret_name), Some(repository_id)) => Ok(Self { org, secret_name, repository_id }),
             _ => Err(errors.into_rejection()),
         }
     }
@@ -49,26 +41,15 @@ pub struct DependabotCreateOrUpdateOrgSecret {
     pub body: ::github_models::DependabotCreateOrUpdateOrgSecretRequest,
 }
 impl FromRawRequest for DependabotCreateOrUpdateOrgSecret {
-    const BODY: BodyMode = BodyMode::Json {
-        required: true,
-        typed_first: false,
-    };
+    const BODY: BodyMode = BodyMode::Json { required: true, typed_first: false };
     fn from_raw(raw: &mut RawRequest) -> Result<Self, Rejection> {
         let mut errors = FieldErrors::default();
-        let org: Option<::std::string::String> = raw
-            .parameter(Parameter::path("org", Kind::String), &mut errors);
-        let secret_name: Option<::std::string::String> = raw
-            .parameter(Parameter::path("secret_name", Kind::String), &mut errors);
-        let body: Option<::github_models::DependabotCreateOrUpdateOrgSecretRequest> = raw
-            .json_body(
-                "DependabotCreateOrUpdateOrgSecretRequest",
-                validation::validate_dependabot_create_or_update_org_secret_request,
-                &mut errors,
-            );
+        let org: Option<::std::string::String> = raw.parameter(Parameter::path("org", Kind::String), &mut errors);
+        let secret_name: Option<::std::string::String> = raw.parameter(Parameter::path("secret_name", Kind::String), &mut errors);
+        let body: Option<::github_models::DependabotCreateOrUpdateOrgSecretRequest> = raw.json_body("DependabotCreateOrUpdateOrgSecretRequest", validation::validate_dependabot_create_or_update_org_secret_request, &mut errors);
+        // Every input was read and checked above, so the errors list all problems.
         match (org, secret_name, body) {
-            (Some(org), Some(secret_name), Some(body)) => {
-                Ok(Self { org, secret_name, body })
-            }
+            (Some(org), Some(secret_name), Some(body)) => Ok(Self { org, secret_name, body }),
             _ => Err(errors.into_rejection()),
         }
     }
@@ -87,33 +68,16 @@ pub struct DependabotCreateOrUpdateRepoSecret {
     pub body: ::github_models::DependabotCreateOrUpdateRepoSecretRequest,
 }
 impl FromRawRequest for DependabotCreateOrUpdateRepoSecret {
-    const BODY: BodyMode = BodyMode::Json {
-        required: true,
-        typed_first: true,
-    };
+    const BODY: BodyMode = BodyMode::Json { required: true, typed_first: true };
     fn from_raw(raw: &mut RawRequest) -> Result<Self, Rejection> {
         let mut errors = FieldErrors::default();
-        let owner: Option<::std::string::String> = raw
-            .parameter(Parameter::path("owner", Kind::String), &mut errors);
-        let repo: Option<::std::string::String> = raw
-            .parameter(Parameter::path("repo", Kind::String), &mut errors);
-        let secret_name: Option<::std::string::String> = raw
-            .parameter(Parameter::path("secret_name", Kind::String), &mut errors);
-        let body: Option<::github_models::DependabotCreateOrUpdateRepoSecretRequest> = raw
-            .json_body(
-                "DependabotCreateOrUpdateRepoSecretRequest",
-                validation::validate_dependabot_create_or_update_repo_secret_request,
-                &mut errors,
-            );
+        let owner: Option<::std::string::String> = raw.parameter(Parameter::path("owner", Kind::String), &mut errors);
+        let repo: Option<::std::string::String> = raw.parameter(Parameter::path("repo", Kind::String), &mut errors);
+        let secret_name: Option<::std::string::String> = raw.parameter(Parameter::path("secret_name", Kind::String), &mut errors);
+        let body: Option<::github_models::DependabotCreateOrUpdateRepoSecretRequest> = raw.json_body("DependabotCreateOrUpdateRepoSecretRequest", validation::validate_dependabot_create_or_update_repo_secret_request, &mut errors);
+        // Every input was read and checked above, so the errors list all problems.
         match (owner, repo, secret_name, body) {
-            (Some(owner), Some(repo), Some(secret_name), Some(body)) => {
-                Ok(Self {
-                    owner,
-                    repo,
-                    secret_name,
-                    body,
-                })
-            }
+            (Some(owner), Some(repo), Some(secret_name), Some(body)) => Ok(Self { owner, repo, secret_name, body }),
             _ => Err(errors.into_rejection()),
         }
     }
@@ -131,10 +95,9 @@ impl FromRawRequest for DependabotDeleteOrgSecret {
     const BODY: BodyMode = BodyMode::None;
     fn from_raw(raw: &mut RawRequest) -> Result<Self, Rejection> {
         let mut errors = FieldErrors::default();
-        let org: Option<::std::string::String> = raw
-            .parameter(Parameter::path("org", Kind::String), &mut errors);
-        let secret_name: Option<::std::string::String> = raw
-            .parameter(Parameter::path("secret_name", Kind::String), &mut errors);
+        let org: Option<::std::string::String> = raw.parameter(Parameter::path("org", Kind::String), &mut errors);
+        let secret_name: Option<::std::string::String> = raw.parameter(Parameter::path("secret_name", Kind::String), &mut errors);
+        // Every input was read and checked above, so the errors list all problems.
         match (org, secret_name) {
             (Some(org), Some(secret_name)) => Ok(Self { org, secret_name }),
             _ => Err(errors.into_rejection()),
@@ -156,16 +119,12 @@ impl FromRawRequest for DependabotDeleteRepoSecret {
     const BODY: BodyMode = BodyMode::None;
     fn from_raw(raw: &mut RawRequest) -> Result<Self, Rejection> {
         let mut errors = FieldErrors::default();
-        let owner: Option<::std::string::String> = raw
-            .parameter(Parameter::path("owner", Kind::String), &mut errors);
-        let repo: Option<::std::string::String> = raw
-            .parameter(Parameter::path("repo", Kind::String), &mut errors);
-        let secret_name: Option<::std::string::String> = raw
-            .parameter(Parameter::path("secret_name", Kind::String), &mut errors);
+        let owner: Option<::std::string::String> = raw.parameter(Parameter::path("owner", Kind::String), &mut errors);
+        let repo: Option<::std::string::String> = raw.parameter(Parameter::path("repo", Kind::String), &mut errors);
+        let secret_name: Option<::std::string::String> = raw.parameter(Parameter::path("secret_name", Kind::String), &mut errors);
+        // Every input was read and checked above, so the errors list all problems.
         match (owner, repo, secret_name) {
-            (Some(owner), Some(repo), Some(secret_name)) => {
-                Ok(Self { owner, repo, secret_name })
-            }
+            (Some(owner), Some(repo), Some(secret_name)) => Ok(Self { owner, repo, secret_name }),
             _ => Err(errors.into_rejection()),
         }
     }
@@ -181,8 +140,7 @@ impl FromRawRequest for DependabotGetOrgPublicKey {
     const BODY: BodyMode = BodyMode::None;
     fn from_raw(raw: &mut RawRequest) -> Result<Self, Rejection> {
         let mut errors = FieldErrors::default();
-        let org: Option<::std::string::String> = raw
-            .parameter(Parameter::path("org", Kind::String), &mut errors);
+        let org: Option<::std::string::String> = raw.parameter(Parameter::path("org", Kind::String), &mut errors);
         match org {
             Some(org) => Ok(Self { org }),
             None => Err(errors.into_rejection()),
@@ -202,10 +160,9 @@ impl FromRawRequest for DependabotGetOrgSecret {
     const BODY: BodyMode = BodyMode::None;
     fn from_raw(raw: &mut RawRequest) -> Result<Self, Rejection> {
         let mut errors = FieldErrors::default();
-        let org: Option<::std::string::String> = raw
-            .parameter(Parameter::path("org", Kind::String), &mut errors);
-        let secret_name: Option<::std::string::String> = raw
-            .parameter(Parameter::path("secret_name", Kind::String), &mut errors);
+        let org: Option<::std::string::String> = raw.parameter(Parameter::path("org", Kind::String), &mut errors);
+        let secret_name: Option<::std::string::String> = raw.parameter(Parameter::path("secret_name", Kind::String), &mut errors);
+        // Every input was read and checked above, so the errors list all problems.
         match (org, secret_name) {
             (Some(org), Some(secret_name)) => Ok(Self { org, secret_name }),
             _ => Err(errors.into_rejection()),
@@ -225,10 +182,9 @@ impl FromRawRequest for DependabotGetRepoPublicKey {
     const BODY: BodyMode = BodyMode::None;
     fn from_raw(raw: &mut RawRequest) -> Result<Self, Rejection> {
         let mut errors = FieldErrors::default();
-        let owner: Option<::std::string::String> = raw
-            .parameter(Parameter::path("owner", Kind::String), &mut errors);
-        let repo: Option<::std::string::String> = raw
-            .parameter(Parameter::path("repo", Kind::String), &mut errors);
+        let owner: Option<::std::string::String> = raw.parameter(Parameter::path("owner", Kind::String), &mut errors);
+        let repo: Option<::std::string::String> = raw.parameter(Parameter::path("repo", Kind::String), &mut errors);
+        // Every input was read and checked above, so the errors list all problems.
         match (owner, repo) {
             (Some(owner), Some(repo)) => Ok(Self { owner, repo }),
             _ => Err(errors.into_rejection()),
@@ -250,16 +206,12 @@ impl FromRawRequest for DependabotGetRepoSecret {
     const BODY: BodyMode = BodyMode::None;
     fn from_raw(raw: &mut RawRequest) -> Result<Self, Rejection> {
         let mut errors = FieldErrors::default();
-        let owner: Option<::std::string::String> = raw
-            .parameter(Parameter::path("owner", Kind::String), &mut errors);
-        let repo: Option<::std::string::String> = raw
-            .parameter(Parameter::path("repo", Kind::String), &mut errors);
-        let secret_name: Option<::std::string::String> = raw
-            .parameter(Parameter::path("secret_name", Kind::String), &mut errors);
+        let owner: Option<::std::string::String> = raw.parameter(Parameter::path("owner", Kind::String), &mut errors);
+        let repo: Option<::std::string::String> = raw.parameter(Parameter::path("repo", Kind::String), &mut errors);
+        let secret_name: Option<::std::string::String> = raw.parameter(Parameter::path("secret_name", Kind::String), &mut errors);
+        // Every input was read and checked above, so the errors list all problems.
         match (owner, repo, secret_name) {
-            (Some(owner), Some(repo), Some(secret_name)) => {
-                Ok(Self { owner, repo, secret_name })
-            }
+            (Some(owner), Some(repo), Some(secret_name)) => Ok(Self { owner, repo, secret_name }),
             _ => Err(errors.into_rejection()),
         }
     }
@@ -283,18 +235,10 @@ impl FromRawRequest for DependabotListOrgSecrets {
     const BODY: BodyMode = BodyMode::None;
     fn from_raw(raw: &mut RawRequest) -> Result<Self, Rejection> {
         let mut errors = FieldErrors::default();
-        let org: Option<::std::string::String> = raw
-            .parameter(Parameter::path("org", Kind::String), &mut errors);
-        let page: Option<i64> = raw
-            .parameter(
-                Parameter::query("page", Kind::Integer).or_default("1"),
-                &mut errors,
-            );
-        let per_page: Option<i64> = raw
-            .parameter(
-                Parameter::query("per_page", Kind::Integer).or_default("30"),
-                &mut errors,
-            );
+        let org: Option<::std::string::String> = raw.parameter(Parameter::path("org", Kind::String), &mut errors);
+        let page: Option<i64> = raw.parameter(Parameter::query("page", Kind::Integer).or_default("1"), &mut errors);
+        let per_page: Option<i64> = raw.parameter(Parameter::query("per_page", Kind::Integer).or_default("30"), &mut errors);
+        // Every input was read and checked above, so the errors list all problems.
         match (org, page, per_page) {
             (Some(org), Some(page), Some(per_page)) => Ok(Self { org, page, per_page }),
             _ => Err(errors.into_rejection()),
@@ -322,29 +266,13 @@ impl FromRawRequest for DependabotListRepoSecrets {
     const BODY: BodyMode = BodyMode::None;
     fn from_raw(raw: &mut RawRequest) -> Result<Self, Rejection> {
         let mut errors = FieldErrors::default();
-        let owner: Option<::std::string::String> = raw
-            .parameter(Parameter::path("owner", Kind::String), &mut errors);
-        let repo: Option<::std::string::String> = raw
-            .parameter(Parameter::path("repo", Kind::String), &mut errors);
-        let page: Option<i64> = raw
-            .parameter(
-                Parameter::query("page", Kind::Integer).or_default("1"),
-                &mut errors,
-            );
-        let per_page: Option<i64> = raw
-            .parameter(
-                Parameter::query("per_page", Kind::Integer).or_default("30"),
-                &mut errors,
-            );
+        let owner: Option<::std::string::String> = raw.parameter(Parameter::path("owner", Kind::String), &mut errors);
+        let repo: Option<::std::string::String> = raw.parameter(Parameter::path("repo", Kind::String), &mut errors);
+        let page: Option<i64> = raw.parameter(Parameter::query("page", Kind::Integer).or_default("1"), &mut errors);
+        let per_page: Option<i64> = raw.parameter(Parameter::query("per_page", Kind::Integer).or_default("30"), &mut errors);
+        // Every input was read and checked above, so the errors list all problems.
         match (owner, repo, page, per_page) {
-            (Some(owner), Some(repo), Some(page), Some(per_page)) => {
-                Ok(Self {
-                    owner,
-                    repo,
-                    page,
-                    per_page,
-                })
-            }
+            (Some(owner), Some(repo), Some(page), Some(per_page)) => Ok(Self { owner, repo, page, per_page }),
             _ => Err(errors.into_rejection()),
         }
     }
@@ -370,29 +298,13 @@ impl FromRawRequest for DependabotListSelectedReposForOrgSecret {
     const BODY: BodyMode = BodyMode::None;
     fn from_raw(raw: &mut RawRequest) -> Result<Self, Rejection> {
         let mut errors = FieldErrors::default();
-        let org: Option<::std::string::String> = raw
-            .parameter(Parameter::path("org", Kind::String), &mut errors);
-        let secret_name: Option<::std::string::String> = raw
-            .parameter(Parameter::path("secret_name", Kind::String), &mut errors);
-        let page: Option<i64> = raw
-            .parameter(
-                Parameter::query("page", Kind::Integer).or_default("1"),
-                &mut errors,
-            );
-        let per_page: Option<i64> = raw
-            .parameter(
-                Parameter::query("per_page", Kind::Integer).or_default("30"),
-                &mut errors,
-            );
+        let org: Option<::std::string::String> = raw.parameter(Parameter::path("org", Kind::String), &mut errors);
+        let secret_name: Option<::std::string::String> = raw.parameter(Parameter::path("secret_name", Kind::String), &mut errors);
+        let page: Option<i64> = raw.parameter(Parameter::query("page", Kind::Integer).or_default("1"), &mut errors);
+        let per_page: Option<i64> = raw.parameter(Parameter::query("per_page", Kind::Integer).or_default("30"), &mut errors);
+        // Every input was read and checked above, so the errors list all problems.
         match (org, secret_name, page, per_page) {
-            (Some(org), Some(secret_name), Some(page), Some(per_page)) => {
-                Ok(Self {
-                    org,
-                    secret_name,
-                    page,
-                    per_page,
-                })
-            }
+            (Some(org), Some(secret_name), Some(page), Some(per_page)) => Ok(Self { org, secret_name, page, per_page }),
             _ => Err(errors.into_rejection()),
         }
     }
@@ -412,20 +324,12 @@ impl FromRawRequest for DependabotRemoveSelectedRepoFromOrgSecret {
     const BODY: BodyMode = BodyMode::None;
     fn from_raw(raw: &mut RawRequest) -> Result<Self, Rejection> {
         let mut errors = FieldErrors::default();
-        let org: Option<::std::string::String> = raw
-            .parameter(Parameter::path("org", Kind::String), &mut errors);
-        let secret_name: Option<::std::string::String> = raw
-            .parameter(Parameter::path("secret_name", Kind::String), &mut errors);
-        let repository_id: Option<i64> = raw
-            .parameter(Parameter::path("repository_id", Kind::Integer), &mut errors);
+        let org: Option<::std::string::String> = raw.parameter(Parameter::path("org", Kind::String), &mut errors);
+        let secret_name: Option<::std::string::String> = raw.parameter(Parameter::path("secret_name", Kind::String), &mut errors);
+        let repository_id: Option<i64> = raw.parameter(Parameter::path("repository_id", Kind::Integer), &mut errors);
+        // Every input was read and checked above, so the errors list all problems.
         match (org, secret_name, repository_id) {
-            (Some(org), Some(secret_name), Some(repository_id)) => {
-                Ok(Self {
-                    org,
-                    secret_name,
-                    repository_id,
-                })
-            }
+            (Some(org), Some(secret_name), Some(repository_id)) => Ok(Self { org, secret_name, repository_id }),
             _ => Err(errors.into_rejection()),
         }
     }
@@ -442,28 +346,15 @@ pub struct DependabotSetSelectedReposForOrgSecret {
     pub body: ::github_models::DependabotSetSelectedReposForOrgSecretRequest,
 }
 impl FromRawRequest for DependabotSetSelectedReposForOrgSecret {
-    const BODY: BodyMode = BodyMode::Json {
-        required: true,
-        typed_first: true,
-    };
+    const BODY: BodyMode = BodyMode::Json { required: true, typed_first: true };
     fn from_raw(raw: &mut RawRequest) -> Result<Self, Rejection> {
         let mut errors = FieldErrors::default();
-        let org: Option<::std::string::String> = raw
-            .parameter(Parameter::path("org", Kind::String), &mut errors);
-        let secret_name: Option<::std::string::String> = raw
-            .parameter(Parameter::path("secret_name", Kind::String), &mut errors);
-        let body: Option<
-            ::github_models::DependabotSetSelectedReposForOrgSecretRequest,
-        > = raw
-            .json_body(
-                "DependabotSetSelectedReposForOrgSecretRequest",
-                validation::validate_dependabot_set_selected_repos_for_org_secret_request,
-                &mut errors,
-            );
+        let org: Option<::std::string::String> = raw.parameter(Parameter::path("org", Kind::String), &mut errors);
+        let secret_name: Option<::std::string::String> = raw.parameter(Parameter::path("secret_name", Kind::String), &mut errors);
+        let body: Option<::github_models::DependabotSetSelectedReposForOrgSecretRequest> = raw.json_body("DependabotSetSelectedReposForOrgSecretRequest", validation::validate_dependabot_set_selected_repos_for_org_secret_request, &mut errors);
+        // Every input was read and checked above, so the errors list all problems.
         match (org, secret_name, body) {
-            (Some(org), Some(secret_name), Some(body)) => {
-                Ok(Self { org, secret_name, body })
-            }
+            (Some(org), Some(secret_name), Some(body)) => Ok(Self { org, secret_name, body }),
             _ => Err(errors.into_rejection()),
         }
     }
@@ -480,18 +371,13 @@ pub struct DependencyGraphCreateRepositorySnapshot {
     pub body: ::github_models::Snapshot,
 }
 impl FromRawRequest for DependencyGraphCreateRepositorySnapshot {
-    const BODY: BodyMode = BodyMode::Json {
-        required: true,
-        typed_first: false,
-    };
+    const BODY: BodyMode = BodyMode::Json { required: true, typed_first: false };
     fn from_raw(raw: &mut RawRequest) -> Result<Self, Rejection> {
         let mut errors = FieldErrors::default();
-        let owner: Option<::std::string::String> = raw
-            .parameter(Parameter::path("owner", Kind::String), &mut errors);
-        let repo: Option<::std::string::String> = raw
-            .parameter(Parameter::path("repo", Kind::String), &mut errors);
-        let body: Option<::github_models::Snapshot> = raw
-            .json_body("Snapshot", validation::validate_snapshot, &mut errors);
+        let owner: Option<::std::string::String> = raw.parameter(Parameter::path("owner", Kind::String), &mut errors);
+        let repo: Option<::std::string::String> = raw.parameter(Parameter::path("repo", Kind::String), &mut errors);
+        let body: Option<::github_models::Snapshot> = raw.json_body("Snapshot", validation::validate_snapshot, &mut errors);
+        // Every input was read and checked above, so the errors list all problems.
         match (owner, repo, body) {
             (Some(owner), Some(repo), Some(body)) => Ok(Self { owner, repo, body }),
             _ => Err(errors.into_rejection()),
@@ -508,20 +394,12 @@ pub struct OrgsCreateArtifactDeploymentRecord {
     pub body: ::github_models::OrgsCreateArtifactDeploymentRecordRequest,
 }
 impl FromRawRequest for OrgsCreateArtifactDeploymentRecord {
-    const BODY: BodyMode = BodyMode::Json {
-        required: true,
-        typed_first: true,
-    };
+    const BODY: BodyMode = BodyMode::Json { required: true, typed_first: true };
     fn from_raw(raw: &mut RawRequest) -> Result<Self, Rejection> {
         let mut errors = FieldErrors::default();
-        let org: Option<::std::string::String> = raw
-            .parameter(Parameter::path("org", Kind::String), &mut errors);
-        let body: Option<::github_models::OrgsCreateArtifactDeploymentRecordRequest> = raw
-            .json_body(
-                "OrgsCreateArtifactDeploymentRecordRequest",
-                validation::validate_orgs_create_artifact_deployment_record_request,
-                &mut errors,
-            );
+        let org: Option<::std::string::String> = raw.parameter(Parameter::path("org", Kind::String), &mut errors);
+        let body: Option<::github_models::OrgsCreateArtifactDeploymentRecordRequest> = raw.json_body("OrgsCreateArtifactDeploymentRecordRequest", validation::validate_orgs_create_artifact_deployment_record_request, &mut errors);
+        // Every input was read and checked above, so the errors list all problems.
         match (org, body) {
             (Some(org), Some(body)) => Ok(Self { org, body }),
             _ => Err(errors.into_rejection()),
@@ -538,20 +416,12 @@ pub struct OrgsCreateArtifactStorageRecord {
     pub body: ::github_models::OrgsCreateArtifactStorageRecordRequest,
 }
 impl FromRawRequest for OrgsCreateArtifactStorageRecord {
-    const BODY: BodyMode = BodyMode::Json {
-        required: true,
-        typed_first: false,
-    };
+    const BODY: BodyMode = BodyMode::Json { required: true, typed_first: false };
     fn from_raw(raw: &mut RawRequest) -> Result<Self, Rejection> {
         let mut errors = FieldErrors::default();
-        let org: Option<::std::string::String> = raw
-            .parameter(Parameter::path("org", Kind::String), &mut errors);
-        let body: Option<::github_models::OrgsCreateArtifactStorageRecordRequest> = raw
-            .json_body(
-                "OrgsCreateArtifactStorageRecordRequest",
-                validation::validate_orgs_create_artifact_storage_record_request,
-                &mut errors,
-            );
+        let org: Option<::std::string::String> = raw.parameter(Parameter::path("org", Kind::String), &mut errors);
+        let body: Option<::github_models::OrgsCreateArtifactStorageRecordRequest> = raw.json_body("OrgsCreateArtifactStorageRecordRequest", validation::validate_orgs_create_artifact_storage_record_request, &mut errors);
+        // Every input was read and checked above, so the errors list all problems.
         match (org, body) {
             (Some(org), Some(body)) => Ok(Self { org, body }),
             _ => Err(errors.into_rejection()),
@@ -571,14 +441,9 @@ impl FromRawRequest for OrgsListArtifactDeploymentRecords {
     const BODY: BodyMode = BodyMode::None;
     fn from_raw(raw: &mut RawRequest) -> Result<Self, Rejection> {
         let mut errors = FieldErrors::default();
-        let org: Option<::std::string::String> = raw
-            .parameter(Parameter::path("org", Kind::String), &mut errors);
-        let subject_digest: Option<::github_models::SubjectDigest> = raw
-            .parameter(
-                Parameter::path("subject_digest", Kind::String)
-                    .checked_by(validation::validate_subject_digest),
-                &mut errors,
-            );
+        let org: Option<::std::string::String> = raw.parameter(Parameter::path("org", Kind::String), &mut errors);
+        let subject_digest: Option<::github_models::SubjectDigest> = raw.parameter(Parameter::path("subject_digest", Kind::String).checked_by(validation::validate_subject_digest), &mut errors);
+        // Every input was read and checked above, so the errors list all problems.
         match (org, subject_digest) {
             (Some(org), Some(subject_digest)) => Ok(Self { org, subject_digest }),
             _ => Err(errors.into_rejection()),
@@ -598,18 +463,9 @@ impl FromRawRequest for OrgsListArtifactStorageRecords {
     const BODY: BodyMode = BodyMode::None;
     fn from_raw(raw: &mut RawRequest) -> Result<Self, Rejection> {
         let mut errors = FieldErrors::default();
-        let org: Option<::std::string::String> = raw
-            .parameter(Parameter::path("org", Kind::String), &mut errors);
-        let subject_digest: Option<
-            ::github_models::OrgsListArtifactStorageRecordsSubjectDigest,
-        > = raw
-            .parameter(
-                Parameter::path("subject_digest", Kind::String)
-                    .checked_by(
-                        validation::validate_orgs_list_artifact_storage_records_subject_digest,
-                    ),
-                &mut errors,
-            );
+        let org: Option<::std::string::String> = raw.parameter(Parameter::path("org", Kind::String), &mut errors);
+        let subject_digest: Option<::github_models::OrgsListArtifactStorageRecordsSubjectDigest> = raw.parameter(Parameter::path("subject_digest", Kind::String).checked_by(validation::validate_orgs_list_artifact_storage_records_subject_digest), &mut errors);
+        // Every input was read and checked above, so the errors list all problems.
         match (org, subject_digest) {
             (Some(org), Some(subject_digest)) => Ok(Self { org, subject_digest }),
             _ => Err(errors.into_rejection()),
@@ -628,28 +484,13 @@ pub struct OrgsSetClusterDeploymentRecords {
     pub body: ::github_models::OrgsSetClusterDeploymentRecordsRequest,
 }
 impl FromRawRequest for OrgsSetClusterDeploymentRecords {
-    const BODY: BodyMode = BodyMode::Json {
-        required: true,
-        typed_first: true,
-    };
+    const BODY: BodyMode = BodyMode::Json { required: true, typed_first: true };
     fn from_raw(raw: &mut RawRequest) -> Result<Self, Rejection> {
         let mut errors = FieldErrors::default();
-        let org: Option<::std::string::String> = raw
-            .parameter(Parameter::path("org", Kind::String), &mut errors);
-        let cluster: Option<::github_models::OrgsSetClusterDeploymentRecordsCluster> = raw
-            .parameter(
-                Parameter::path("cluster", Kind::String)
-                    .checked_by(
-                        validation::validate_orgs_set_cluster_deployment_records_cluster,
-                    ),
-                &mut errors,
-            );
-        let body: Option<::github_models::OrgsSetClusterDeploymentRecordsRequest> = raw
-            .json_body(
-                "OrgsSetClusterDeploymentRecordsRequest",
-                validation::validate_orgs_set_cluster_deployment_records_request,
-                &mut errors,
-            );
+        let org: Option<::std::string::String> = raw.parameter(Parameter::path("org", Kind::String), &mut errors);
+        let cluster: Option<::github_models::OrgsSetClusterDeploymentRecordsCluster> = raw.parameter(Parameter::path("cluster", Kind::String).checked_by(validation::validate_orgs_set_cluster_deployment_records_cluster), &mut errors);
+        let body: Option<::github_models::OrgsSetClusterDeploymentRecordsRequest> = raw.json_body("OrgsSetClusterDeploymentRecordsRequest", validation::validate_orgs_set_cluster_deployment_records_request, &mut errors);
+        // Every input was read and checked above, so the errors list all problems.
         match (org, cluster, body) {
             (Some(org), Some(cluster), Some(body)) => Ok(Self { org, cluster, body }),
             _ => Err(errors.into_rejection()),
