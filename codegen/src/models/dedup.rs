@@ -175,6 +175,9 @@ fn read_pieces(code: &Code, own: &str, names: &HashMap<&str, u32>, texts: &mut T
         Code::Tokens(tokens) => {
             let _ = write!(text, "{tokens}");
         }
+        Code::Item(item) => {
+            let _ = write!(text, "{}", quote::ToTokens::to_token_stream(item));
+        }
         Code::Text(code) => text.push_str(code),
     }
     let mut segment = std::mem::take(&mut texts.buffer);
@@ -405,6 +408,7 @@ fn alias(definition: &Code, name: &str, canonical: &str) -> Code {
     let note = format!("The same type as [`{canonical}`]: the schemas are identical.");
     match definition {
         Code::Tokens(definition) => Code::Tokens(alias_tokens(&definition.clone().into_iter().collect::<Vec<_>>(), name, canonical, &note)),
+        Code::Item(item) => Code::Tokens(alias_tokens(&quote::ToTokens::to_token_stream(item).into_iter().collect::<Vec<_>>(), name, canonical, &note)),
         // Our string enums: their doc comments come first, before their attributes.
         Code::Text(definition) => {
             let docs = leading_docs(definition);
@@ -491,6 +495,7 @@ mod tests {
             .iter()
             .map(|(_, item)| match item {
                 Code::Tokens(tokens) => tokens.to_string(),
+                Code::Item(item) => quote::ToTokens::to_token_stream(item).to_string(),
                 Code::Text(text) => text.clone(),
             })
             .collect::<Vec<_>>()

@@ -36,7 +36,24 @@ pub fn unused(roots: &BTreeSet<String>, references: &BTreeMap<String, BTreeSet<S
 pub fn gated_code(code: Code) -> Code {
     match code {
         Code::Tokens(tokens) => Code::Tokens(gated(tokens)),
+        Code::Item(mut item) => {
+            if let Some(attrs) = item_attrs(&mut item) {
+                attrs.insert(0, syn::parse_quote! { #[cfg(feature = "webhooks")] });
+                Code::Item(item)
+            } else {
+                Code::Tokens(gated(item.into_token_stream()))
+            }
+        }
         Code::Text(text) => Code::Text(format!("#[cfg(feature = \"webhooks\")]\n{text}")),
+    }
+}
+
+/// The attributes of a struct or an enum (the items the rewrite parses).
+fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+    match item {
+        syn::Item::Struct(item) => Some(&mut item.attrs),
+        syn::Item::Enum(item) => Some(&mut item.attrs),
+        _ => None,
     }
 }
 

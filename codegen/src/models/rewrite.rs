@@ -93,8 +93,10 @@ pub fn rewrite(types: TokenStream, read: &BTreeSet<String>, own_deserialize: boo
                 if own_deserialize {
                     objects.extend(Object::take_over(&mut item));
                 }
-                items.push(dedup::Item { code: Code::Tokens(item.to_token_stream()), owner: Some(name.clone()), declares: true });
-                structs.push(item);
+                // Formatted from the parsed struct: parsing it again would cost as much as the
+                // first time.
+                structs.push(item.clone());
+                items.push(dedup::Item { code: Code::Item(Box::new(syn::Item::Struct(item))), owner: Some(name.clone()), declares: true });
                 owner = Some(name);
             }
             Parsed::Tokens(item) if is_replaced_impl(&item, &enums) => {}

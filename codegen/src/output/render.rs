@@ -38,28 +38,38 @@ impl Header {
         Ok(self.rust_source(&prettyplease::unparse(&file)))
     }
 
-    /// A Rust file made of top-level items, some as tokens for prettyplease and some as text
-    /// already laid out (see [`Code`]), in their order. prettyplease formats each top-level
-    /// item on its own lines, so formatting runs of token items apart gives the same text as
-    /// formatting them together. With `threads` of 2 or more, the second half of the token
-    /// items is formatted on a second thread (a test checks that the text is the same).
+    /// A Rust file made of top-level items, some for prettyplease to format (tokens, or items
+    /// parsed already) and some as text already laid out (see [`Code`]), in their order.
+    /// prettyplease formats each top-level item on its own lines, so formatting runs of items
+    /// apart gives the same text as formatting them together. With `threads` of 2 or more, the
+    /// second half of the items to format is formatted on a second thread (a test checks that
+    /// the text is the same).
     pub fn rust_file_of(&self, what: &str, code: Vec<Code>, threads: usize) -> Result<String, Diagnostics> {
-        let token_items = code.iter().filter(|piece| matches!(piece, Code::Tokens(_))).count();
-        let local_items = if threads >= 2 { token_items.div_ceil(2) } else { token_items };
-        // The file as text pieces and runs of token items; each run is formatted on this
-        // thread or on the helper (where it goes as text: token streams cannot cross threads).
+        let to_format = code.iter().filter(|piece| !matches!(piece, Code::Text(_))).count();
+        let local_items = if threads >= 2 { to_format.div_ceil(2) } else { to_format };
+        // The file as text pieces and runs of items to format; each run is formatted on this
+        // thread or on the helper (where it goes as text: syn's and proc_macro2's types cannot
+        // cross threads).
         let mut layout: Vec<Laid> = Vec::new();
-        let (mut local_runs, mut helper_runs): (Vec<TokenStream>, Vec<String>) = (Vec::new(), Vec::new());
-        let mut run = TokenStream::new();
+        let (mut local_runs, mut helper_runs): (Vec<Vec<Code>>, Vec<String>) = (Vec::new(), Vec::new());
+        let mut run: Vec<Code> = Vec::new();
         let mut seen = 0;
-        let mut flush = |run: &mut TokenStream, helper: bool, layout: &mut Vec<Laid>| {
+        let mut flush = |run: &mut Vec<Code>, helper: bool, layout: &mut Vec<Laid>| {
             if run.is_empty() {
                 return;
             }
             let run = std::mem::take(run);
             if helper {
                 layout.push(Laid::Helper(helper_runs.len()));
-                helper_runs.push(run.to_string());
+                let mut tokens = TokenStream::new();
+                for piece in run {
+                    match piece {
+                        Code::Tokens(piece) => tokens.extend(piece),
+                        Code::Item(item) => tokens.extend(quote::ToTokens::into_token_stream(*item)),
+                        Code::Text(_) => {}
+                    }
+                }
+                helper_runs.push(tokens.to_string());
             } else {
                 layout.push(Laid::Local(local_runs.len()));
                 local_runs.push(run);
@@ -67,36 +77,57 @@ impl Header {
         };
         for piece in code {
             match piece {
-                Code::Tokens(tokens) => {
+                Code::Text(text) => {
+                    flush(&mut run, seen > local_items, &mut layout);
+                    layout.push(Laid::Text(text));
+                }
+                piece => {
                     if seen == local_items {
                         flush(&mut run, false, &mut layout);
                     }
                     seen += 1;
-                    run.extend(tokens);
-                }
-                Code::Text(text) => {
-                    flush(&mut run, seen > local_items, &mut layout);
-                    layout.push(Laid::Text(text));
+                    run.push(piece);
                 }
             }
         }
         flush(&mut run, seen > local_items, &mut layout);
 
-        let unparse = |file: Result<syn::File, syn::Error>| {
-            file.map(|file| prettyplease::unparse(&file)).map_err(|error| {
-                Diagnostics::one(Diagnostic::new(
-                    "(generated code)",
-                    "#",
-                    format!("the generated {what} does not parse as Rust: {error}"),
-                    "this is a bug in the code generator; please report it with the spec",
-                ))
-            })
+        let failed = |error: syn::Error| {
+            Diagnostics::one(Diagnostic::new(
+                "(generated code)",
+                "#",
+                format!("the generated {what} does not parse as Rust: {error}"),
+                "this is a bug in the code generator; please report it with the spec",
+            ))
+        };
+        let format_local = |run: Vec<Code>| -> Result<String, Diagnostics> {
+            let mut file = syn::File { shebang: None, attrs: Vec::new(), items: Vec::with_capacity(run.len()) };
+            for piece in run {
+                match piece {
+                    Code::Tokens(tokens) => {
+                        // The file's inner attributes (`#![doc]`) come with its first tokens.
+                        let parsed = syn::parse2::<syn::File>(tokens).map_err(failed)?;
+                        file.attrs.extend(parsed.attrs);
+                        file.items.extend(parsed.items);
+                    }
+                    Code::Item(item) => file.items.push(*item),
+                    Code::Text(_) => {}
+                }
+            }
+            Ok(prettyplease::unparse(&file))
         };
         let (local, helper) = std::thread::scope(|scope| {
-            let helper = (!helper_runs.is_empty()).then(|| scope.spawn(|| helper_runs.iter().map(|text| unparse(syn::parse_file(text))).collect::<Result<Vec<String>, Diagnostics>>()));
-            let local: Result<Vec<String>, Diagnostics> = local_runs.into_iter().map(|run| unparse(syn::parse2(run))).collect();
+            let helper = (!helper_runs.is_empty()).then(|| {
+                scope.spawn(|| {
+                    helper_runs
+                        .iter()
+                        .map(|text| syn::parse_file(text).map(|file| prettyplease::unparse(&file)).map_err(failed))
+                        .collect::<Result<Vec<String>, Diagnostics>>()
+                })
+            });
+            let local: Result<Vec<String>, Diagnostics> = local_runs.into_iter().map(format_local).collect();
             let helper = match helper {
-                Some(handle) => handle.join().unwrap_or_else(|_| unparse(Err(syn::Error::new(proc_macro2::Span::call_site(), "the formatting thread panicked"))).map(|text| vec![text])),
+                Some(handle) => handle.join().unwrap_or_else(|_| Err(failed(syn::Error::new(proc_macro2::Span::call_site(), "the formatting thread panicked")))),
                 None => Ok(Vec::new()),
             };
             (local, helper)
@@ -233,6 +264,9 @@ pub fn type_text(tokens: &TokenStream) -> String {
 pub enum Code {
     /// Tokens, for prettyplease to format.
     Tokens(TokenStream),
+    /// An item parsed already (a struct the models' rewrite read), for prettyplease to format
+    /// without parsing it again.
+    Item(Box<syn::Item>),
     /// Text already laid out, ending with a line break; it goes into the file as it is.
     Text(String),
 }
@@ -305,12 +339,13 @@ mod tests {
         for threads in [1, 2] {
             let tokens = items.iter().cloned().map(Code::Tokens).collect();
             assert_eq!(header.rust_file_of("test", tokens, threads).unwrap(), whole, "{threads} threads");
-            // Every third item as the text prettyplease gives it.
+            // Every third item as the text prettyplease gives it, every third parsed.
             let mixed = items
                 .iter()
                 .enumerate()
                 .map(|(index, item)| match index % 3 {
                     1 => Code::Text(prettyplease::unparse(&syn::parse2(item.clone()).unwrap())),
+                    2 if index > 0 => Code::Item(Box::new(syn::parse2(item.clone()).unwrap())),
                     _ => Code::Tokens(item.clone()),
                 })
                 .collect();
