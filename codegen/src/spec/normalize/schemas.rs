@@ -2,11 +2,11 @@
 //! the models' validating newtypes), inline schemas that typify would name like an existing
 //! component are hoisted under a free name, and nullable compositions are split in two.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
-use super::{Namer, PLACEHOLDER, is_constrained_container, is_plain_scalar, is_ref, schemas_mut, strip_nullable};
+use super::{Namer, Origin, PLACEHOLDER, is_constrained_container, is_plain_scalar, is_ref, schemas_mut, strip_nullable};
 use crate::diagnostic::pointer;
 use crate::spec::naming::type_name;
 
@@ -37,9 +37,10 @@ pub(super) fn hoist_shadowed_inline_schemas(tree: &mut Value, namer: &mut Namer)
     let mut pending: Vec<String> = schemas_mut(tree).keys().cloned().collect();
     while let Some(name) = pending.pop() {
         let Some(mut schema) = schemas_mut(tree).remove(&name) else { continue };
-        let taken: BTreeSet<String> = namer.origins.keys().cloned().collect();
         let mut hoisted = Vec::new();
-        find_shadowed(&mut schema, &name, "", &taken, &mut hoisted);
+        // The names taken so far (read in place: a copy per schema made this quadratic, 2.8G
+        // instructions on GitHub's whole description).
+        find_shadowed(&mut schema, &name, "", &namer.origins, &mut hoisted);
         schemas_mut(tree).insert(name.clone(), schema);
         pending.extend(namer.hoist_placeholders(tree, &name, hoisted));
     }
@@ -87,13 +88,13 @@ fn gets_named_type(schema: &Value) -> bool {
         || ["enum", "pattern", "minLength", "maxLength", "oneOf", "anyOf", "allOf"].iter().any(|k| map.contains_key(*k))
 }
 
-fn find_shadowed(schema: &mut Value, parent: &str, at: &str, taken: &BTreeSet<String>, out: &mut Vec<(String, Value, String)>) {
+fn find_shadowed(schema: &mut Value, parent: &str, at: &str, taken: &BTreeMap<String, Origin>, out: &mut Vec<(String, Value, String)>) {
     let Some(map) = schema.as_object_mut() else { return };
     let visit = |child: &mut Value, wanted: String, here: String, out: &mut Vec<(String, Value, String)>| {
         if is_ref(child) {
             return;
         }
-        if gets_named_type(child) && taken.contains(&wanted) {
+        if gets_named_type(child) && taken.contains_key(&wanted) {
             let taken_child = std::mem::replace(child, json!({ PLACEHOLDER: wanted }));
             out.push((wanted, taken_child, here));
         } else {
