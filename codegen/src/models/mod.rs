@@ -59,7 +59,8 @@ pub const SUPPORT: &str = include_str!("../../templates/models/support.rs");
 /// serde's derived `Deserialize` instead of ours (`deserialize`; the differential test's
 /// baseline).
 pub fn generate(file: &str, spec: &Normalized, api: &Api, serde_derive: bool) -> Result<Models, Diagnostics> {
-    let schemas = spec.tree["components"]["schemas"].as_object().cloned().unwrap_or_default();
+    let no_schemas = serde_json::Map::new();
+    let schemas = spec.tree["components"]["schemas"].as_object().unwrap_or(&no_schemas);
     let constrained_names: BTreeSet<String> = schemas
         .iter()
         .filter(|(_, schema)| is_constrained_container(schema))
@@ -78,25 +79,30 @@ pub fn generate(file: &str, spec: &Normalized, api: &Api, serde_derive: bool) ->
         settings.with_replacement(name, format!("crate::{name}"), std::iter::empty());
     }
 
-    let mut definitions = Vec::new();
-    let mut problems = Vec::new();
-    for (name, schema) in &schemas {
-        match serde_json::from_value::<schemars::schema::Schema>(json_schema::convert(schema)) {
-            Ok(converted) => definitions.push((name.clone(), converted)),
-            Err(error) => problems.push(schema_problem(file, spec, name, format!("the schema cannot be read as JSON Schema: {error}"))),
+    let definitions = |problems: &mut Vec<Diagnostic>| {
+        let mut definitions = Vec::with_capacity(schemas.len());
+        for (name, schema) in schemas {
+            match serde_json::from_value::<schemars::schema::Schema>(json_schema::convert(schema)) {
+                Ok(converted) => definitions.push((name.clone(), converted)),
+                Err(error) => problems.push(schema_problem(file, spec, name, format!("the schema cannot be read as JSON Schema: {error}"))),
+            }
         }
-    }
+        definitions
+    };
+    let mut problems = Vec::new();
+    let converted = definitions(&mut problems);
     Diagnostics::check(problems)?;
 
     let mut type_space = TypeSpace::new(&settings);
-    let added = catch_panic(|| type_space.add_ref_types(definitions.clone()));
+    // typify takes the definitions; only the failure path needs them again, and converts anew.
+    let added = catch_panic(|| type_space.add_ref_types(converted));
     let failure = match added {
         Ok(Ok(())) => None,
         Ok(Err(error)) => Some(error.to_string()),
         Err(panic) => Some(format!("typify panicked: {panic}")),
     };
     if let Some(message) = failure {
-        return Err(Diagnostics(locate_typify_failures(file, spec, &settings, &definitions, &message)));
+        return Err(Diagnostics(locate_typify_failures(file, spec, &settings, &definitions(&mut Vec::new()), &message)));
     }
 
     let mut constrained_items = Vec::new();
