@@ -237,7 +237,8 @@ pub fn type_text(tokens: &TokenStream) -> String {
                     if matches!(punct.as_char(), ',' | ';') {
                         out.push(' ');
                     }
-                    // `'a` is one word; `+` and `=` are spaced as rustfmt spaces them.
+                    // `'a` is one word; other punctuation (`::`, `<`, `&`) takes no space: the
+                    // types of use sites have no `+` or `=`.
                     word_before = false;
                 }
                 TokenTree::Group(group) => {
