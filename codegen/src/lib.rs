@@ -359,7 +359,7 @@ impl Job<'_> {
         files.insert("server/src/api.rs".to_owned(), header.rust_file_of("server trait", server.api, 1)?);
         files.insert("server/src/requests.rs".to_owned(), requests_rs);
         files.insert("server/src/responses.rs".to_owned(), header.rust_file_of("server responses", server.responses, 1)?);
-        files.insert("server/src/validation.rs".to_owned(), header.rust_file("server validators", server.validation)?);
+        files.insert("server/src/validation.rs".to_owned(), header.rust_file_of("server validators", server.validation, 1)?);
         files.insert("server/src/router.rs".to_owned(), header.rust_file_of("server router", server.router, 1)?);
         files.insert("server/src/runtime.rs".to_owned(), header.rust_source(server::RUNTIME));
         files.insert("server/src/auth.rs".to_owned(), header.rust_source(server::AUTH));

@@ -52,8 +52,8 @@ pub struct ServerCode {
     pub requests: Vec<Code>,
     /// `src/responses.rs`: the response enums (as text).
     pub responses: Vec<Code>,
-    /// `src/validation.rs`: the validators.
-    pub validation: TokenStream,
+    /// `src/validation.rs`: its `use` lines and the validators (as text).
+    pub validation: Vec<Code>,
     /// `src/router.rs`: the handlers (as text) and the router.
     pub router: Vec<Code>,
     /// `src/requirements.rs`: who may call each operation (its constants as text).
@@ -138,16 +138,25 @@ pub fn generate(file: &str, api: &Api, models_crate: &str, views: bool) -> Resul
         responses: responses::file(api, per_operation.iter().map(|items| &items.response)),
         router: router::file(api, &routes, per_operation.iter().map(|items| &items.handler)),
         requirements: requirements::file(api, per_operation.iter().map(|items| &items.requirements)),
-        validation: validation.tokens,
+        validation: std::iter::once(Code::Tokens(validation.head)).chain(validation.functions.values().cloned().map(Code::Text)).collect(),
         uses_regress: validation.uses_regress,
         operation_code,
-        validation_code: validation.functions.into_iter().filter(|_| views).map(|(name, tokens)| (name, unparse(tokens))).collect(),
+        validation_code: validation.functions.into_iter().filter(|_| views).map(|(name, text)| (name, unparse_text(&text))).collect(),
         skipped,
     })
 }
 
 /// Formats items for a snapshot; code that does not parse shows up as such (the generated
 /// files would fail to render too, with a diagnostic).
+/// [`unparse`] of code written as text: the snapshots show prettyplease's layout of its tokens,
+/// so they change only when the code does.
+fn unparse_text(text: &str) -> String {
+    match text.parse::<TokenStream>() {
+        Ok(tokens) => unparse(tokens),
+        Err(error) => format!("(generated code does not lex: {error})\n"),
+    }
+}
+
 fn unparse(tokens: TokenStream) -> String {
     match syn::parse2::<syn::File>(tokens) {
         Ok(file) => prettyplease::unparse(&file),

@@ -75,7 +75,7 @@ pub fn request(operation: &Operation, route: &Route, models_crate: &str, validat
         };
         if let Some(path) = validators.parameter_check(operation, parameter) {
             imports.insert("validation");
-            let _ = write!(descriptor, ".checked_by({})", type_text(&path));
+            let _ = write!(descriptor, ".checked_by({path})");
         }
         let mut doc = format!("{} parameter `{}`", capitalized(parameter.location.as_str()), parameter.name);
         if let Some(description) = parameter.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
@@ -98,7 +98,7 @@ pub fn request(operation: &Operation, route: &Route, models_crate: &str, validat
         if is_json(&body.media_type) {
             let model = type_text(&rust_types::owned(&body.schema, models_crate));
             let ty = if required { model } else { format!("Option<{model}>") };
-            let check = type_text(&validators.body_check(operation, &body.schema));
+            let check = validators.body_check(operation, &body.schema);
             imports.insert("validation");
             let resource = ref_name(&body.schema).map_or_else(|| format!("{}Request", operation.type_base), str::to_owned);
             // The runtime deserializes such a body straight into its type first (see `exact.rs`).

@@ -21,11 +21,11 @@ mod scalars;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use proc_macro2::{Ident, Literal, TokenStream};
-use quote::{format_ident, quote};
 use serde_json::{Map, Value};
 
 use crate::ir::{Api, Operation, Parameter, rust_types};
+use crate::output::lines::Lines;
+use crate::output::render::{doc_line, rust_string};
 use crate::spec::naming::{fn_name, type_name};
 use crate::spec::normalize::is_plain_scalar;
 use crate::spec::openapi::ref_name;
@@ -40,18 +40,18 @@ pub struct Validators {
     /// or body schemas normalization left in place (by a name derived from the operation).
     roots: BTreeMap<String, Value>,
     /// Function name of each root.
-    idents: BTreeMap<String, Ident>,
+    idents: BTreeMap<String, String>,
     /// Which runtime helpers the generated code calls, for the `use` list.
     helpers: BTreeSet<&'static str>,
     uses_regress: bool,
 }
 
-/// The generated `validation.rs`.
+/// The generated `validation.rs`, written as text (rustfmt's indentation, lines not wrapped).
 pub struct ValidationFile {
-    /// The whole file.
-    pub tokens: TokenStream,
-    /// Function name -> its code, for snapshots.
-    pub functions: BTreeMap<String, TokenStream>,
+    /// The `use` lines, for prettyplease to format (empty when there is no function).
+    pub head: proc_macro2::TokenStream,
+    /// Function name -> its code, in the file's order.
+    pub functions: BTreeMap<String, String>,
     /// Whether a `pattern` is checked.
     pub uses_regress: bool,
 }
@@ -82,7 +82,7 @@ impl Validators {
 
     /// The validator of a parameter, as a path from `requests.rs`; `None` when its schema is a
     /// plain scalar, whose type the conversion from text already enforces.
-    pub fn parameter_check(&mut self, operation: &Operation, parameter: &Parameter) -> Option<TokenStream> {
+    pub fn parameter_check(&mut self, operation: &Operation, parameter: &Parameter) -> Option<String> {
         if ref_name(&parameter.schema).is_none() && is_plain_scalar(&parameter.schema) {
             return None;
         }
@@ -91,22 +91,22 @@ impl Validators {
     }
 
     /// The validator of a request body schema, as a path from `requests.rs`.
-    pub fn body_check(&mut self, operation: &Operation, schema: &Value) -> TokenStream {
+    pub fn body_check(&mut self, operation: &Operation, schema: &Value) -> String {
         self.root(schema, &format!("{}Body", operation.type_base))
     }
 
     /// Registers `schema` (a `$ref`, or an inline schema named `fallback`) as needing a function.
-    fn root(&mut self, schema: &Value, fallback: &str) -> TokenStream {
+    fn root(&mut self, schema: &Value, fallback: &str) -> String {
         let (name, schema) = match ref_name(schema) {
             Some(name) => (name.to_owned(), self.models.get(name).cloned().unwrap_or(Value::Bool(true))),
             None => (fallback.to_owned(), schema.clone()),
         };
         let ident = self.ident_for(&name);
         self.roots.entry(name).or_insert(schema);
-        quote! { validation::#ident }
+        format!("validation::{ident}")
     }
 
-    fn ident_for(&mut self, name: &str) -> Ident {
+    fn ident_for(&mut self, name: &str) -> String {
         if let Some(ident) = self.idents.get(name) {
             return ident.clone();
         }
@@ -117,9 +117,8 @@ impl Validators {
             candidate = format!("{base}_{n}");
             n += 1;
         }
-        let ident = format_ident!("{}", candidate);
-        self.idents.insert(name.to_owned(), ident.clone());
-        ident
+        self.idents.insert(name.to_owned(), candidate.clone());
+        candidate
     }
 
     /// Generates every registered function and those of the named schemas they reach.
@@ -136,133 +135,115 @@ impl Validators {
             for (name, schema) in pending {
                 done.insert(name.clone());
                 let ident = self.ident_for(&name);
-                let body = self.check(&schema);
-                let body = if body.is_empty() { quote! { let _ = (value, at, errors); } } else { body };
+                let mut body = self.check(&schema);
+                if body.is_empty() {
+                    body.line("let _ = (value, at, errors);");
+                }
                 let doc = if self.models.contains_key(&name) {
                     format!("Checks a value against the schema `{name}`, recording every violation in `errors`.")
                 } else {
                     format!("Checks a value against the inline schema of `{name}`, recording every violation in `errors`.")
                 };
-                functions.insert(
-                    ident.to_string(),
-                    quote! {
-                        #[doc = #doc]
-                        pub(crate) fn #ident(value: &Value, at: &At<'_>, errors: &mut FieldErrors) {
-                            #body
-                        }
-                    },
-                );
+                let mut text = String::new();
+                doc_line(&mut text, "", &doc);
+                let mut function = Lines::new();
+                function.block(&format!("pub(crate) fn {ident}(value: &Value, at: &At<'_>, errors: &mut FieldErrors)"), body, "");
+                function.write(&mut text, 0);
+                functions.insert(ident, text);
             }
         }
-        let items: Vec<&TokenStream> = functions.values().collect();
-        let tokens = if items.is_empty() {
-            TokenStream::new()
+        let head = if functions.is_empty() {
+            proc_macro2::TokenStream::new()
         } else {
-            let helpers = self.helpers.iter().map(|h| format_ident!("{}", h));
-            quote! {
+            let helpers = self.helpers.iter().map(|h| quote::format_ident!("{}", h));
+            quote::quote! {
                 use serde_json::Value;
 
                 use crate::runtime::{At, FieldErrors, #(#helpers),*};
-
-                #(#items)*
             }
         };
-        ValidationFile { tokens, functions, uses_regress: self.uses_regress }
+        ValidationFile { head, functions, uses_regress: self.uses_regress }
     }
 
     /// Code checking `value` (a `&Value`) at `at` (a `&At`) against `schema`, recording into
     /// `errors`. Empty when the schema accepts everything.
-    fn check(&mut self, schema: &Value) -> TokenStream {
+    fn check(&mut self, schema: &Value) -> Lines {
         let map = match schema {
             Value::Object(map) => map,
-            Value::Bool(false) => return quote! { errors.invalid(at, "is not allowed"); },
-            _ => return TokenStream::new(),
+            Value::Bool(false) => return Lines::of("errors.invalid(at, \"is not allowed\");"),
+            _ => return Lines::new(),
         };
         if let Some(name) = ref_name(schema) {
             let name = name.to_owned();
             let target = self.models.get(&name).cloned().unwrap_or(Value::Bool(true));
             let ident = self.ident_for(&name);
             self.roots.entry(name).or_insert(target);
-            return quote! { #ident(value, at, errors); };
+            return Lines::of(format!("{ident}(value, at, errors);"));
         }
         if map.contains_key("$ref") {
-            return TokenStream::new(); // not a schema reference; validation rejected such specs
+            return Lines::new(); // not a schema reference; validation rejected such specs
         }
 
-        let mut parts: Vec<TokenStream> = Vec::new();
+        let mut parts = Lines::new();
         let ty = map.get("type").and_then(Value::as_str);
         let string_enum = enum_strings(map);
         match ty {
-            Some("string") => parts.extend(self.string(map, true, string_enum.as_deref())),
-            Some("integer") => parts.push(self.integer(map)),
-            Some("number") => parts.extend(self.number(map, true)),
-            Some("boolean") => parts.push(quote! {
-                if !value.is_boolean() {
-                    errors.invalid(at, "must be a boolean");
-                }
-            }),
-            Some("array") => parts.extend(self.array(map, true)),
-            Some("object") => parts.extend(self.object(map, true)),
+            Some("string") => parts.extend(self.string(map, true, string_enum.as_deref()).unwrap_or_default()),
+            Some("integer") => parts.extend(self.integer(map)),
+            Some("number") => parts.extend(self.number(map, true).unwrap_or_default()),
+            Some("boolean") => parts.block("if !value.is_boolean()", Lines::of("errors.invalid(at, \"must be a boolean\");"), ""),
+            Some("array") => parts.extend(self.array(map, true).unwrap_or_default()),
+            Some("object") => parts.extend(self.object(map, true).unwrap_or_default()),
             _ => {
                 // No type: each keyword applies to values of its own type only.
-                parts.extend(self.object(map, false));
-                parts.extend(self.array(map, false));
-                parts.extend(self.string(map, false, None));
-                parts.extend(self.number(map, false));
+                for part in [self.object(map, false), self.array(map, false), self.string(map, false, None), self.number(map, false)] {
+                    parts.extend(part.unwrap_or_default());
+                }
             }
         }
         if ty != Some("string") || string_enum.is_none() {
-            parts.extend(self.enumeration(map));
+            parts.extend(self.enumeration(map).unwrap_or_default());
         }
         // Each variant's code keeps its items (`static PATTERN`, `fn variant_0`) in blocks of
         // its own, so the variants can simply follow one another.
         if let Some(Value::Array(variants)) = map.get("allOf") {
             for variant in variants {
-                let code = self.check(variant);
-                if !code.is_empty() {
-                    parts.push(code);
-                }
+                parts.extend(self.check(variant));
             }
         }
         for (key, exactly_one) in [("anyOf", false), ("oneOf", true)] {
             if let Some(Value::Array(variants)) = map.get(key) {
-                parts.extend(self.variants(variants, exactly_one));
+                parts.extend(self.variants(variants, exactly_one).unwrap_or_default());
             }
         }
 
         let nullable = map.get("nullable") == Some(&Value::Bool(true));
-        if parts.is_empty() {
-            TokenStream::new()
-        } else if nullable {
-            quote! {
-                if !value.is_null() {
-                    #(#parts)*
-                }
-            }
+        if nullable && !parts.is_empty() {
+            let mut guarded = Lines::new();
+            guarded.block("if !value.is_null()", parts, "");
+            guarded
         } else {
-            quote! { #(#parts)* }
+            parts
         }
     }
 
-    fn helper(&mut self, name: &'static str) -> Ident {
+    /// The name of runtime helper `name`, which the file then imports.
+    fn helper(&mut self, name: &'static str) -> &'static str {
         self.helpers.insert(name);
-        format_ident!("{}", name)
+        name
     }
+
     /// `enum` for schemas that are not typed strings (those are checked in `string`).
-    fn enumeration(&mut self, map: &Map<String, Value>) -> Option<TokenStream> {
+    fn enumeration(&mut self, map: &Map<String, Value>) -> Option<Lines> {
         let values = map.get("enum")?.as_array()?;
         let mut conditions = Vec::new();
         for v in values {
             conditions.push(match v {
-                Value::String(s) => quote! { value.as_str() == Some(#s) },
-                Value::Bool(b) => quote! { value.as_bool() == Some(#b) },
-                Value::Null => quote! { value.is_null() },
+                Value::String(s) => format!("value.as_str() == Some({})", rust_string(s)),
+                Value::Bool(b) => format!("value.as_bool() == Some({b})"),
+                Value::Null => "value.is_null()".to_owned(),
                 Value::Number(n) => match n.as_i64() {
-                    Some(i) => {
-                        let helper = self.helper("integer");
-                        let i = signed(i128::from(i));
-                        quote! { #helper(value) == Some(#i) }
-                    }
+                    Some(i) => format!("{}(value) == Some({i})", self.helper("integer")),
                     None => return None, // fractional enums: not checked
                 },
                 _ => return None, // object and array enums: not checked
@@ -273,27 +254,23 @@ impl Validators {
         }
         let shown: Vec<String> = values.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)).collect();
         let message = format!("must be one of: {}", shown.join(", "));
-        Some(quote! {
-            if !(#(#conditions)||*) {
-                errors.invalid(at, #message);
-            }
-        })
+        let mut code = Lines::new();
+        code.block(&format!("if !({})", conditions.join(" || ")), invalid(&message), "");
+        Some(code)
     }
 
     /// `anyOf` / `oneOf`: each variant is a small function; the value must pass one (exactly
     /// one for `oneOf`). A variant that accepts everything makes the check moot.
-    fn variants(&mut self, variants: &[Value], exactly_one: bool) -> Option<TokenStream> {
-        let mut functions = Vec::new();
+    fn variants(&mut self, variants: &[Value], exactly_one: bool) -> Option<Lines> {
+        let mut body = Lines::new();
         let mut names = Vec::new();
         for (index, variant) in variants.iter().enumerate() {
             let code = self.check(variant);
             if code.is_empty() {
                 return None;
             }
-            let name = format_ident!("variant_{}", index);
-            functions.push(quote! {
-                fn #name(value: &Value, at: &At<'_>, errors: &mut FieldErrors) { #code }
-            });
+            let name = format!("variant_{index}");
+            body.block(&format!("fn {name}(value: &Value, at: &At<'_>, errors: &mut FieldErrors)"), code, "");
             names.push(name);
         }
         if names.is_empty() {
@@ -301,12 +278,40 @@ impl Validators {
         }
         let expected = variants.iter().map(rust_types::describe).collect::<Vec<_>>().join(", ");
         let helper = self.helper("check_variants");
-        Some(quote! {
-            {
-                #(#functions)*
-                #helper(value, at, errors, &[#(#names),*], #exactly_one, #expected);
-            }
-        })
+        body.line(format!("{helper}(value, at, errors, &[{}], {exactly_one}, {});", names.join(", "), rust_string(&expected)));
+        let mut code = Lines::new();
+        code.block("", body, "");
+        Some(code)
+    }
+}
+
+/// `errors.invalid(at, "message");`
+fn invalid(message: &str) -> Lines {
+    Lines::of(format!("errors.invalid(at, {});", rust_string(message)))
+}
+
+/// `head { one line }`
+fn when(head: &str, line: Lines) -> Lines {
+    let mut code = Lines::new();
+    code.block(head, line, "");
+    code
+}
+
+/// A value's check by JSON type, as `string`, `array`... write it: `checks` on the value as
+/// `binding` (`text`, `items`...) when `accessor` (`as_str`...) gives one; with `typed`, any
+/// other type is refused with `must be ...`, and no checks still check the type (`is`).
+fn by_type(typed: bool, checks: Lines, accessor: &str, binding: &str, is: &str, must_be: &str) -> Option<Lines> {
+    let refusal = format!("errors.invalid(at, {})", rust_string(must_be));
+    match (typed, checks.is_empty()) {
+        (true, true) => Some(when(&format!("if !value.{is}()"), Lines::of(format!("{refusal};")))),
+        (true, false) => {
+            let mut arms = Lines::new();
+            arms.block(&format!("Some({binding}) =>"), checks, "");
+            arms.line(format!("None => {refusal},"));
+            Some(when(&format!("match value.{accessor}()"), arms))
+        }
+        (false, true) => None,
+        (false, false) => Some(when(&format!("if let Some({binding}) = value.{accessor}()"), checks)),
     }
 }
 
@@ -323,10 +328,4 @@ fn bound(map: &Map<String, Value>, key: &str) -> Option<u64> {
 
 fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
     if n == 1 { one } else { many }
-}
-
-/// An integer literal; negative ones as `-` and a literal, which is how Rust parses them.
-fn signed(n: i128) -> TokenStream {
-    let literal = Literal::u128_unsuffixed(n.unsigned_abs());
-    if n < 0 { quote! { -#literal } } else { quote! { #literal } }
 }

@@ -2,40 +2,35 @@
 //! `enum`s, the formats the models parse), integers (formats, bounds) and numbers (bounds,
 //! `multipleOf`).
 
-use proc_macro2::{Literal, TokenStream};
-use quote::quote;
+use proc_macro2::Literal;
 use serde_json::{Map, Value};
 
-use super::{Validators, bound, plural, signed};
+use super::{Validators, bound, by_type, invalid, plural, when};
+use crate::output::lines::Lines;
+use crate::output::render::rust_string;
 
 impl Validators {
-
-    pub(super) fn string(&mut self, map: &Map<String, Value>, typed: bool, enum_values: Option<&[String]>) -> Option<TokenStream> {
-        let mut checks = Vec::new();
+    /// A string's keywords; `enum_values` are its `enum`'s, when they are all strings.
+    pub(super) fn string(&mut self, map: &Map<String, Value>, typed: bool, enum_values: Option<&[String]>) -> Option<Lines> {
+        let mut checks = Lines::new();
         let min = bound(map, "minLength").filter(|n| *n > 0);
         let max = bound(map, "maxLength");
         if min.is_some() || max.is_some() {
-            checks.push(quote! { let length = text.chars().count(); });
+            checks.line("let length = text.chars().count();");
             match (min, max) {
                 (Some(min), Some(max)) if min == max => {
                     let message = format!("must be exactly {min} {} long", plural(min, "character", "characters"));
-                    let min = Literal::u64_unsuffixed(min);
-                    checks.push(quote! { if length != #min { errors.invalid(at, #message); } });
+                    checks.extend(when(&format!("if length != {min}"), invalid(&message)));
                 }
                 _ => {
                     match min {
-                        Some(1) => checks.push(quote! { if length == 0 { errors.invalid(at, "must not be empty"); } }),
-                        Some(min) => {
-                            let message = format!("must be at least {min} characters long");
-                            let min = Literal::u64_unsuffixed(min);
-                            checks.push(quote! { if length < #min { errors.invalid(at, #message); } });
-                        }
+                        Some(1) => checks.extend(when("if length == 0", invalid("must not be empty"))),
+                        Some(min) => checks.extend(when(&format!("if length < {min}"), invalid(&format!("must be at least {min} characters long")))),
                         None => {}
                     }
                     if let Some(max) = max {
                         let message = format!("must be at most {max} {} long", plural(max, "character", "characters"));
-                        let max = Literal::u64_unsuffixed(max);
-                        checks.push(quote! { if length > #max { errors.invalid(at, #message); } });
+                        checks.extend(when(&format!("if length > {max}"), invalid(&message)));
                     }
                 }
             }
@@ -44,131 +39,76 @@ impl Validators {
             self.uses_regress = true;
             let message = format!("must match the pattern {pattern}");
             // A pattern that does not compile rejects every value; typify already refuses such specs.
-            checks.push(quote! {
-                static PATTERN: ::std::sync::LazyLock<Option<::regress::Regex>> =
-                    ::std::sync::LazyLock::new(|| ::regress::Regex::new(#pattern).ok());
-                if PATTERN.as_ref().is_none_or(|pattern| pattern.find(text).is_none()) {
-                    errors.invalid(at, #message);
-                }
-            });
+            checks.line(format!(
+                "static PATTERN: ::std::sync::LazyLock<Option<::regress::Regex>> = ::std::sync::LazyLock::new(|| ::regress::Regex::new({}).ok());",
+                rust_string(pattern)
+            ));
+            checks.extend(when("if PATTERN.as_ref().is_none_or(|pattern| pattern.find(text).is_none())", invalid(&message)));
         }
         if let Some(values) = enum_values {
             let message = format!("must be one of: {}", values.join(", "));
-            checks.push(quote! {
-                if !matches!(text, #(#values)|*) {
-                    errors.invalid(at, #message);
-                }
-            });
+            let alternatives: Vec<String> = values.iter().map(|v| rust_string(v)).collect();
+            checks.extend(when(&format!("if !matches!(text, {})", alternatives.join(" | ")), invalid(&message)));
         }
         if let Some(format) = map.get("format").and_then(Value::as_str) {
             let condition = match format {
-                "date-time" => {
-                    let helper = self.helper("is_date_time");
-                    Some((quote! { !#helper(text) }, "must be a date-time like 2024-01-31T12:00:00Z"))
-                }
-                "date" => {
-                    let helper = self.helper("is_date");
-                    Some((quote! { !#helper(text) }, "must be a date like 2024-01-31"))
-                }
-                "ipv4" => Some((quote! { text.parse::<::std::net::Ipv4Addr>().is_err() }, "must be an IPv4 address")),
-                "ipv6" => Some((quote! { text.parse::<::std::net::Ipv6Addr>().is_err() }, "must be an IPv6 address")),
-                "ip" => Some((quote! { text.parse::<::std::net::IpAddr>().is_err() }, "must be an IP address")),
+                "date-time" => Some((format!("!{}(text)", self.helper("is_date_time")), "must be a date-time like 2024-01-31T12:00:00Z")),
+                "date" => Some((format!("!{}(text)", self.helper("is_date")), "must be a date like 2024-01-31")),
+                "ipv4" => Some(("text.parse::<::std::net::Ipv4Addr>().is_err()".to_owned(), "must be an IPv4 address")),
+                "ipv6" => Some(("text.parse::<::std::net::Ipv6Addr>().is_err()".to_owned(), "must be an IPv6 address")),
+                "ip" => Some(("text.parse::<::std::net::IpAddr>().is_err()".to_owned(), "must be an IP address")),
                 _ => None,
             };
             if let Some((condition, message)) = condition {
-                checks.push(quote! { if #condition { errors.invalid(at, #message); } });
+                checks.extend(when(&format!("if {condition}"), invalid(message)));
             }
         }
-        match (typed, checks.is_empty()) {
-            (true, true) => Some(quote! {
-                if !value.is_string() {
-                    errors.invalid(at, "must be a string");
-                }
-            }),
-            (true, false) => Some(quote! {
-                match value.as_str() {
-                    Some(text) => { #(#checks)* }
-                    None => errors.invalid(at, "must be a string"),
-                }
-            }),
-            (false, true) => None,
-            (false, false) => Some(quote! {
-                if let Some(text) = value.as_str() { #(#checks)* }
-            }),
-        }
+        by_type(typed, checks, "as_str", "text", "is_string", "must be a string")
     }
 
     /// A typed integer (untyped numeric keywords are checked by `number`).
-    pub(super) fn integer(&mut self, map: &Map<String, Value>) -> TokenStream {
+    pub(super) fn integer(&mut self, map: &Map<String, Value>) -> Lines {
         let mut checks = self.bounds(map, true);
         if let Some((min, max)) = map.get("format").and_then(Value::as_str).and_then(integer_format) {
             let message = format!("must be between {min} and {max}");
-            let (min, max) = (signed(min), signed(max));
-            checks.push(quote! {
-                if !(#min..=#max).contains(&number) {
-                    errors.invalid(at, #message);
-                }
-            });
+            checks.extend(when(&format!("if !({min}..={max}).contains(&number)"), invalid(&message)));
         }
         if let Some(multiple) = map.get("multipleOf").and_then(Value::as_f64).filter(|m| *m > 0.0) {
             let message = format!("must be a multiple of {}", display_number(multiple));
             if multiple.fract() == 0.0 && multiple < 1e15 {
-                let multiple = Literal::i128_unsuffixed(multiple as i128);
-                checks.push(quote! { if number % #multiple != 0 { errors.invalid(at, #message); } });
+                checks.extend(when(&format!("if number % {} != 0", multiple as i128), invalid(&message)));
             } else {
                 let helper = self.helper("is_multiple_of");
-                let multiple = Literal::f64_unsuffixed(multiple);
-                checks.push(quote! { if !#helper(number as f64, #multiple) { errors.invalid(at, #message); } });
+                checks.extend(when(&format!("if !{helper}(number as f64, {})", float(multiple)), invalid(&message)));
             }
         }
         let helper = self.helper("integer");
+        let refusal = "errors.invalid(at, \"must be an integer\")";
         if checks.is_empty() {
-            quote! {
-                if #helper(value).is_none() {
-                    errors.invalid(at, "must be an integer");
-                }
-            }
+            when(&format!("if {helper}(value).is_none()"), Lines::of(format!("{refusal};")))
         } else {
-            quote! {
-                match #helper(value) {
-                    Some(number) => { #(#checks)* }
-                    None => errors.invalid(at, "must be an integer"),
-                }
-            }
+            let mut arms = Lines::new();
+            arms.block("Some(number) =>", checks, "");
+            arms.line(format!("None => {refusal},"));
+            when(&format!("match {helper}(value)"), arms)
         }
     }
 
-    pub(super) fn number(&mut self, map: &Map<String, Value>, typed: bool) -> Option<TokenStream> {
+    /// A number's keywords (and an untyped schema's numeric ones).
+    pub(super) fn number(&mut self, map: &Map<String, Value>, typed: bool) -> Option<Lines> {
         let mut checks = self.bounds(map, false);
         if let Some(multiple) = map.get("multipleOf").and_then(Value::as_f64).filter(|m| *m > 0.0) {
             let message = format!("must be a multiple of {}", display_number(multiple));
             let helper = self.helper("is_multiple_of");
-            let multiple = Literal::f64_unsuffixed(multiple);
-            checks.push(quote! { if !#helper(number, #multiple) { errors.invalid(at, #message); } });
+            checks.extend(when(&format!("if !{helper}(number, {})", float(multiple)), invalid(&message)));
         }
-        match (typed, checks.is_empty()) {
-            (true, true) => Some(quote! {
-                if !value.is_number() {
-                    errors.invalid(at, "must be a number");
-                }
-            }),
-            (true, false) => Some(quote! {
-                match value.as_f64() {
-                    Some(number) => { #(#checks)* }
-                    None => errors.invalid(at, "must be a number"),
-                }
-            }),
-            (false, true) => None,
-            (false, false) => Some(quote! {
-                if let Some(number) = value.as_f64() { #(#checks)* }
-            }),
-        }
+        by_type(typed, checks, "as_f64", "number", "is_number", "must be a number")
     }
 
     /// `minimum`/`maximum` (with OpenAPI 3.0's boolean or JSON Schema's numeric exclusive
     /// forms) against `number`, an `i128` for integers and an `f64` otherwise.
-    pub(super) fn bounds(&mut self, map: &Map<String, Value>, integer: bool) -> Vec<TokenStream> {
-        let mut checks = Vec::new();
+    pub(super) fn bounds(&mut self, map: &Map<String, Value>, integer: bool) -> Lines {
+        let mut checks = Lines::new();
         for (key, exclusive_key, lower) in [("minimum", "exclusiveMinimum", true), ("maximum", "exclusiveMaximum", false)] {
             let (bound, exclusive) = match (map.get(key).and_then(Value::as_f64), map.get(exclusive_key)) {
                 (Some(bound), Some(Value::Bool(true))) => (bound, true),
@@ -193,19 +133,19 @@ impl Validators {
             };
             let message = format!("must be {words} {}", display_number(bound));
             let operator = match (lower, exclusive) {
-                (true, false) => quote! { < },
-                (true, true) => quote! { <= },
-                (false, false) => quote! { > },
-                (false, true) => quote! { >= },
+                (true, false) => "<",
+                (true, true) => "<=",
+                (false, false) => ">",
+                (false, true) => ">=",
             };
             let (left, right) = if integer && bound.fract() == 0.0 && bound.abs() < 1e15 {
-                (quote! { number }, signed(bound as i128))
+                ("number", (bound as i128).to_string())
             } else if integer {
-                (quote! { (number as f64) }, float(bound))
+                ("(number as f64)", float(bound))
             } else {
-                (quote! { number }, float(bound))
+                ("number", float(bound))
             };
-            checks.push(quote! { if #left #operator #right { errors.invalid(at, #message); } });
+            checks.extend(when(&format!("if {left} {operator} {right}"), invalid(&message)));
         }
         checks
     }
@@ -227,9 +167,10 @@ fn integer_format(format: &str) -> Option<(i128, i128)> {
 }
 
 
-fn float(n: f64) -> TokenStream {
-    let literal = Literal::f64_unsuffixed(n.abs());
-    if n < 0.0 { quote! { -#literal } } else { quote! { #literal } }
+/// A float literal as Rust writes it (`2.0`, `-0.5`, `1e300`).
+fn float(n: f64) -> String {
+    let literal = Literal::f64_unsuffixed(n.abs()).to_string();
+    if n < 0.0 { format!("-{literal}") } else { literal }
 }
 
 fn display_number(n: f64) -> String {

@@ -4,34 +4,16 @@ use crate::runtime::{
     At, FieldErrors, check_unique, check_variants, integer, is_date_time,
 };
 ///Checks a value against the schema `DependabotCreateOrUpdateOrgSecretRequest`, recording every violation in `errors`.
-pub(crate) fn validate_dependabot_create_or_update_org_secret_request(
-    value: &Value,
-    at: &At<'_>,
-    errors: &mut FieldErrors,
-) {
+pub(crate) fn validate_dependabot_create_or_update_org_secret_request(value: &Value, at: &At<'_>, errors: &mut FieldErrors) {
     match value.as_object() {
         Some(object) => {
             if let Some(value) = object.get("encrypted_value") {
                 let at = &at.key("encrypted_value");
                 match value.as_str() {
                     Some(text) => {
-                        static PATTERN: ::std::sync::LazyLock<
-                            Option<::regress::Regex>,
-                        > = ::std::sync::LazyLock::new(|| {
-                            ::regress::Regex::new(
-                                    "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$",
-                                )
-                                .ok()
-                        });
-                        if PATTERN
-                            .as_ref()
-                            .is_none_or(|pattern| pattern.find(text).is_none())
-                        {
-                            errors
-                                .invalid(
-                                    at,
-                                    "must match the pattern ^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$",
-                                );
+                        static PATTERN: ::std::sync::LazyLock<Option<::regress::Regex>> = ::std::sync::LazyLock::new(|| ::regress::Regex::new("^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$").ok());
+                        if PATTERN.as_ref().is_none_or(|pattern| pattern.find(text).is_none()) {
+                            errors.invalid(at, "must match the pattern ^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$");
                         }
                     }
                     None => errors.invalid(at, "must be a string"),
@@ -50,32 +32,17 @@ pub(crate) fn validate_dependabot_create_or_update_org_secret_request(
                         for (index, value) in items.iter().enumerate() {
                             let at = &at.index(index);
                             {
-                                fn variant_0(
-                                    value: &Value,
-                                    at: &At<'_>,
-                                    errors: &mut FieldErrors,
-                                ) {
+                                fn variant_0(value: &Value, at: &At<'_>, errors: &mut FieldErrors) {
                                     if !value.is_string() {
                                         errors.invalid(at, "must be a string");
                                     }
                                 }
-                                fn variant_1(
-                                    value: &Value,
-                                    at: &At<'_>,
-                                    errors: &mut FieldErrors,
-                                ) {
+                                fn variant_1(value: &Value, at: &At<'_>, errors: &mut FieldErrors) {
                                     if integer(value).is_none() {
                                         errors.invalid(at, "must be an integer");
                                     }
                                 }
-                                check_variants(
-                                    value,
-                                    at,
-                                    errors,
-                                    &[variant_0, variant_1],
-                                    false,
-                                    "string, integer",
-                                );
+                                check_variants(value, at, errors, &[variant_0, variant_1], false, "string, integer");
                             }
                         }
                     }
@@ -88,8 +55,7 @@ pub(crate) fn validate_dependabot_create_or_update_org_secret_request(
                     match value.as_str() {
                         Some(text) => {
                             if !matches!(text, "all" | "private" | "selected") {
-                                errors
-                                    .invalid(at, "must be one of: all, private, selected");
+                                errors.invalid(at, "must be one of: all, private, selected");
                             }
                         }
                         None => errors.invalid(at, "must be a string"),
@@ -102,34 +68,16 @@ pub(crate) fn validate_dependabot_create_or_update_org_secret_request(
     }
 }
 ///Checks a value against the schema `DependabotCreateOrUpdateRepoSecretRequest`, recording every violation in `errors`.
-pub(crate) fn validate_dependabot_create_or_update_repo_secret_request(
-    value: &Value,
-    at: &At<'_>,
-    errors: &mut FieldErrors,
-) {
+pub(crate) fn validate_dependabot_create_or_update_repo_secret_request(value: &Value, at: &At<'_>, errors: &mut FieldErrors) {
     match value.as_object() {
         Some(object) => {
             if let Some(value) = object.get("encrypted_value") {
                 let at = &at.key("encrypted_value");
                 match value.as_str() {
                     Some(text) => {
-                        static PATTERN: ::std::sync::LazyLock<
-                            Option<::regress::Regex>,
-                        > = ::std::sync::LazyLock::new(|| {
-                            ::regress::Regex::new(
-                                    "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$",
-                                )
-                                .ok()
-                        });
-                        if PATTERN
-                            .as_ref()
-                            .is_none_or(|pattern| pattern.find(text).is_none())
-                        {
-                            errors
-                                .invalid(
-                                    at,
-                                    "must match the pattern ^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$",
-                                );
+                        static PATTERN: ::std::sync::LazyLock<Option<::regress::Regex>> = ::std::sync::LazyLock::new(|| ::regress::Regex::new("^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$").ok());
+                        if PATTERN.as_ref().is_none_or(|pattern| pattern.find(text).is_none()) {
+                            errors.invalid(at, "must match the pattern ^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$");
                         }
                     }
                     None => errors.invalid(at, "must be a string"),
@@ -146,11 +94,7 @@ pub(crate) fn validate_dependabot_create_or_update_repo_secret_request(
     }
 }
 ///Checks a value against the schema `DependabotSetSelectedReposForOrgSecretRequest`, recording every violation in `errors`.
-pub(crate) fn validate_dependabot_set_selected_repos_for_org_secret_request(
-    value: &Value,
-    at: &At<'_>,
-    errors: &mut FieldErrors,
-) {
+pub(crate) fn validate_dependabot_set_selected_repos_for_org_secret_request(value: &Value, at: &At<'_>, errors: &mut FieldErrors) {
     match value.as_object() {
         Some(object) => {
             match object.get("selected_repository_ids") {
@@ -200,15 +144,8 @@ pub(crate) fn validate_dependency(value: &Value, at: &At<'_>, errors: &mut Field
                 let at = &at.key("package_url");
                 match value.as_str() {
                     Some(text) => {
-                        static PATTERN: ::std::sync::LazyLock<
-                            Option<::regress::Regex>,
-                        > = ::std::sync::LazyLock::new(|| {
-                            ::regress::Regex::new("^pkg").ok()
-                        });
-                        if PATTERN
-                            .as_ref()
-                            .is_none_or(|pattern| pattern.find(text).is_none())
-                        {
+                        static PATTERN: ::std::sync::LazyLock<Option<::regress::Regex>> = ::std::sync::LazyLock::new(|| ::regress::Regex::new("^pkg").ok());
+                        if PATTERN.as_ref().is_none_or(|pattern| pattern.find(text).is_none()) {
                             errors.invalid(at, "must match the pattern ^pkg");
                         }
                     }
@@ -238,10 +175,7 @@ pub(crate) fn validate_dependency(value: &Value, at: &At<'_>, errors: &mut Field
                 }
             }
             for key in object.keys() {
-                if !matches!(
-                    key.as_str(), "dependencies" | "metadata" | "package_url" |
-                    "relationship" | "scope"
-                ) {
+                if !matches!(key.as_str(), "dependencies" | "metadata" | "package_url" | "relationship" | "scope") {
                     errors.custom(&at.key(key), "is not a permitted key");
                 }
             }
@@ -324,11 +258,7 @@ pub(crate) fn validate_metadata(value: &Value, at: &At<'_>, errors: &mut FieldEr
     }
 }
 ///Checks a value against the schema `MetadataValue`, recording every violation in `errors`.
-pub(crate) fn validate_metadata_value(
-    value: &Value,
-    at: &At<'_>,
-    errors: &mut FieldErrors,
-) {
+pub(crate) fn validate_metadata_value(value: &Value, at: &At<'_>, errors: &mut FieldErrors) {
     {
         fn variant_0(value: &Value, at: &At<'_>, errors: &mut FieldErrors) {
             if !value.is_string() {
@@ -345,22 +275,11 @@ pub(crate) fn validate_metadata_value(
                 errors.invalid(at, "must be a boolean");
             }
         }
-        check_variants(
-            value,
-            at,
-            errors,
-            &[variant_0, variant_1, variant_2],
-            false,
-            "string, number, boolean",
-        );
+        check_variants(value, at, errors, &[variant_0, variant_1, variant_2], false, "string, number, boolean");
     }
 }
 ///Checks a value against the schema `OrgsCreateArtifactDeploymentRecordRequest`, recording every violation in `errors`.
-pub(crate) fn validate_orgs_create_artifact_deployment_record_request(
-    value: &Value,
-    at: &At<'_>,
-    errors: &mut FieldErrors,
-) {
+pub(crate) fn validate_orgs_create_artifact_deployment_record_request(value: &Value, at: &At<'_>, errors: &mut FieldErrors) {
     match value.as_object() {
         Some(object) => {
             if let Some(value) = object.get("cluster") {
@@ -387,20 +306,9 @@ pub(crate) fn validate_orgs_create_artifact_deployment_record_request(
                             if length != 71 {
                                 errors.invalid(at, "must be exactly 71 characters long");
                             }
-                            static PATTERN: ::std::sync::LazyLock<
-                                Option<::regress::Regex>,
-                            > = ::std::sync::LazyLock::new(|| {
-                                ::regress::Regex::new("^sha256:[a-f0-9]{64}$").ok()
-                            });
-                            if PATTERN
-                                .as_ref()
-                                .is_none_or(|pattern| pattern.find(text).is_none())
-                            {
-                                errors
-                                    .invalid(
-                                        at,
-                                        "must match the pattern ^sha256:[a-f0-9]{64}$",
-                                    );
+                            static PATTERN: ::std::sync::LazyLock<Option<::regress::Regex>> = ::std::sync::LazyLock::new(|| ::regress::Regex::new("^sha256:[a-f0-9]{64}$").ok());
+                            if PATTERN.as_ref().is_none_or(|pattern| pattern.find(text).is_none()) {
+                                errors.invalid(at, "must match the pattern ^sha256:[a-f0-9]{64}$");
                             }
                         }
                         None => errors.invalid(at, "must be a string"),
@@ -419,17 +327,9 @@ pub(crate) fn validate_orgs_create_artifact_deployment_record_request(
                         if length > 100 {
                             errors.invalid(at, "must be at most 100 characters long");
                         }
-                        static PATTERN: ::std::sync::LazyLock<
-                            Option<::regress::Regex>,
-                        > = ::std::sync::LazyLock::new(|| {
-                            ::regress::Regex::new("^[A-Za-z0-9.\\-_]+$").ok()
-                        });
-                        if PATTERN
-                            .as_ref()
-                            .is_none_or(|pattern| pattern.find(text).is_none())
-                        {
-                            errors
-                                .invalid(at, "must match the pattern ^[A-Za-z0-9.\\-_]+$");
+                        static PATTERN: ::std::sync::LazyLock<Option<::regress::Regex>> = ::std::sync::LazyLock::new(|| ::regress::Regex::new("^[A-Za-z0-9.\\-_]+$").ok());
+                        if PATTERN.as_ref().is_none_or(|pattern| pattern.find(text).is_none()) {
+                            errors.invalid(at, "must match the pattern ^[A-Za-z0-9.\\-_]+$");
                         }
                     }
                     None => errors.invalid(at, "must be a string"),
@@ -467,11 +367,7 @@ pub(crate) fn validate_orgs_create_artifact_deployment_record_request(
             }
             if let Some(value) = object.get("runtime_risks") {
                 let at = &at.key("runtime_risks");
-                validate_orgs_create_artifact_deployment_record_request_runtime_risks(
-                    value,
-                    at,
-                    errors,
-                );
+                validate_orgs_create_artifact_deployment_record_request_runtime_risks(value, at, errors);
             }
             match object.get("status") {
                 Some(value) => {
@@ -479,8 +375,7 @@ pub(crate) fn validate_orgs_create_artifact_deployment_record_request(
                     match value.as_str() {
                         Some(text) => {
                             if !matches!(text, "deployed" | "decommissioned") {
-                                errors
-                                    .invalid(at, "must be one of: deployed, decommissioned");
+                                errors.invalid(at, "must be one of: deployed, decommissioned");
                             }
                         }
                         None => errors.invalid(at, "must be a string"),
@@ -490,11 +385,7 @@ pub(crate) fn validate_orgs_create_artifact_deployment_record_request(
             }
             if let Some(value) = object.get("tags") {
                 let at = &at.key("tags");
-                validate_orgs_create_artifact_deployment_record_request_tags(
-                    value,
-                    at,
-                    errors,
-                );
+                validate_orgs_create_artifact_deployment_record_request_tags(value, at, errors);
             }
             if let Some(value) = object.get("version") {
                 let at = &at.key("version");
@@ -516,11 +407,7 @@ pub(crate) fn validate_orgs_create_artifact_deployment_record_request(
     }
 }
 ///Checks a value against the schema `OrgsCreateArtifactDeploymentRecordRequestRuntimeRisks`, recording every violation in `errors`.
-pub(crate) fn validate_orgs_create_artifact_deployment_record_request_runtime_risks(
-    value: &Value,
-    at: &At<'_>,
-    errors: &mut FieldErrors,
-) {
+pub(crate) fn validate_orgs_create_artifact_deployment_record_request_runtime_risks(value: &Value, at: &At<'_>, errors: &mut FieldErrors) {
     match value.as_array() {
         Some(items) => {
             if items.len() > 4 {
@@ -529,44 +416,25 @@ pub(crate) fn validate_orgs_create_artifact_deployment_record_request_runtime_ri
             check_unique(items, at, errors);
             for (index, value) in items.iter().enumerate() {
                 let at = &at.index(index);
-                validate_orgs_create_artifact_deployment_record_request_runtime_risks_item(
-                    value,
-                    at,
-                    errors,
-                );
+                validate_orgs_create_artifact_deployment_record_request_runtime_risks_item(value, at, errors);
             }
         }
         None => errors.invalid(at, "must be an array"),
     }
 }
 ///Checks a value against the schema `OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem`, recording every violation in `errors`.
-pub(crate) fn validate_orgs_create_artifact_deployment_record_request_runtime_risks_item(
-    value: &Value,
-    at: &At<'_>,
-    errors: &mut FieldErrors,
-) {
+pub(crate) fn validate_orgs_create_artifact_deployment_record_request_runtime_risks_item(value: &Value, at: &At<'_>, errors: &mut FieldErrors) {
     match value.as_str() {
         Some(text) => {
-            if !matches!(
-                text, "critical-resource" | "internet-exposed" | "lateral-movement" |
-                "sensitive-data"
-            ) {
-                errors
-                    .invalid(
-                        at,
-                        "must be one of: critical-resource, internet-exposed, lateral-movement, sensitive-data",
-                    );
+            if !matches!(text, "critical-resource" | "internet-exposed" | "lateral-movement" | "sensitive-data") {
+                errors.invalid(at, "must be one of: critical-resource, internet-exposed, lateral-movement, sensitive-data");
             }
         }
         None => errors.invalid(at, "must be a string"),
     }
 }
 ///Checks a value against the schema `OrgsCreateArtifactDeploymentRecordRequestTags`, recording every violation in `errors`.
-pub(crate) fn validate_orgs_create_artifact_deployment_record_request_tags(
-    value: &Value,
-    at: &At<'_>,
-    errors: &mut FieldErrors,
-) {
+pub(crate) fn validate_orgs_create_artifact_deployment_record_request_tags(value: &Value, at: &At<'_>, errors: &mut FieldErrors) {
     match value.as_object() {
         Some(object) => {
             if object.len() > 5 {
@@ -583,26 +451,15 @@ pub(crate) fn validate_orgs_create_artifact_deployment_record_request_tags(
     }
 }
 ///Checks a value against the schema `OrgsCreateArtifactStorageRecordRequest`, recording every violation in `errors`.
-pub(crate) fn validate_orgs_create_artifact_storage_record_request(
-    value: &Value,
-    at: &At<'_>,
-    errors: &mut FieldErrors,
-) {
+pub(crate) fn validate_orgs_create_artifact_storage_record_request(value: &Value, at: &At<'_>, errors: &mut FieldErrors) {
     match value.as_object() {
         Some(object) => {
             if let Some(value) = object.get("artifact_url") {
                 let at = &at.key("artifact_url");
                 match value.as_str() {
                     Some(text) => {
-                        static PATTERN: ::std::sync::LazyLock<
-                            Option<::regress::Regex>,
-                        > = ::std::sync::LazyLock::new(|| {
-                            ::regress::Regex::new("^https://").ok()
-                        });
-                        if PATTERN
-                            .as_ref()
-                            .is_none_or(|pattern| pattern.find(text).is_none())
-                        {
+                        static PATTERN: ::std::sync::LazyLock<Option<::regress::Regex>> = ::std::sync::LazyLock::new(|| ::regress::Regex::new("^https://").ok());
+                        if PATTERN.as_ref().is_none_or(|pattern| pattern.find(text).is_none()) {
                             errors.invalid(at, "must match the pattern ^https://");
                         }
                     }
@@ -618,20 +475,9 @@ pub(crate) fn validate_orgs_create_artifact_storage_record_request(
                             if length != 71 {
                                 errors.invalid(at, "must be exactly 71 characters long");
                             }
-                            static PATTERN: ::std::sync::LazyLock<
-                                Option<::regress::Regex>,
-                            > = ::std::sync::LazyLock::new(|| {
-                                ::regress::Regex::new("^sha256:[a-f0-9]{64}$").ok()
-                            });
-                            if PATTERN
-                                .as_ref()
-                                .is_none_or(|pattern| pattern.find(text).is_none())
-                            {
-                                errors
-                                    .invalid(
-                                        at,
-                                        "must match the pattern ^sha256:[a-f0-9]{64}$",
-                                    );
+                            static PATTERN: ::std::sync::LazyLock<Option<::regress::Regex>> = ::std::sync::LazyLock::new(|| ::regress::Regex::new("^sha256:[a-f0-9]{64}$").ok());
+                            if PATTERN.as_ref().is_none_or(|pattern| pattern.find(text).is_none()) {
+                                errors.invalid(at, "must match the pattern ^sha256:[a-f0-9]{64}$");
                             }
                         }
                         None => errors.invalid(at, "must be a string"),
@@ -650,17 +496,9 @@ pub(crate) fn validate_orgs_create_artifact_storage_record_request(
                         if length > 100 {
                             errors.invalid(at, "must be at most 100 characters long");
                         }
-                        static PATTERN: ::std::sync::LazyLock<
-                            Option<::regress::Regex>,
-                        > = ::std::sync::LazyLock::new(|| {
-                            ::regress::Regex::new("^[A-Za-z0-9.\\-_]+$").ok()
-                        });
-                        if PATTERN
-                            .as_ref()
-                            .is_none_or(|pattern| pattern.find(text).is_none())
-                        {
-                            errors
-                                .invalid(at, "must match the pattern ^[A-Za-z0-9.\\-_]+$");
+                        static PATTERN: ::std::sync::LazyLock<Option<::regress::Regex>> = ::std::sync::LazyLock::new(|| ::regress::Regex::new("^[A-Za-z0-9.\\-_]+$").ok());
+                        if PATTERN.as_ref().is_none_or(|pattern| pattern.find(text).is_none()) {
+                            errors.invalid(at, "must match the pattern ^[A-Za-z0-9.\\-_]+$");
                         }
                     }
                     None => errors.invalid(at, "must be a string"),
@@ -696,15 +534,8 @@ pub(crate) fn validate_orgs_create_artifact_storage_record_request(
                             if length == 0 {
                                 errors.invalid(at, "must not be empty");
                             }
-                            static PATTERN: ::std::sync::LazyLock<
-                                Option<::regress::Regex>,
-                            > = ::std::sync::LazyLock::new(|| {
-                                ::regress::Regex::new("^https://").ok()
-                            });
-                            if PATTERN
-                                .as_ref()
-                                .is_none_or(|pattern| pattern.find(text).is_none())
-                            {
+                            static PATTERN: ::std::sync::LazyLock<Option<::regress::Regex>> = ::std::sync::LazyLock::new(|| ::regress::Regex::new("^https://").ok());
+                            if PATTERN.as_ref().is_none_or(|pattern| pattern.find(text).is_none()) {
                                 errors.invalid(at, "must match the pattern ^https://");
                             }
                         }
@@ -750,19 +581,14 @@ pub(crate) fn validate_orgs_create_artifact_storage_record_request(
     }
 }
 ///Checks a value against the schema `OrgsListArtifactStorageRecordsSubjectDigest`, recording every violation in `errors`.
-pub(crate) fn validate_orgs_list_artifact_storage_records_subject_digest(
-    value: &Value,
-    at: &At<'_>,
-    errors: &mut FieldErrors,
-) {
+pub(crate) fn validate_orgs_list_artifact_storage_records_subject_digest(value: &Value, at: &At<'_>, errors: &mut FieldErrors) {
     match value.as_str() {
         Some(text) => {
             let length = text.chars().count();
             if length != 71 {
                 errors.invalid(at, "must be exactly 71 characters long");
             }
-            static PATTERN: ::std::sync::LazyLock<Option<::regress::Regex>> = ::std::sync::LazyLock::new(||
-            ::regress::Regex::new("^sha256:[a-f0-9]{64}$").ok());
+            static PATTERN: ::std::sync::LazyLock<Option<::regress::Regex>> = ::std::sync::LazyLock::new(|| ::regress::Regex::new("^sha256:[a-f0-9]{64}$").ok());
             if PATTERN.as_ref().is_none_or(|pattern| pattern.find(text).is_none()) {
                 errors.invalid(at, "must match the pattern ^sha256:[a-f0-9]{64}$");
             }
@@ -771,11 +597,7 @@ pub(crate) fn validate_orgs_list_artifact_storage_records_subject_digest(
     }
 }
 ///Checks a value against the schema `OrgsSetClusterDeploymentRecordsCluster`, recording every violation in `errors`.
-pub(crate) fn validate_orgs_set_cluster_deployment_records_cluster(
-    value: &Value,
-    at: &At<'_>,
-    errors: &mut FieldErrors,
-) {
+pub(crate) fn validate_orgs_set_cluster_deployment_records_cluster(value: &Value, at: &At<'_>, errors: &mut FieldErrors) {
     match value.as_str() {
         Some(text) => {
             let length = text.chars().count();
@@ -785,8 +607,7 @@ pub(crate) fn validate_orgs_set_cluster_deployment_records_cluster(
             if length > 64 {
                 errors.invalid(at, "must be at most 64 characters long");
             }
-            static PATTERN: ::std::sync::LazyLock<Option<::regress::Regex>> = ::std::sync::LazyLock::new(||
-            ::regress::Regex::new("^[a-zA-Z0-9._-]+$").ok());
+            static PATTERN: ::std::sync::LazyLock<Option<::regress::Regex>> = ::std::sync::LazyLock::new(|| ::regress::Regex::new("^[a-zA-Z0-9._-]+$").ok());
             if PATTERN.as_ref().is_none_or(|pattern| pattern.find(text).is_none()) {
                 errors.invalid(at, "must match the pattern ^[a-zA-Z0-9._-]+$");
             }
@@ -795,11 +616,7 @@ pub(crate) fn validate_orgs_set_cluster_deployment_records_cluster(
     }
 }
 ///Checks a value against the schema `OrgsSetClusterDeploymentRecordsRequest`, recording every violation in `errors`.
-pub(crate) fn validate_orgs_set_cluster_deployment_records_request(
-    value: &Value,
-    at: &At<'_>,
-    errors: &mut FieldErrors,
-) {
+pub(crate) fn validate_orgs_set_cluster_deployment_records_request(value: &Value, at: &At<'_>, errors: &mut FieldErrors) {
     match value.as_object() {
         Some(object) => {
             match object.get("deployments") {
@@ -838,20 +655,9 @@ pub(crate) fn validate_orgs_set_cluster_deployment_records_request(
                                                         if length != 71 {
                                                             errors.invalid(at, "must be exactly 71 characters long");
                                                         }
-                                                        static PATTERN: ::std::sync::LazyLock<
-                                                            Option<::regress::Regex>,
-                                                        > = ::std::sync::LazyLock::new(|| {
-                                                            ::regress::Regex::new("^sha256:[a-f0-9]{64}$").ok()
-                                                        });
-                                                        if PATTERN
-                                                            .as_ref()
-                                                            .is_none_or(|pattern| pattern.find(text).is_none())
-                                                        {
-                                                            errors
-                                                                .invalid(
-                                                                    at,
-                                                                    "must match the pattern ^sha256:[a-f0-9]{64}$",
-                                                                );
+                                                        static PATTERN: ::std::sync::LazyLock<Option<::regress::Regex>> = ::std::sync::LazyLock::new(|| ::regress::Regex::new("^sha256:[a-f0-9]{64}$").ok());
+                                                        if PATTERN.as_ref().is_none_or(|pattern| pattern.find(text).is_none()) {
+                                                            errors.invalid(at, "must match the pattern ^sha256:[a-f0-9]{64}$");
                                                         }
                                                     }
                                                     None => errors.invalid(at, "must be a string"),
@@ -870,17 +676,9 @@ pub(crate) fn validate_orgs_set_cluster_deployment_records_request(
                                                     if length > 100 {
                                                         errors.invalid(at, "must be at most 100 characters long");
                                                     }
-                                                    static PATTERN: ::std::sync::LazyLock<
-                                                        Option<::regress::Regex>,
-                                                    > = ::std::sync::LazyLock::new(|| {
-                                                        ::regress::Regex::new("^[A-Za-z0-9.\\-_]+$").ok()
-                                                    });
-                                                    if PATTERN
-                                                        .as_ref()
-                                                        .is_none_or(|pattern| pattern.find(text).is_none())
-                                                    {
-                                                        errors
-                                                            .invalid(at, "must match the pattern ^[A-Za-z0-9.\\-_]+$");
+                                                    static PATTERN: ::std::sync::LazyLock<Option<::regress::Regex>> = ::std::sync::LazyLock::new(|| ::regress::Regex::new("^[A-Za-z0-9.\\-_]+$").ok());
+                                                    if PATTERN.as_ref().is_none_or(|pattern| pattern.find(text).is_none()) {
+                                                        errors.invalid(at, "must match the pattern ^[A-Za-z0-9.\\-_]+$");
                                                     }
                                                 }
                                                 None => errors.invalid(at, "must be a string"),
@@ -906,19 +704,14 @@ pub(crate) fn validate_orgs_set_cluster_deployment_records_request(
                                         }
                                         if let Some(value) = object.get("runtime_risks") {
                                             let at = &at.key("runtime_risks");
-                                            validate_orgs_set_cluster_deployment_records_request_deployments_item_runtime_risks(
-                                                value,
-                                                at,
-                                                errors,
-                                            );
+                                            validate_orgs_set_cluster_deployment_records_request_deployments_item_runtime_risks(value, at, errors);
                                         }
                                         if let Some(value) = object.get("status") {
                                             let at = &at.key("status");
                                             match value.as_str() {
                                                 Some(text) => {
                                                     if !matches!(text, "deployed" | "decommissioned") {
-                                                        errors
-                                                            .invalid(at, "must be one of: deployed, decommissioned");
+                                                        errors.invalid(at, "must be one of: deployed, decommissioned");
                                                     }
                                                 }
                                                 None => errors.invalid(at, "must be a string"),
@@ -983,11 +776,7 @@ pub(crate) fn validate_orgs_set_cluster_deployment_records_request(
     }
 }
 ///Checks a value against the schema `OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisks`, recording every violation in `errors`.
-pub(crate) fn validate_orgs_set_cluster_deployment_records_request_deployments_item_runtime_risks(
-    value: &Value,
-    at: &At<'_>,
-    errors: &mut FieldErrors,
-) {
+pub(crate) fn validate_orgs_set_cluster_deployment_records_request_deployments_item_runtime_risks(value: &Value, at: &At<'_>, errors: &mut FieldErrors) {
     match value.as_array() {
         Some(items) => {
             if items.len() > 4 {
@@ -996,33 +785,18 @@ pub(crate) fn validate_orgs_set_cluster_deployment_records_request_deployments_i
             check_unique(items, at, errors);
             for (index, value) in items.iter().enumerate() {
                 let at = &at.index(index);
-                validate_orgs_set_cluster_deployment_records_request_deployments_item_runtime_risks_item(
-                    value,
-                    at,
-                    errors,
-                );
+                validate_orgs_set_cluster_deployment_records_request_deployments_item_runtime_risks_item(value, at, errors);
             }
         }
         None => errors.invalid(at, "must be an array"),
     }
 }
 ///Checks a value against the schema `OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisksItem`, recording every violation in `errors`.
-pub(crate) fn validate_orgs_set_cluster_deployment_records_request_deployments_item_runtime_risks_item(
-    value: &Value,
-    at: &At<'_>,
-    errors: &mut FieldErrors,
-) {
+pub(crate) fn validate_orgs_set_cluster_deployment_records_request_deployments_item_runtime_risks_item(value: &Value, at: &At<'_>, errors: &mut FieldErrors) {
     match value.as_str() {
         Some(text) => {
-            if !matches!(
-                text, "critical-resource" | "internet-exposed" | "lateral-movement" |
-                "sensitive-data"
-            ) {
-                errors
-                    .invalid(
-                        at,
-                        "must be one of: critical-resource, internet-exposed, lateral-movement, sensitive-data",
-                    );
+            if !matches!(text, "critical-resource" | "internet-exposed" | "lateral-movement" | "sensitive-data") {
+                errors.invalid(at, "must be one of: critical-resource, internet-exposed, lateral-movement, sensitive-data");
             }
         }
         None => errors.invalid(at, "must be a string"),
@@ -1105,9 +879,7 @@ pub(crate) fn validate_snapshot(value: &Value, at: &At<'_>, errors: &mut FieldEr
                                 None => errors.missing_field(&at.key("id")),
                             }
                             for key in object.keys() {
-                                if !matches!(
-                                    key.as_str(), "correlator" | "html_url" | "id"
-                                ) {
+                                if !matches!(key.as_str(), "correlator" | "html_url" | "id") {
                                     errors.custom(&at.key(key), "is not a permitted key");
                                 }
                             }
@@ -1138,15 +910,8 @@ pub(crate) fn validate_snapshot(value: &Value, at: &At<'_>, errors: &mut FieldEr
                     let at = &at.key("ref");
                     match value.as_str() {
                         Some(text) => {
-                            static PATTERN: ::std::sync::LazyLock<
-                                Option<::regress::Regex>,
-                            > = ::std::sync::LazyLock::new(|| {
-                                ::regress::Regex::new("^refs/").ok()
-                            });
-                            if PATTERN
-                                .as_ref()
-                                .is_none_or(|pattern| pattern.find(text).is_none())
-                            {
+                            static PATTERN: ::std::sync::LazyLock<Option<::regress::Regex>> = ::std::sync::LazyLock::new(|| ::regress::Regex::new("^refs/").ok());
+                            if PATTERN.as_ref().is_none_or(|pattern| pattern.find(text).is_none()) {
                                 errors.invalid(at, "must match the pattern ^refs/");
                             }
                         }
@@ -1161,11 +926,7 @@ pub(crate) fn validate_snapshot(value: &Value, at: &At<'_>, errors: &mut FieldEr
                     match value.as_str() {
                         Some(text) => {
                             if !is_date_time(text) {
-                                errors
-                                    .invalid(
-                                        at,
-                                        "must be a date-time like 2024-01-31T12:00:00Z",
-                                    );
+                                errors.invalid(at, "must be a date-time like 2024-01-31T12:00:00Z");
                             }
                         }
                         None => errors.invalid(at, "must be a string"),
@@ -1198,10 +959,7 @@ pub(crate) fn validate_snapshot(value: &Value, at: &At<'_>, errors: &mut FieldEr
                 None => errors.missing_field(&at.key("version")),
             }
             for key in object.keys() {
-                if !matches!(
-                    key.as_str(), "detector" | "job" | "manifests" | "metadata" | "ref" |
-                    "scanned" | "sha" | "version"
-                ) {
+                if !matches!(key.as_str(), "detector" | "job" | "manifests" | "metadata" | "ref" | "scanned" | "sha" | "version") {
                     errors.custom(&at.key(key), "is not a permitted key");
                 }
             }
@@ -1210,19 +968,14 @@ pub(crate) fn validate_snapshot(value: &Value, at: &At<'_>, errors: &mut FieldEr
     }
 }
 ///Checks a value against the schema `SubjectDigest`, recording every violation in `errors`.
-pub(crate) fn validate_subject_digest(
-    value: &Value,
-    at: &At<'_>,
-    errors: &mut FieldErrors,
-) {
+pub(crate) fn validate_subject_digest(value: &Value, at: &At<'_>, errors: &mut FieldErrors) {
     match value.as_str() {
         Some(text) => {
             let length = text.chars().count();
             if length != 71 {
                 errors.invalid(at, "must be exactly 71 characters long");
             }
-            static PATTERN: ::std::sync::LazyLock<Option<::regress::Regex>> = ::std::sync::LazyLock::new(||
-            ::regress::Regex::new("^sha256:[a-f0-9]{64}$").ok());
+            static PATTERN: ::std::sync::LazyLock<Option<::regress::Regex>> = ::std::sync::LazyLock::new(|| ::regress::Regex::new("^sha256:[a-f0-9]{64}$").ok());
             if PATTERN.as_ref().is_none_or(|pattern| pattern.find(text).is_none()) {
                 errors.invalid(at, "must match the pattern ^sha256:[a-f0-9]{64}$");
             }
