@@ -163,11 +163,14 @@ pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagno
     };
     let job = Job { file, normalized: &normalized, api: &api, names: &names, versions: &settings.versions, header: &header, views: settings.snapshot_views, serde_derive_baseline: settings.serde_derive_baseline };
 
-    let (models, client, server) = std::thread::scope(|scope| {
+    let (models, client, server, surface) = std::thread::scope(|scope| {
         let models = spawn(scope, "models", || job.models_crate());
         let client = spawn(scope, "client", || job.client_crate());
         let server = job.server_crate();
-        (join(models), join(client), server)
+        // The server is the shortest of the three: this thread has time for the API surface
+        // (which names the operations the client's own generator handles, as the client will).
+        let surface = surface::render(&api, &ir::multi_status_operations(&api));
+        (join(models), join(client), server, surface)
     });
     // In pipeline order, so that a spec that fails in several places always reports the same.
     let (models, client, server) = (models?, client?, server?);
@@ -186,7 +189,6 @@ pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagno
         server_operation_code: server.operation_code,
         server_validation_code: server.validation_code,
     });
-    let surface = surface::render(&api, &client.multi_status_operations);
     Ok(Output {
         files,
         api,

@@ -24,7 +24,7 @@ pub mod multi_status;
 mod readers;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::ir::{Api, needs_multi_status};
+use crate::ir::Api;
 use crate::output::guard::catch_panic;
 use crate::spec::load::parse_openapi;
 use crate::spec::normalize::Normalized;
@@ -57,8 +57,7 @@ pub const SEALING_RUNTIME: (&str, &str) = ("sealing", include_str!("../../templa
 
 /// Generates the client for `api`, whose models live in the crate `models_crate`.
 pub fn generate(file: &str, spec: &Normalized, api: &Api, models_crate: &str) -> Result<ClientCode, Diagnostics> {
-    let multi_status_operations: BTreeSet<String> =
-        api.operations.iter().filter(|o| needs_multi_status(o)).map(|o| o.id.clone()).collect();
+    let multi_status_operations = crate::ir::multi_status_operations(api);
 
     // progenitor sees the spec without the operations it cannot handle.
     let mut tree = spec.tree.clone();

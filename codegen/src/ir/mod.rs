@@ -376,6 +376,11 @@ pub fn body_kind(response: &Response) -> BodyKind {
     }
 }
 
+/// The operationIds of `api` that [`needs_multi_status`], sorted.
+pub fn multi_status_operations(api: &Api) -> std::collections::BTreeSet<String> {
+    api.operations.iter().filter(|o| needs_multi_status(o)).map(|o| o.id.clone()).collect()
+}
+
 /// True when `operation`'s responses need a per-status enum: progenitor 0.15 allows one success
 /// type and one error type per operation (`default` counts as both), so the client gets such
 /// operations' methods from its own multi-status generator, and the item stream leaves them out.
