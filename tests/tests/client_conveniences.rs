@@ -161,8 +161,13 @@ async fn the_stream_follows_the_link_header_the_configuration_declares() {
     assert!(pages[3].ends_with("per_page=3&page=3"), "{pages:?}");
 }
 
-/// A server whose pages link as `links` says: page N of 2 items links to `links[N]`.
+/// A server whose pages link as `links` says: page N of 2 items links to `links[N]`. Page
+/// `fail_on` answers `500`; the second secret of page `garbled_on` has no `created_at` date.
 async fn linked_pages(links: Vec<Option<String>>, fail_on: Option<usize>) -> String {
+    linked_pages_garbled(links, fail_on, None).await
+}
+
+async fn linked_pages_garbled(links: Vec<Option<String>>, fail_on: Option<usize>, garbled_on: Option<usize>) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let route = "/repos/{owner}/{repo}/dependabot/secrets";
@@ -177,7 +182,11 @@ async fn linked_pages(links: Vec<Option<String>>, fail_on: Option<usize>) -> Str
                     return (axum::http::StatusCode::INTERNAL_SERVER_ERROR, axum::Json(json!({"message": "Server Error"}))).into_response();
                 }
                 let secret = |i: usize| json!({"name": format!("S{page}_{i}"), "created_at": "2024-01-01T00:00:00Z", "updated_at": "2024-01-01T00:00:00Z"});
-                let body = axum::Json(json!({"total_count": 99, "secrets": [secret(1), secret(2)]}));
+                let mut second = secret(2);
+                if garbled_on == Some(page) {
+                    second["created_at"] = serde_json::Value::Null;
+                }
+                let body = axum::Json(json!({"total_count": 99, "secrets": [secret(1), second]}));
                 match links.get(page - 1).cloned().flatten() {
                     Some(link) => ([("link", link)], body).into_response(),
                     None => body.into_response(),
@@ -201,6 +210,20 @@ async fn a_failing_page_ends_the_stream_after_the_items_already_read() {
     assert_eq!(items.len(), 3, "{items:?}");
     assert_eq!(items[..2], [Ok("S1_1".to_owned()), Ok("S1_2".to_owned())]);
     assert!(matches!(&items[2], Err(e) if e.contains("500")), "{items:?}");
+}
+
+/// A following page that does not fit its type says where, as the first page's answer does.
+#[tokio::test]
+async fn a_following_page_that_does_not_fit_names_the_operation_and_the_json_path() {
+    let next = Some(r#"</repos/o/r/dependabot/secrets?per_page=2&page=2>; rel="next""#.to_owned());
+    let base = linked_pages_garbled(vec![next], None, Some(2)).await;
+    let client = Client::builder().base_url(&base).retry_policy(RetryPolicy::disabled()).build().unwrap();
+    let items: Vec<_> = client.dependabot_list_repo_secrets_stream("o", "r", Some(2)).collect().await;
+    assert_eq!(items.len(), 3, "two items of page 1, then the error");
+    let Some(Err(error)) = items.last() else { panic!("{items:?}") };
+    let Error::InvalidResponsePayload(_, cause) = error else { panic!("{error:?}") };
+    let mismatch = github_client::ResponseMismatch::of(cause).expect("the error carries the mismatch");
+    assert_eq!((mismatch.operation_id, mismatch.status.as_u16(), mismatch.path.as_str()), ("dependabot/list-repo-secrets", 200, "secrets[1].created_at"));
 }
 
 #[tokio::test]

@@ -141,6 +141,7 @@ fn stream(operation: &Operation, pagination: &Pagination, name: &str, models_cra
     let method = format_ident!("{}", operation.fn_name);
     let stream = format_ident!("{}", name);
     let operation_name = &operation.fn_name;
+    let operation_id = &operation.id;
     let url = url_expression(operation);
     let per_page_default = query
         .iter()
@@ -161,7 +162,7 @@ fn stream(operation: &Operation, pagination: &Pagination, name: &str, models_cra
         #[doc = #doc]
         pub fn #stream<'a>(&'a self, #(#arguments),*) -> ItemStream<'a, #item, #error> {
             let first_url = #url;
-            crate::runtime::paginate(self, #operation_name, &first_url, self.#method(#(#call),*), |page: ::#krate::#page| page.#field)
+            crate::runtime::paginate(self, #operation_name, #operation_id, &first_url, self.#method(#(#call),*), |page: ::#krate::#page| page.#field)
         }
     }
 }

@@ -167,6 +167,9 @@ fn skip_entry(text: &str) -> &str {
 /// The state of an item stream between pages.
 struct Pages<'a, R, T, E, F> {
     client: &'a Client,
+    /// The generated method's name, which the hooks see as `OperationInfo::operation_id`.
+    method: &'static str,
+    /// The spec's operationId, which a body that does not fit names.
     operation_id: &'static str,
     first: Option<Pin<Box<F>>>,
     /// The URL the last page came from (the first's without its query): the base of a
@@ -182,9 +185,11 @@ struct Pages<'a, R, T, E, F> {
 
 /// The stream of every item of a paginated list: `first_page` is the operation's own call for
 /// the first page, whose URL without the query is `first_url`; `take_items` takes a page
-/// body's items. Used by the generated methods.
+/// body's items; `method` is the generated method (the hooks' operation name) and
+/// `operation_id` the spec's. Used by the generated methods.
 pub(crate) fn paginate<'a, R, T, E, F>(
     client: &'a Client,
+    method: &'static str,
     operation_id: &'static str,
     first_url: &str,
     first_page: F,
@@ -198,6 +203,7 @@ where
 {
     let pages = Pages {
         client,
+        method,
         operation_id,
         first: Some(Box::pin(first_page)),
         current: Url::parse(first_url).ok(),
@@ -223,7 +229,7 @@ where
                 (Some(first), _) => first.await,
                 (None, Some(url)) => {
                     pages.current = Some(url.clone());
-                    fetch(pages.client, url, pages.operation_id).await
+                    fetch(pages.client, url, pages.method, pages.operation_id).await
                 }
                 (None, None) => return None,
             };
@@ -261,16 +267,17 @@ fn next_url(client: &Client, current: Option<&Url>, headers: &HeaderMap) -> Resu
 
 /// One following page: a `GET` of `url` through the client's hooks. A status other than `2xx`
 /// is an `Error::UnexpectedResponse`, as for the operation's own method when it documents no
-/// error status.
-async fn fetch<R: DeserializeOwned, E>(client: &Client, url: Url, operation_id: &'static str) -> Result<ResponseValue<R>, Error<E>> {
+/// error status. The body is read as the first page's is (`read_json`: a mismatch names the
+/// operation and the JSON path), which also keeps the page types' `Deserialize` compiled once.
+async fn fetch<R: DeserializeOwned, E>(client: &Client, url: Url, method: &'static str, operation_id: &'static str) -> Result<ResponseValue<R>, Error<E>> {
     let mut request = client.client.get(url).header(ACCEPT, HeaderValue::from_static("application/json")).build()?;
-    let info = OperationInfo { operation_id };
+    let info = OperationInfo { operation_id: method };
     client.pre(&mut request, &info).await?;
     let result = client.exec(request, &info).await;
     client.post(&result, &info).await?;
     let response = result?;
     if response.status().is_success() {
-        ResponseValue::from_response(response).await
+        crate::runtime::read_json(response, operation_id).await
     } else {
         Err(Error::UnexpectedResponse(response))
     }

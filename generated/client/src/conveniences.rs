@@ -81,6 +81,7 @@ The first page is [`Client::dependabot_list_org_secrets`] without `page`; `per_p
         crate::runtime::paginate(
             self,
             "dependabot_list_org_secrets",
+            "dependabot/list-org-secrets",
             &first_url,
             self.dependabot_list_org_secrets(org, None, per_page),
             |page: ::github_models::DependabotListOrgSecretsResponse| page.secrets,
@@ -102,6 +103,7 @@ The first page is [`Client::dependabot_list_repo_secrets`] without `page`; `per_
         crate::runtime::paginate(
             self,
             "dependabot_list_repo_secrets",
+            "dependabot/list-repo-secrets",
             &first_url,
             self.dependabot_list_repo_secrets(owner, repo, None, per_page),
             |page: ::github_models::DependabotListRepoSecretsResponse| page.secrets,
@@ -123,6 +125,7 @@ The first page is [`Client::dependabot_list_selected_repos_for_org_secret`] with
         crate::runtime::paginate(
             self,
             "dependabot_list_selected_repos_for_org_secret",
+            "dependabot/list-selected-repos-for-org-secret",
             &first_url,
             self
                 .dependabot_list_selected_repos_for_org_secret(
