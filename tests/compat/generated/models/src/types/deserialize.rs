@@ -125,12 +125,16 @@ impl<'de> Deserialize<'de> for super::CodeOfConduct {
                         _ => field::skip(&mut map)?,
                     }
                 }
+                let html_url = field::required(html_url, "html_url")?;
+                let key = field::required(key, "key")?;
+                let name = field::required(name, "name")?;
+                let url = field::required(url, "url")?;
                 Ok(super::CodeOfConduct {
                     body: body.unwrap_or_default(),
-                    html_url: field::required(html_url, "html_url")?,
-                    key: field::required(key, "key")?,
-                    name: field::required(name, "name")?,
-                    url: field::required(url, "url")?,
+                    html_url,
+                    key,
+                    name,
+                    url,
                 })
             }
         }
@@ -160,11 +164,12 @@ impl<'de> Deserialize<'de> for super::DependabotCreateOrUpdateOrgSecretRequest {
                         _ => field::skip(&mut map)?,
                     }
                 }
+                let visibility = field::required(visibility, "visibility")?;
                 Ok(super::DependabotCreateOrUpdateOrgSecretRequest {
                     encrypted_value: encrypted_value.unwrap_or_default(),
                     key_id: key_id.unwrap_or_default(),
                     selected_repository_ids: selected_repository_ids.unwrap_or_default(),
-                    visibility: field::required(visibility, "visibility")?,
+                    visibility,
                 })
             }
         }
@@ -218,9 +223,11 @@ impl<'de> Deserialize<'de> for super::DependabotListOrgSecretsResponse {
                         _ => field::skip(&mut map)?,
                     }
                 }
+                let secrets = field::required(secrets, "secrets")?;
+                let total_count = field::required(total_count, "total_count")?;
                 Ok(super::DependabotListOrgSecretsResponse {
-                    secrets: field::required(secrets, "secrets")?,
-                    total_count: field::required(total_count, "total_count")?,
+                    secrets,
+                    total_count,
                 })
             }
         }
@@ -246,9 +253,11 @@ impl<'de> Deserialize<'de> for super::DependabotListRepoSecretsResponse {
                         _ => field::skip(&mut map)?,
                     }
                 }
+                let secrets = field::required(secrets, "secrets")?;
+                let total_count = field::required(total_count, "total_count")?;
                 Ok(super::DependabotListRepoSecretsResponse {
-                    secrets: field::required(secrets, "secrets")?,
-                    total_count: field::required(total_count, "total_count")?,
+                    secrets,
+                    total_count,
                 })
             }
         }
@@ -274,9 +283,11 @@ impl<'de> Deserialize<'de> for super::DependabotListSelectedReposForOrgSecretRes
                         _ => field::skip(&mut map)?,
                     }
                 }
+                let repositories = field::required(repositories, "repositories")?;
+                let total_count = field::required(total_count, "total_count")?;
                 Ok(super::DependabotListSelectedReposForOrgSecretResponse {
-                    repositories: field::required(repositories, "repositories")?,
-                    total_count: field::required(total_count, "total_count")?,
+                    repositories,
+                    total_count,
                 })
             }
         }
@@ -302,9 +313,11 @@ impl<'de> Deserialize<'de> for super::DependabotPublicKey {
                         _ => field::skip(&mut map)?,
                     }
                 }
+                let key = field::required(key, "key")?;
+                let key_id = field::required(key_id, "key_id")?;
                 Ok(super::DependabotPublicKey {
-                    key: field::required(key, "key")?,
-                    key_id: field::required(key_id, "key_id")?,
+                    key,
+                    key_id,
                 })
             }
         }
@@ -332,10 +345,13 @@ impl<'de> Deserialize<'de> for super::DependabotSecret {
                         _ => field::skip(&mut map)?,
                     }
                 }
+                let created_at = field::required(created_at, "created_at")?;
+                let name = field::required(name, "name")?;
+                let updated_at = field::required(updated_at, "updated_at")?;
                 Ok(super::DependabotSecret {
-                    created_at: field::required(created_at, "created_at")?,
-                    name: field::required(name, "name")?,
-                    updated_at: field::required(updated_at, "updated_at")?,
+                    created_at,
+                    name,
+                    updated_at,
                 })
             }
         }
@@ -359,8 +375,9 @@ impl<'de> Deserialize<'de> for super::DependabotSetSelectedReposForOrgSecretRequ
                         _ => field::skip(&mut map)?,
                     }
                 }
+                let selected_repository_ids = field::required(selected_repository_ids, "selected_repository_ids")?;
                 Ok(super::DependabotSetSelectedReposForOrgSecretRequest {
-                    selected_repository_ids: field::required(selected_repository_ids, "selected_repository_ids")?,
+                    selected_repository_ids,
                 })
             }
         }
@@ -427,11 +444,15 @@ impl<'de> Deserialize<'de> for super::DependencyGraphCreateRepositorySnapshotRes
                         _ => field::skip(&mut map)?,
                     }
                 }
+                let created_at = field::required(created_at, "created_at")?;
+                let id = field::required(id, "id")?;
+                let message = field::required(message, "message")?;
+                let result = field::required(result, "result")?;
                 Ok(super::DependencyGraphCreateRepositorySnapshotResponse {
-                    created_at: field::required(created_at, "created_at")?,
-                    id: field::required(id, "id")?,
-                    message: field::required(message, "message")?,
-                    result: field::required(result, "result")?,
+                    created_at,
+                    id,
+                    message,
+                    result,
                 })
             }
         }
@@ -480,10 +501,11 @@ impl<'de> Deserialize<'de> for super::Manifest {
                         _ => return Err(field::unknown(key, FIELDS)),
                     }
                 }
+                let name = field::required(name, "name")?;
                 Ok(super::Manifest {
                     file: file.unwrap_or_default(),
                     metadata: metadata.unwrap_or_default(),
-                    name: field::required(name, "name")?,
+                    name,
                     resolved: resolved.unwrap_or_default(),
                 })
             }
@@ -707,38 +729,84 @@ impl<'de> Deserialize<'de> for super::MinimalRepository {
                         _ => field::skip(&mut map)?,
                     }
                 }
+                let archive_url = field::required(archive_url, "archive_url")?;
+                let assignees_url = field::required(assignees_url, "assignees_url")?;
+                let blobs_url = field::required(blobs_url, "blobs_url")?;
+                let branches_url = field::required(branches_url, "branches_url")?;
+                let collaborators_url = field::required(collaborators_url, "collaborators_url")?;
+                let comments_url = field::required(comments_url, "comments_url")?;
+                let commits_url = field::required(commits_url, "commits_url")?;
+                let compare_url = field::required(compare_url, "compare_url")?;
+                let contents_url = field::required(contents_url, "contents_url")?;
+                let contributors_url = field::required(contributors_url, "contributors_url")?;
+                let deployments_url = field::required(deployments_url, "deployments_url")?;
+                let description = field::required(description, "description")?;
+                let downloads_url = field::required(downloads_url, "downloads_url")?;
+                let events_url = field::required(events_url, "events_url")?;
+                let fork = field::required(fork, "fork")?;
+                let forks_url = field::required(forks_url, "forks_url")?;
+                let full_name = field::required(full_name, "full_name")?;
+                let git_commits_url = field::required(git_commits_url, "git_commits_url")?;
+                let git_refs_url = field::required(git_refs_url, "git_refs_url")?;
+                let git_tags_url = field::required(git_tags_url, "git_tags_url")?;
+                let hooks_url = field::required(hooks_url, "hooks_url")?;
+                let html_url = field::required(html_url, "html_url")?;
+                let id = field::required(id, "id")?;
+                let issue_comment_url = field::required(issue_comment_url, "issue_comment_url")?;
+                let issue_events_url = field::required(issue_events_url, "issue_events_url")?;
+                let issues_url = field::required(issues_url, "issues_url")?;
+                let keys_url = field::required(keys_url, "keys_url")?;
+                let labels_url = field::required(labels_url, "labels_url")?;
+                let languages_url = field::required(languages_url, "languages_url")?;
+                let merges_url = field::required(merges_url, "merges_url")?;
+                let milestones_url = field::required(milestones_url, "milestones_url")?;
+                let name = field::required(name, "name")?;
+                let node_id = field::required(node_id, "node_id")?;
+                let notifications_url = field::required(notifications_url, "notifications_url")?;
+                let owner = field::required(owner, "owner")?;
+                let private = field::required(private, "private")?;
+                let pulls_url = field::required(pulls_url, "pulls_url")?;
+                let releases_url = field::required(releases_url, "releases_url")?;
+                let stargazers_url = field::required(stargazers_url, "stargazers_url")?;
+                let statuses_url = field::required(statuses_url, "statuses_url")?;
+                let subscribers_url = field::required(subscribers_url, "subscribers_url")?;
+                let subscription_url = field::required(subscription_url, "subscription_url")?;
+                let tags_url = field::required(tags_url, "tags_url")?;
+                let teams_url = field::required(teams_url, "teams_url")?;
+                let trees_url = field::required(trees_url, "trees_url")?;
+                let url = field::required(url, "url")?;
                 Ok(super::MinimalRepository {
                     allow_forking: allow_forking.unwrap_or_default(),
-                    archive_url: field::required(archive_url, "archive_url")?,
+                    archive_url,
                     archived: archived.unwrap_or_default(),
-                    assignees_url: field::required(assignees_url, "assignees_url")?,
-                    blobs_url: field::required(blobs_url, "blobs_url")?,
-                    branches_url: field::required(branches_url, "branches_url")?,
+                    assignees_url,
+                    blobs_url,
+                    branches_url,
                     clone_url: clone_url.unwrap_or_default(),
                     code_of_conduct: code_of_conduct.unwrap_or_default(),
-                    collaborators_url: field::required(collaborators_url, "collaborators_url")?,
-                    comments_url: field::required(comments_url, "comments_url")?,
-                    commits_url: field::required(commits_url, "commits_url")?,
-                    compare_url: field::required(compare_url, "compare_url")?,
-                    contents_url: field::required(contents_url, "contents_url")?,
-                    contributors_url: field::required(contributors_url, "contributors_url")?,
+                    collaborators_url,
+                    comments_url,
+                    commits_url,
+                    compare_url,
+                    contents_url,
+                    contributors_url,
                     created_at: created_at.unwrap_or_default(),
                     custom_properties: custom_properties.unwrap_or_default(),
                     default_branch: default_branch.unwrap_or_default(),
                     delete_branch_on_merge: delete_branch_on_merge.unwrap_or_default(),
-                    deployments_url: field::required(deployments_url, "deployments_url")?,
-                    description: field::required(description, "description")?,
+                    deployments_url,
+                    description,
                     disabled: disabled.unwrap_or_default(),
-                    downloads_url: field::required(downloads_url, "downloads_url")?,
-                    events_url: field::required(events_url, "events_url")?,
-                    fork: field::required(fork, "fork")?,
+                    downloads_url,
+                    events_url,
+                    fork,
                     forks: forks.unwrap_or_default(),
                     forks_count: forks_count.unwrap_or_default(),
-                    forks_url: field::required(forks_url, "forks_url")?,
-                    full_name: field::required(full_name, "full_name")?,
-                    git_commits_url: field::required(git_commits_url, "git_commits_url")?,
-                    git_refs_url: field::required(git_refs_url, "git_refs_url")?,
-                    git_tags_url: field::required(git_tags_url, "git_tags_url")?,
+                    forks_url,
+                    full_name,
+                    git_commits_url,
+                    git_refs_url,
+                    git_tags_url,
                     git_url: git_url.unwrap_or_default(),
                     has_discussions: has_discussions.unwrap_or_default(),
                     has_downloads: has_downloads.unwrap_or_default(),
@@ -747,51 +815,51 @@ impl<'de> Deserialize<'de> for super::MinimalRepository {
                     has_projects: has_projects.unwrap_or_default(),
                     has_wiki: has_wiki.unwrap_or_default(),
                     homepage: homepage.unwrap_or_default(),
-                    hooks_url: field::required(hooks_url, "hooks_url")?,
-                    html_url: field::required(html_url, "html_url")?,
-                    id: field::required(id, "id")?,
+                    hooks_url,
+                    html_url,
+                    id,
                     is_template: is_template.unwrap_or_default(),
-                    issue_comment_url: field::required(issue_comment_url, "issue_comment_url")?,
-                    issue_events_url: field::required(issue_events_url, "issue_events_url")?,
-                    issues_url: field::required(issues_url, "issues_url")?,
-                    keys_url: field::required(keys_url, "keys_url")?,
-                    labels_url: field::required(labels_url, "labels_url")?,
+                    issue_comment_url,
+                    issue_events_url,
+                    issues_url,
+                    keys_url,
+                    labels_url,
                     language: language.unwrap_or_default(),
-                    languages_url: field::required(languages_url, "languages_url")?,
+                    languages_url,
                     license: license.unwrap_or_default(),
-                    merges_url: field::required(merges_url, "merges_url")?,
-                    milestones_url: field::required(milestones_url, "milestones_url")?,
+                    merges_url,
+                    milestones_url,
                     mirror_url: mirror_url.unwrap_or_default(),
-                    name: field::required(name, "name")?,
+                    name,
                     network_count: network_count.unwrap_or_default(),
-                    node_id: field::required(node_id, "node_id")?,
-                    notifications_url: field::required(notifications_url, "notifications_url")?,
+                    node_id,
+                    notifications_url,
                     open_issues: open_issues.unwrap_or_default(),
                     open_issues_count: open_issues_count.unwrap_or_default(),
-                    owner: field::required(owner, "owner")?,
+                    owner,
                     permissions: permissions.unwrap_or_default(),
-                    private: field::required(private, "private")?,
-                    pulls_url: field::required(pulls_url, "pulls_url")?,
+                    private,
+                    pulls_url,
                     pushed_at: pushed_at.unwrap_or_default(),
-                    releases_url: field::required(releases_url, "releases_url")?,
+                    releases_url,
                     role_name: role_name.unwrap_or_default(),
                     security_and_analysis: security_and_analysis.unwrap_or_default(),
                     size: size.unwrap_or_default(),
                     ssh_url: ssh_url.unwrap_or_default(),
                     stargazers_count: stargazers_count.unwrap_or_default(),
-                    stargazers_url: field::required(stargazers_url, "stargazers_url")?,
-                    statuses_url: field::required(statuses_url, "statuses_url")?,
+                    stargazers_url,
+                    statuses_url,
                     subscribers_count: subscribers_count.unwrap_or_default(),
-                    subscribers_url: field::required(subscribers_url, "subscribers_url")?,
-                    subscription_url: field::required(subscription_url, "subscription_url")?,
+                    subscribers_url,
+                    subscription_url,
                     svn_url: svn_url.unwrap_or_default(),
-                    tags_url: field::required(tags_url, "tags_url")?,
-                    teams_url: field::required(teams_url, "teams_url")?,
+                    tags_url,
+                    teams_url,
                     temp_clone_token: temp_clone_token.unwrap_or_default(),
                     topics: topics.unwrap_or_default(),
-                    trees_url: field::required(trees_url, "trees_url")?,
+                    trees_url,
                     updated_at: updated_at.unwrap_or_default(),
-                    url: field::required(url, "url")?,
+                    url,
                     visibility: visibility.unwrap_or_default(),
                     watchers: watchers.unwrap_or_default(),
                     watchers_count: watchers_count.unwrap_or_default(),
@@ -901,12 +969,16 @@ impl<'de> Deserialize<'de> for super::OrganizationDependabotSecret {
                         _ => field::skip(&mut map)?,
                     }
                 }
+                let created_at = field::required(created_at, "created_at")?;
+                let name = field::required(name, "name")?;
+                let updated_at = field::required(updated_at, "updated_at")?;
+                let visibility = field::required(visibility, "visibility")?;
                 Ok(super::OrganizationDependabotSecret {
-                    created_at: field::required(created_at, "created_at")?,
-                    name: field::required(name, "name")?,
+                    created_at,
+                    name,
                     selected_repositories_url: selected_repositories_url.unwrap_or_default(),
-                    updated_at: field::required(updated_at, "updated_at")?,
-                    visibility: field::required(visibility, "visibility")?,
+                    updated_at,
+                    visibility,
                 })
             }
         }
@@ -950,16 +1022,21 @@ impl<'de> Deserialize<'de> for super::OrgsCreateArtifactDeploymentRecordRequest 
                         _ => field::skip(&mut map)?,
                     }
                 }
+                let deployment_name = field::required(deployment_name, "deployment_name")?;
+                let digest = field::required(digest, "digest")?;
+                let logical_environment = field::required(logical_environment, "logical_environment")?;
+                let name = field::required(name, "name")?;
+                let status = field::required(status, "status")?;
                 Ok(super::OrgsCreateArtifactDeploymentRecordRequest {
                     cluster: cluster.unwrap_or_default(),
-                    deployment_name: field::required(deployment_name, "deployment_name")?,
-                    digest: field::required(digest, "digest")?,
+                    deployment_name,
+                    digest,
                     github_repository: github_repository.unwrap_or_default(),
-                    logical_environment: field::required(logical_environment, "logical_environment")?,
-                    name: field::required(name, "name")?,
+                    logical_environment,
+                    name,
                     physical_environment: physical_environment.unwrap_or_default(),
                     runtime_risks: runtime_risks.unwrap_or_default(),
-                    status: field::required(status, "status")?,
+                    status,
                     tags: tags.unwrap_or_default(),
                     version: version.unwrap_or_default(),
                 })
@@ -1001,13 +1078,16 @@ impl<'de> Deserialize<'de> for super::OrgsCreateArtifactStorageRecordRequest {
                         _ => field::skip(&mut map)?,
                     }
                 }
+                let digest = field::required(digest, "digest")?;
+                let name = field::required(name, "name")?;
+                let registry_url = field::required(registry_url, "registry_url")?;
                 Ok(super::OrgsCreateArtifactStorageRecordRequest {
                     artifact_url: artifact_url.unwrap_or_default(),
-                    digest: field::required(digest, "digest")?,
+                    digest,
                     github_repository: github_repository.unwrap_or_default(),
-                    name: field::required(name, "name")?,
+                    name,
                     path: path.unwrap_or_default(),
-                    registry_url: field::required(registry_url, "registry_url")?,
+                    registry_url,
                     repository: repository.unwrap_or_default(),
                     status: status.unwrap_or_else(super::defaults::orgs_create_artifact_storage_record_request_status),
                     version: version.unwrap_or_default(),
@@ -1115,9 +1195,11 @@ impl<'de> Deserialize<'de> for super::OrgsSetClusterDeploymentRecordsRequest {
                         _ => field::skip(&mut map)?,
                     }
                 }
+                let deployments = field::required(deployments, "deployments")?;
+                let logical_environment = field::required(logical_environment, "logical_environment")?;
                 Ok(super::OrgsSetClusterDeploymentRecordsRequest {
-                    deployments: field::required(deployments, "deployments")?,
-                    logical_environment: field::required(logical_environment, "logical_environment")?,
+                    deployments,
+                    logical_environment,
                     physical_environment: physical_environment.unwrap_or_default(),
                 })
             }
@@ -1156,11 +1238,14 @@ impl<'de> Deserialize<'de> for super::OrgsSetClusterDeploymentRecordsRequestDepl
                         _ => field::skip(&mut map)?,
                     }
                 }
+                let deployment_name = field::required(deployment_name, "deployment_name")?;
+                let digest = field::required(digest, "digest")?;
+                let name = field::required(name, "name")?;
                 Ok(super::OrgsSetClusterDeploymentRecordsRequestDeploymentsItem {
-                    deployment_name: field::required(deployment_name, "deployment_name")?,
-                    digest: field::required(digest, "digest")?,
+                    deployment_name,
+                    digest,
                     github_repository: github_repository.unwrap_or_default(),
-                    name: field::required(name, "name")?,
+                    name,
                     runtime_risks: runtime_risks.unwrap_or_default(),
                     status: status.unwrap_or_default(),
                     tags: tags.unwrap_or_default(),
@@ -1326,28 +1411,46 @@ impl<'de> Deserialize<'de> for super::SimpleUser {
                         _ => field::skip(&mut map)?,
                     }
                 }
+                let avatar_url = field::required(avatar_url, "avatar_url")?;
+                let events_url = field::required(events_url, "events_url")?;
+                let followers_url = field::required(followers_url, "followers_url")?;
+                let following_url = field::required(following_url, "following_url")?;
+                let gists_url = field::required(gists_url, "gists_url")?;
+                let gravatar_id = field::required(gravatar_id, "gravatar_id")?;
+                let html_url = field::required(html_url, "html_url")?;
+                let id = field::required(id, "id")?;
+                let login = field::required(login, "login")?;
+                let node_id = field::required(node_id, "node_id")?;
+                let organizations_url = field::required(organizations_url, "organizations_url")?;
+                let received_events_url = field::required(received_events_url, "received_events_url")?;
+                let repos_url = field::required(repos_url, "repos_url")?;
+                let site_admin = field::required(site_admin, "site_admin")?;
+                let starred_url = field::required(starred_url, "starred_url")?;
+                let subscriptions_url = field::required(subscriptions_url, "subscriptions_url")?;
+                let type_ = field::required(type_, "type")?;
+                let url = field::required(url, "url")?;
                 Ok(super::SimpleUser {
-                    avatar_url: field::required(avatar_url, "avatar_url")?,
+                    avatar_url,
                     email: email.unwrap_or_default(),
-                    events_url: field::required(events_url, "events_url")?,
-                    followers_url: field::required(followers_url, "followers_url")?,
-                    following_url: field::required(following_url, "following_url")?,
-                    gists_url: field::required(gists_url, "gists_url")?,
-                    gravatar_id: field::required(gravatar_id, "gravatar_id")?,
-                    html_url: field::required(html_url, "html_url")?,
-                    id: field::required(id, "id")?,
-                    login: field::required(login, "login")?,
+                    events_url,
+                    followers_url,
+                    following_url,
+                    gists_url,
+                    gravatar_id,
+                    html_url,
+                    id,
+                    login,
                     name: name.unwrap_or_default(),
-                    node_id: field::required(node_id, "node_id")?,
-                    organizations_url: field::required(organizations_url, "organizations_url")?,
-                    received_events_url: field::required(received_events_url, "received_events_url")?,
-                    repos_url: field::required(repos_url, "repos_url")?,
-                    site_admin: field::required(site_admin, "site_admin")?,
+                    node_id,
+                    organizations_url,
+                    received_events_url,
+                    repos_url,
+                    site_admin,
                     starred_at: starred_at.unwrap_or_default(),
-                    starred_url: field::required(starred_url, "starred_url")?,
-                    subscriptions_url: field::required(subscriptions_url, "subscriptions_url")?,
-                    type_: field::required(type_, "type")?,
-                    url: field::required(url, "url")?,
+                    starred_url,
+                    subscriptions_url,
+                    type_,
+                    url,
                     user_view_type: user_view_type.unwrap_or_default(),
                 })
             }
@@ -1386,15 +1489,21 @@ impl<'de> Deserialize<'de> for super::Snapshot {
                         _ => return Err(field::unknown(key, FIELDS)),
                     }
                 }
+                let detector = field::required(detector, "detector")?;
+                let job = field::required(job, "job")?;
+                let ref_ = field::required(ref_, "ref")?;
+                let scanned = field::required(scanned, "scanned")?;
+                let sha = field::required(sha, "sha")?;
+                let version = field::required(version, "version")?;
                 Ok(super::Snapshot {
-                    detector: field::required(detector, "detector")?,
-                    job: field::required(job, "job")?,
+                    detector,
+                    job,
                     manifests: manifests.unwrap_or_default(),
                     metadata: metadata.unwrap_or_default(),
-                    ref_: field::required(ref_, "ref")?,
-                    scanned: field::required(scanned, "scanned")?,
-                    sha: field::required(sha, "sha")?,
-                    version: field::required(version, "version")?,
+                    ref_,
+                    scanned,
+                    sha,
+                    version,
                 })
             }
         }
@@ -1422,10 +1531,13 @@ impl<'de> Deserialize<'de> for super::SnapshotDetector {
                         _ => return Err(field::unknown(key, FIELDS)),
                     }
                 }
+                let name = field::required(name, "name")?;
+                let url = field::required(url, "url")?;
+                let version = field::required(version, "version")?;
                 Ok(super::SnapshotDetector {
-                    name: field::required(name, "name")?,
-                    url: field::required(url, "url")?,
-                    version: field::required(version, "version")?,
+                    name,
+                    url,
+                    version,
                 })
             }
         }
@@ -1453,10 +1565,12 @@ impl<'de> Deserialize<'de> for super::SnapshotJob {
                         _ => return Err(field::unknown(key, FIELDS)),
                     }
                 }
+                let correlator = field::required(correlator, "correlator")?;
+                let id = field::required(id, "id")?;
                 Ok(super::SnapshotJob {
-                    correlator: field::required(correlator, "correlator")?,
+                    correlator,
                     html_url: html_url.unwrap_or_default(),
-                    id: field::required(id, "id")?,
+                    id,
                 })
             }
         }
