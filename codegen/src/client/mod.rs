@@ -17,7 +17,7 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use quote::quote;
-use serde_json::Value;
+use openapiv3::{PathItem, ReferenceOr};
 
 pub mod conveniences;
 pub mod multi_status;
@@ -28,7 +28,6 @@ use crate::ir::Api;
 use crate::output::guard::catch_panic;
 use crate::spec::load::parse_openapi;
 use crate::spec::normalize::Normalized;
-use crate::spec::openapi::METHODS;
 
 /// Generated client code.
 pub struct ClientCode {
@@ -59,33 +58,28 @@ pub const SEALING_RUNTIME: (&str, &str) = ("sealing", include_str!("../../templa
 pub fn generate(file: &str, spec: &Normalized, api: &Api, models_crate: &str) -> Result<ClientCode, Diagnostics> {
     let multi_status_operations = crate::ir::multi_status_operations(api);
 
-    // progenitor sees the spec without the operations it cannot handle.
-    let mut tree = spec.tree.clone();
-    if let Some(Value::Object(paths)) = tree.get_mut("paths") {
-        for item in paths.values_mut() {
-            for method in METHODS {
-                let drop = item
-                    .get(method)
-                    .and_then(|op| op.get("operationId"))
-                    .and_then(Value::as_str)
-                    .is_some_and(|id| multi_status_operations.contains(id));
-                if let Some(map) = item.as_object_mut().filter(|_| drop) {
-                    map.remove(method);
-                }
+    // progenitor sees the spec without the operations it cannot handle, and with who may call
+    // each operation in its description (progenitor documents a method with it, after what the
+    // operation does). The changes are made to the typed spec, parsed from the normalized tree
+    // in place: a copy of the tree to change would be the largest allocation of a run.
+    let mut openapi = parse_openapi(file, &spec.tree)?;
+    for item in openapi.paths.paths.values_mut() {
+        let ReferenceOr::Item(item) = item else { continue };
+        for (_, slot) in operation_slots(item) {
+            if slot.as_ref().and_then(|op| op.operation_id.as_deref()).is_some_and(|id| multi_status_operations.contains(id)) {
+                *slot = None;
             }
         }
-        paths.retain(|_, item| METHODS.iter().any(|m| item.get(*m).is_some()));
-        // progenitor documents a method with the operation's description: who may call it goes
-        // there, after what it does.
-        for operation in &api.operations {
-            let Some(permissions) = crate::ir::permissions::doc_paragraph(operation) else { continue };
-            let Some(Value::Object(op)) = paths.get_mut(&operation.path).and_then(|item| item.get_mut(operation.method.to_ascii_lowercase())) else { continue };
-            let description = op.get("description").and_then(Value::as_str).map(str::trim_end).unwrap_or("");
-            let described = if description.is_empty() { permissions } else { format!("{description}\n\n{permissions}") };
-            op.insert("description".to_owned(), Value::String(described));
-        }
     }
-    let openapi = parse_openapi(file, &tree)?;
+    openapi.paths.paths.retain(|_, item| matches!(item, ReferenceOr::Item(item) if item.iter().next().is_some()));
+    for operation in &api.operations {
+        let Some(permissions) = crate::ir::permissions::doc_paragraph(operation) else { continue };
+        let Some(ReferenceOr::Item(item)) = openapi.paths.paths.get_mut(&operation.path) else { continue };
+        let method = operation.method.to_ascii_lowercase();
+        let Some(op) = operation_slots(item).into_iter().find(|(name, _)| *name == method).and_then(|(_, slot)| slot.as_mut()) else { continue };
+        let description = op.description.as_deref().map(str::trim_end).unwrap_or("");
+        op.description = Some(if description.is_empty() { permissions } else { format!("{description}\n\n{permissions}") });
+    }
 
     let mut settings = GenerationSettings::new();
     settings
@@ -125,6 +119,20 @@ pub fn generate(file: &str, spec: &Normalized, api: &Api, models_crate: &str) ->
         multi_status_operations,
         conveniences,
     })
+}
+
+/// The operations of a path item by method, as the spec names them (`get`, `put`...).
+fn operation_slots(item: &mut PathItem) -> [(&'static str, &mut Option<openapiv3::Operation>); 8] {
+    [
+        ("get", &mut item.get),
+        ("put", &mut item.put),
+        ("post", &mut item.post),
+        ("delete", &mut item.delete),
+        ("options", &mut item.options),
+        ("head", &mut item.head),
+        ("patch", &mut item.patch),
+        ("trace", &mut item.trace),
+    ]
 }
 
 /// progenitor's inherent `impl Client` holding `new_with_client`.

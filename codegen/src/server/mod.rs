@@ -91,12 +91,16 @@ pub fn generate(file: &str, api: &Api, models_crate: &str, views: bool) -> Resul
     // it) and reported, rather than failing the whole run: one odd path in a description of
     // a thousand operations should not cost the other 999.
     let (routes, skipped) = routes::plan(file, api);
+    // The validators read the models' schemas where the IR holds them; the routable API needs
+    // only the operations (a copy of every schema would be the server's largest allocation).
+    let mut validators = validation::Validators::new(api);
     let routable = Api {
+        title: api.title.clone(),
+        version: api.version.clone(),
         operations: api.operations.iter().filter(|o| routes.contains_key(&o.id)).cloned().collect(),
-        ..api.clone()
+        models: Vec::new(),
     };
     let api = &routable;
-    let mut validators = validation::Validators::new(api);
     let mut request_imports = BTreeSet::new();
     let mut per_operation = Vec::new();
     for (operation, route) in api.operations.iter().filter_map(|o| Some((o, routes.get(&o.id)?))) {

@@ -8,7 +8,7 @@ use super::{Validators, bound, by_type, invalid, plural, when};
 use crate::output::lines::Lines;
 use crate::output::render::rust_string;
 
-impl Validators {
+impl Validators<'_> {
     /// An array's keywords.
     pub(super) fn array(&mut self, map: &Map<String, Value>, typed: bool) -> Option<Lines> {
         let mut checks = Lines::new();

@@ -31,9 +31,9 @@ use crate::spec::normalize::is_plain_scalar;
 use crate::spec::openapi::ref_name;
 
 /// The validators of an API, built up while the request parsers ask for them.
-pub struct Validators {
-    /// Named schemas of the models crate.
-    models: BTreeMap<String, Value>,
+pub struct Validators<'a> {
+    /// Named schemas of the models crate, as the IR holds them.
+    models: BTreeMap<&'a str, &'a Value>,
     /// The named schemas clients read (whose types accept more than the schema).
     read_by_clients: BTreeSet<String>,
     /// Schemas that need a function: named ones (by their name) and the few inline parameter
@@ -56,11 +56,11 @@ pub struct ValidationFile {
     pub uses_regress: bool,
 }
 
-impl Validators {
+impl<'a> Validators<'a> {
     /// An empty set of validators for the schemas of `api`.
-    pub fn new(api: &Api) -> Self {
+    pub fn new(api: &'a Api) -> Self {
         Self {
-            models: api.models.iter().map(|m| (m.name.clone(), m.schema.clone())).collect(),
+            models: api.models.iter().map(|m| (m.name.as_str(), &m.schema)).collect(),
             read_by_clients: api.models.iter().filter(|m| m.read_by_clients).map(|m| m.name.clone()).collect(),
             roots: BTreeMap::new(),
             idents: BTreeMap::new(),
@@ -70,13 +70,13 @@ impl Validators {
     }
 
     /// The named schema `name`, if the models crate has it.
-    pub fn model(&self, name: &str) -> Option<&Value> {
-        self.models.get(name)
+    pub fn model(&self, name: &str) -> Option<&'a Value> {
+        self.models.get(name).copied()
     }
 
     /// The named schema `name` and how the models crate types it.
-    pub fn model_type(&self, name: &str) -> Option<super::exact::ModelType<'_>> {
-        let schema = self.models.get(name)?;
+    pub fn model_type(&self, name: &str) -> Option<super::exact::ModelType<'a>> {
+        let schema = *self.models.get(name)?;
         Some(super::exact::ModelType { schema, lenient: self.read_by_clients.contains(name) })
     }
 
@@ -98,7 +98,7 @@ impl Validators {
     /// Registers `schema` (a `$ref`, or an inline schema named `fallback`) as needing a function.
     fn root(&mut self, schema: &Value, fallback: &str) -> String {
         let (name, schema) = match ref_name(schema) {
-            Some(name) => (name.to_owned(), self.models.get(name).cloned().unwrap_or(Value::Bool(true))),
+            Some(name) => (name.to_owned(), self.models.get(name).map_or(Value::Bool(true), |schema| (*schema).clone())),
             None => (fallback.to_owned(), schema.clone()),
         };
         let ident = self.ident_for(&name);
@@ -139,7 +139,7 @@ impl Validators {
                 if body.is_empty() {
                     body.line("let _ = (value, at, errors);");
                 }
-                let doc = if self.models.contains_key(&name) {
+                let doc = if self.models.contains_key(name.as_str()) {
                     format!("Checks a value against the schema `{name}`, recording every violation in `errors`.")
                 } else {
                     format!("Checks a value against the inline schema of `{name}`, recording every violation in `errors`.")
@@ -175,7 +175,7 @@ impl Validators {
         };
         if let Some(name) = ref_name(schema) {
             let name = name.to_owned();
-            let target = self.models.get(&name).cloned().unwrap_or(Value::Bool(true));
+            let target = self.models.get(name.as_str()).map_or(Value::Bool(true), |schema| (*schema).clone());
             let ident = self.ident_for(&name);
             self.roots.entry(name).or_insert(target);
             return Lines::of(format!("{ident}(value, at, errors);"));

@@ -9,7 +9,7 @@ use super::{Validators, bound, by_type, invalid, plural, when};
 use crate::output::lines::Lines;
 use crate::output::render::rust_string;
 
-impl Validators {
+impl Validators<'_> {
     /// A string's keywords; `enum_values` are its `enum`'s, when they are all strings.
     pub(super) fn string(&mut self, map: &Map<String, Value>, typed: bool, enum_values: Option<&[String]>) -> Option<Lines> {
         let mut checks = Lines::new();
