@@ -72,13 +72,23 @@ impl Object {
     /// implements, and then removes `::serde::Deserialize` from its derive: the impl written by
     /// [`file`] takes its place. Any other struct is left as it is and gets `None`.
     pub fn take_over(item: &mut syn::ItemStruct) -> Option<Object> {
+        // The derive list is read once: where it names `Deserialize`, and what it keeps.
+        let (index, kept) = item.attrs.iter().enumerate().find_map(|(index, attr)| {
+            let paths = derived(attr)?;
+            paths.iter().any(is_deserialize).then(|| (index, paths.into_iter().filter(|path| !is_deserialize(path)).collect::<Vec<_>>()))
+        })?;
         let object = Object::read(item)?;
-        remove_derive(&mut item.attrs);
+        if kept.is_empty() {
+            item.attrs.remove(index);
+        } else if let syn::Meta::List(list) = &mut item.attrs[index].meta {
+            // The attribute's tokens are written, not parsed again.
+            list.tokens = quote::quote! { #(#kept),* };
+        }
         Some(object)
     }
 
     fn read(item: &syn::ItemStruct) -> Option<Object> {
-        if !item.generics.params.is_empty() || !derives_deserialize(&item.attrs) {
+        if !item.generics.params.is_empty() {
             return None;
         }
         let syn::Fields::Named(named) = &item.fields else { return None };
@@ -141,25 +151,6 @@ fn derived(attr: &syn::Attribute) -> Option<Vec<syn::Path>> {
 
 fn is_deserialize(path: &syn::Path) -> bool {
     path.segments.last().is_some_and(|last| last.ident == "Deserialize") && path.segments.len() <= 2 && path.segments.first().is_some_and(|first| first.ident == "serde" || path.segments.len() == 1)
-}
-
-fn derives_deserialize(attrs: &[syn::Attribute]) -> bool {
-    attrs.iter().filter_map(derived).flatten().any(|path| is_deserialize(&path))
-}
-
-fn remove_derive(attrs: &mut Vec<syn::Attribute>) {
-    attrs.retain_mut(|attr| {
-        let Some(paths) = derived(attr) else { return true };
-        let kept: Vec<&syn::Path> = paths.iter().filter(|path| !is_deserialize(path)).collect();
-        if kept.len() == paths.len() {
-            return true;
-        }
-        if kept.is_empty() {
-            return false;
-        }
-        *attr = syn::parse_quote! { #[derive(#(#kept),*)] };
-        true
-    });
 }
 
 /// The text of `types/deserialize.rs` (without the header line): the `Deserialize` impl of each

@@ -10,7 +10,7 @@
 //! - a type that is a copy of another under another name becomes an alias of it
 //!   ([`super::dedup`]).
 //!
-//! The structs go on to their builders ([`super::builders`]), and the items to
+//! The items go on to their builders ([`super::builders`], which read the structs among them) and to
 //! [`super::features`], which puts the types no operation uses behind a feature.
 //!
 //! Only structs, enums and the impls of string enums are parsed; everything else passes through
@@ -33,8 +33,6 @@ use crate::output::render::{Code, top_level_items};
 pub struct Rewritten {
     /// The items of the types module, each with the type it belongs to.
     pub items: Vec<(Option<String>, Code)>,
-    /// The structs, for their builders (copies included).
-    pub structs: Vec<syn::ItemStruct>,
     /// The structs whose `Deserialize` we write instead of serde's derive (copies included).
     pub objects: Vec<Object>,
     /// The types that are copies of another (see [`super::dedup`]): copy -> canonical type.
@@ -73,7 +71,6 @@ pub fn rewrite(types: TokenStream, read: &BTreeSet<String>, own_deserialize: boo
         parsed.push(kept);
     }
     let mut items: Vec<dedup::Item> = Vec::with_capacity(parsed.len());
-    let mut structs: Vec<syn::ItemStruct> = Vec::new();
     let mut objects: Vec<Object> = Vec::new();
     let mut owner: Option<String> = None;
     for item in parsed {
@@ -96,7 +93,6 @@ pub fn rewrite(types: TokenStream, read: &BTreeSet<String>, own_deserialize: boo
                 }
                 // Formatted from the parsed struct: parsing it again would cost as much as the
                 // first time.
-                structs.push(item.clone());
                 items.push(dedup::Item { code: Code::Item(Box::new(syn::Item::Struct(item))), owner: Some(name.clone()), declares: true });
                 owner = Some(name);
             }
@@ -117,7 +113,7 @@ pub fn rewrite(types: TokenStream, read: &BTreeSet<String>, own_deserialize: boo
         }
     }
     let merged = dedup::merge(items);
-    Rewritten { items: merged.items, structs, objects, aliases: merged.aliases, references: merged.references }
+    Rewritten { items: merged.items, objects, aliases: merged.aliases, references: merged.references }
 }
 
 /// Whether `item` is an `impl` that names the type `owner`.
