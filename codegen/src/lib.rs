@@ -126,8 +126,9 @@ pub struct SnapshotViews {
 /// After the shared steps (load, validate, normalize, IR), the three crates are generated and
 /// formatted at the same time, on three threads: they only read the normalized spec and the
 /// IR, and each is a third of the work or more (typify and the models' formatting, progenitor,
-/// the server). The files do not depend on the threads: each crate's files come from its own
-/// thread, in the same order every run.
+/// the server). The models' conversion of the schemas for typify, which needs no IR, runs
+/// earlier, after `normalize` on its thread. The files do not depend on the threads: each
+/// crate's files come from its own thread, in the same order every run.
 pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagnostics> {
     let file = spec.name.as_str();
     let tree = spec::load::parse_tree(spec)?;
@@ -135,17 +136,25 @@ pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagno
     // pointer) run beside `normalize` and the spec's hash: they only read the tree, and their
     // problems, when there are any, are reported instead of `normalize`'s result (which cannot
     // loop on any tree, and whose panic on a tree the checks refuse is then not reported).
-    let (checked, normalized, spec_sha256) = std::thread::scope(|scope| {
-        let normalizing = spawn(scope, "normalize", || Ok((spec::normalize::normalize(file, &tree), spec::pin::sha256_hex(spec.text.as_bytes()))));
+    // The normalize thread goes on to convert the schemas for typify (the models' first step),
+    // while this thread finishes the checks and builds the IR.
+    let (checked, prepared, spec_sha256) = std::thread::scope(|scope| {
+        let normalizing = spawn(scope, "normalize", || {
+            let sha256 = spec::pin::sha256_hex(spec.text.as_bytes());
+            let prepared = spec::normalize::normalize(file, &tree).map(|normalized| {
+                let definitions = models::definitions(file, &normalized);
+                (normalized, definitions)
+            });
+            Ok((prepared, sha256))
+        });
         let checked = Diagnostics::check(spec::validate::check(file, &tree)).and_then(|()| spec::load::parse_openapi(file, &tree).map(drop));
-        let normalized = join(normalizing);
-        match normalized {
-            Ok((normalized, sha256)) => (checked, normalized, sha256),
+        match join(normalizing) {
+            Ok((prepared, sha256)) => (checked, prepared, sha256),
             Err(panic) => (checked, Err(panic), String::new()),
         }
     });
     checked?;
-    let normalized = normalized?;
+    let (normalized, definitions) = prepared?;
     drop(tree);
     let mut api = ir::build(&normalized);
     if let Some(config) = &settings.config {
@@ -164,7 +173,7 @@ pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagno
     let job = Job { file, normalized: &normalized, api: &api, names: &names, versions: &settings.versions, header: &header, views: settings.snapshot_views, serde_derive_baseline: settings.serde_derive_baseline };
 
     let (models, client, server, surface) = std::thread::scope(|scope| {
-        let models = spawn(scope, "models", || job.models_crate());
+        let models = spawn(scope, "models", move || job.models_crate(definitions));
         let client = spawn(scope, "client", || job.client_crate());
         let server = job.server_crate();
         // The server is the shortest of the three: this thread has time for the API surface
@@ -291,9 +300,9 @@ struct ServerCrate {
 }
 
 impl Job<'_> {
-    fn models_crate(&self) -> Result<ModelsCrate, Diagnostics> {
+    fn models_crate(&self, definitions: models::Definitions) -> Result<ModelsCrate, Diagnostics> {
         let (header, names, api) = (self.header, self.names, self.api);
-        let mut models = models::generate(self.file, self.normalized, api, self.serde_derive_baseline)?;
+        let mut models = models::generate(self.file, self.normalized, api, self.serde_derive_baseline, definitions)?;
         // The largest file by far, and formatting it is the longest step of the slowest of the
         // three crates: it gets a second thread.
         let types_rs = header.rust_file_of("models", std::mem::take(&mut models.types), 2)?;

@@ -58,7 +58,11 @@ pub const SUPPORT: &str = include_str!("../../templates/models/support.rs");
 /// clients read ([`crate::ir::Model::read_by_clients`]). With `serde_derive`, the structs keep
 /// serde's derived `Deserialize` instead of ours (`deserialize`; the differential test's
 /// baseline).
-pub fn generate(file: &str, spec: &Normalized, api: &Api, serde_derive: bool) -> Result<Models, Diagnostics> {
+///
+/// `definitions` is [`definitions`] of the same spec: it needs only the normalized spec, so
+/// `lib.rs` converts them while the IR is still being built.
+pub fn generate(file: &str, spec: &Normalized, api: &Api, serde_derive: bool, definitions: Definitions) -> Result<Models, Diagnostics> {
+    let converted = definitions?;
     let no_schemas = serde_json::Map::new();
     let schemas = spec.tree["components"]["schemas"].as_object().unwrap_or(&no_schemas);
     let constrained_names: BTreeSet<String> = schemas
@@ -79,20 +83,6 @@ pub fn generate(file: &str, spec: &Normalized, api: &Api, serde_derive: bool) ->
         settings.with_replacement(name, format!("crate::{name}"), std::iter::empty());
     }
 
-    let definitions = |problems: &mut Vec<Diagnostic>| {
-        let mut definitions = Vec::with_capacity(schemas.len());
-        for (name, schema) in schemas {
-            match serde_json::from_value::<schemars::schema::Schema>(json_schema::convert(schema)) {
-                Ok(converted) => definitions.push((name.clone(), converted)),
-                Err(error) => problems.push(schema_problem(file, spec, name, format!("the schema cannot be read as JSON Schema: {error}"))),
-            }
-        }
-        definitions
-    };
-    let mut problems = Vec::new();
-    let converted = definitions(&mut problems);
-    Diagnostics::check(problems)?;
-
     let mut type_space = TypeSpace::new(&settings);
     // typify takes the definitions; only the failure path needs them again, and converts anew.
     let added = catch_panic(|| type_space.add_ref_types(converted));
@@ -102,7 +92,8 @@ pub fn generate(file: &str, spec: &Normalized, api: &Api, serde_derive: bool) ->
         Err(panic) => Some(format!("typify panicked: {panic}")),
     };
     if let Some(message) = failure {
-        return Err(Diagnostics(locate_typify_failures(file, spec, &settings, &definitions(&mut Vec::new()), &message)));
+        let again = self::definitions(file, spec)?;
+        return Err(Diagnostics(locate_typify_failures(file, spec, &settings, &again, &message)));
     }
 
     let mut constrained_items = Vec::new();
@@ -203,6 +194,26 @@ pub fn generate(file: &str, spec: &Normalized, api: &Api, serde_derive: bool) ->
         aliases: rewritten.aliases,
         gated: !unused.is_empty(),
     })
+}
+
+/// The component schemas as typify reads them ([`json_schema`]'s conversion), by name in the
+/// spec's order, or why one cannot be read.
+pub type Definitions = Result<Vec<(String, schemars::schema::Schema)>, Diagnostics>;
+
+/// The first step of [`generate`]: every component schema converted for typify.
+pub fn definitions(file: &str, spec: &Normalized) -> Definitions {
+    let no_schemas = serde_json::Map::new();
+    let schemas = spec.tree["components"]["schemas"].as_object().unwrap_or(&no_schemas);
+    let mut problems = Vec::new();
+    let mut definitions = Vec::with_capacity(schemas.len());
+    for (name, schema) in schemas {
+        match serde_json::from_value::<schemars::schema::Schema>(json_schema::convert(schema)) {
+            Ok(converted) => definitions.push((name.clone(), converted)),
+            Err(error) => problems.push(schema_problem(file, spec, name, format!("the schema cannot be read as JSON Schema: {error}"))),
+        }
+    }
+    Diagnostics::check(problems)?;
+    Ok(definitions)
 }
 
 /// Whether `item` is typify's `pub mod defaults { ... }` (after its doc comment).

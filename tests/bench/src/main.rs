@@ -59,7 +59,7 @@ struct Cli {
     /// Leave out GitHub's whole description (codegen, stages, compile) but keep the full run counts.
     #[arg(long)]
     pinned_only: bool,
-    /// Runs per measurement and side [default: 5 (3 for the whole description, 21 for the pinned spec's codegen), 3 with --quick; stages and compile use at most 3, compiling the whole description 1].
+    /// Runs per measurement and side [default: 5 (21 for the pinned spec's codegen), 3 with --quick; stages and compile use at most 3, compiling the whole description 1].
     #[arg(long)]
     runs: Option<usize>,
     /// Where to write the JSON results [default: target/bench/results.json].
@@ -135,7 +135,6 @@ struct Plan {
     /// The pinned spec's codegen runs: a run takes some 50 ms, and at 5 runs a side the ratio
     /// of two runs of the same code differed by a third (1.06x and 1.41x).
     pinned_codegen_runs: usize,
-    whole_runs: usize,
     whole: bool,
     server_duration: Duration,
     client_calls: usize,
@@ -153,7 +152,6 @@ impl Plan {
             groups,
             runs,
             pinned_codegen_runs: cli.runs.unwrap_or(if cli.quick { 5 } else { 21 }).max(1),
-            whole_runs: cli.runs.unwrap_or(3).max(1),
             whole: !cli.quick && !cli.pinned_only,
             server_duration: if cli.quick { Duration::from_secs(1) } else { Duration::from_secs(3) },
             client_calls: if cli.quick { 1000 } else { 10_000 },
@@ -224,7 +222,7 @@ fn run_group(group: Group, cli: &Cli, plan: &Plan, root: &Path, work_dir: &Path,
     let with_whole = |runs: usize| -> Vec<(Spec, usize)> {
         let mut specs = vec![(pinned.clone(), runs)];
         if plan.whole {
-            specs.push((whole.clone(), plan.whole_runs));
+            specs.push((whole.clone(), plan.runs));
         }
         specs
     };
