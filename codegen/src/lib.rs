@@ -127,7 +127,7 @@ pub struct SnapshotViews {
 /// formatted at the same time, on three threads: they only read the normalized spec and the
 /// IR, and each is a third of the work or more (typify and the models' formatting, progenitor,
 /// the server). The models' conversion of the schemas for typify, which needs no IR, runs
-/// earlier, after `normalize` on its thread. The files do not depend on the threads: each
+/// earlier, beside the IR's construction. The files do not depend on the threads: each
 /// crate's files come from its own thread, in the same order every run.
 pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagnostics> {
     let file = spec.name.as_str();
@@ -136,34 +136,26 @@ pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagno
     // pointer) run beside `normalize` and the spec's hash: they only read the tree, and their
     // problems, when there are any, are reported instead of `normalize`'s result (which cannot
     // loop on any tree, and whose panic on a tree the checks refuse is then not reported).
-    // The normalize thread goes on to convert the schemas for typify (the models' first step),
-    // while this thread finishes the checks and builds the IR.
-    let (checked, prepared, spec_sha256) = std::thread::scope(|scope| {
-        let normalizing = spawn(scope, "normalize", || {
-            let sha256 = spec::pin::sha256_hex(spec.text.as_bytes());
-            let prepared = spec::normalize::normalize(file, &tree).map(|normalized| {
-                let definitions = models::definitions(file, &normalized);
-                (normalized, definitions)
-            });
-            Ok((prepared, sha256))
-        });
+    let (checked, normalized, spec_sha256) = std::thread::scope(|scope| {
+        let normalizing = spawn(scope, "normalize", || Ok((spec::normalize::normalize(file, &tree), spec::pin::sha256_hex(spec.text.as_bytes()))));
         let checked = Diagnostics::check(spec::validate::check(file, &tree)).and_then(|()| spec::load::parse_openapi(file, &tree).map(drop));
         match join(normalizing) {
-            Ok((prepared, sha256)) => (checked, prepared, sha256),
+            Ok((normalized, sha256)) => (checked, normalized, sha256),
             Err(panic) => (checked, Err(panic), String::new()),
         }
     });
     checked?;
-    let (normalized, definitions) = prepared?;
+    let normalized = normalized?;
     drop(tree);
-    let mut api = ir::build(&normalized);
-    if let Some(config) = &settings.config {
-        ir::configure::apply(config, file, &mut api)?;
-    }
-    if let Some(permissions) = &settings.permissions {
-        ir::permissions::attach(permissions, settings.config.as_ref(), file, &mut api)?;
-    }
-    ir::annotate(&mut api);
+    // The models' first step, converting the schemas for typify, needs no IR: it runs while
+    // the IR is built. Its problems are reported where the models' are, after the IR's.
+    let (api, definitions) = std::thread::scope(|scope| {
+        let converting = spawn(scope, "convert", || Ok(models::definitions(file, &normalized)));
+        let api = build_api(file, &normalized, settings);
+        (api, join(converting))
+    });
+    let api = api?;
+    let definitions = definitions?;
     let names = CrateNames::with_prefix(&settings.crate_prefix);
     let header = output::render::Header {
         command: settings.command.clone(),
@@ -207,6 +199,19 @@ pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagno
         multi_status_operations: client.multi_status_operations,
         views,
     })
+}
+
+/// The IR of the normalized spec, with the configuration and the permissions applied.
+fn build_api(file: &str, normalized: &spec::normalize::Normalized, settings: &Settings) -> Result<ir::Api, Diagnostics> {
+    let mut api = ir::build(normalized);
+    if let Some(config) = &settings.config {
+        ir::configure::apply(config, file, &mut api)?;
+    }
+    if let Some(permissions) = &settings.permissions {
+        ir::permissions::attach(permissions, settings.config.as_ref(), file, &mut api)?;
+    }
+    ir::annotate(&mut api);
+    Ok(api)
 }
 
 /// What going from the spec of `old` to the spec of `new` means for the generated crates'
