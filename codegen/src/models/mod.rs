@@ -146,18 +146,7 @@ pub fn generate(file: &str, spec: &Normalized, api: &Api, serde_derive: bool, de
     let roots: BTreeSet<String> = api.models.iter().filter(|m| m.used_by_operations).map(|m| m.name.clone()).collect();
     let unused = features::unused(&roots, &references, &rewritten.aliases);
 
-    // The builders read the structs where the items hold them (a copy's item is its alias).
-    let structs: Vec<&syn::ItemStruct> = rewritten
-        .items
-        .iter()
-        .filter_map(|(_, code)| match code {
-            Code::Item(item) => match item.as_ref() {
-                syn::Item::Struct(item) => Some(item),
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect();
+    let structs: Vec<&syn::ItemStruct> = rewritten.structs.iter().filter(|item| !rewritten.aliases.contains_key(&item.ident.to_string())).collect();
     let builders = builders::file(&structs, &rewritten.aliases, &unused);
     let mut types: Vec<Code> = Vec::with_capacity(rewritten.items.len() + 2);
     for (owner, item) in rewritten.items {

@@ -10,7 +10,7 @@
 //! - a type that is a copy of another under another name becomes an alias of it
 //!   ([`super::dedup`]).
 //!
-//! The items go on to their builders ([`super::builders`], which read the structs among them) and to
+//! The structs go on to their builders ([`super::builders`]), and the items to
 //! [`super::features`], which puts the types no operation uses behind a feature.
 //!
 //! Only structs, enums and the impls of string enums are parsed; everything else passes through
@@ -27,12 +27,14 @@ use typify::{TypeDetails, TypeSpace};
 use super::dedup;
 use super::deserialize::Object;
 use super::enums::{StringEnum, is_replaced_impl};
-use crate::output::render::{Code, top_level_items};
+use crate::output::render::{Code, struct_text, top_level_items};
 
 /// typify's output, rewritten.
 pub struct Rewritten {
     /// The items of the types module, each with the type it belongs to.
     pub items: Vec<(Option<String>, Code)>,
+    /// The structs, for their builders (copies included: an alias's struct is among them).
+    pub structs: Vec<syn::ItemStruct>,
     /// The structs whose `Deserialize` we write instead of serde's derive (copies included).
     pub objects: Vec<Object>,
     /// The types that are copies of another (see [`super::dedup`]): copy -> canonical type.
@@ -71,6 +73,7 @@ pub fn rewrite(types: TokenStream, read: &BTreeSet<String>, own_deserialize: boo
         parsed.push(kept);
     }
     let mut items: Vec<dedup::Item> = Vec::with_capacity(parsed.len());
+    let mut structs: Vec<syn::ItemStruct> = Vec::new();
     let mut objects: Vec<Object> = Vec::new();
     let mut owner: Option<String> = None;
     for item in parsed {
@@ -91,9 +94,14 @@ pub fn rewrite(types: TokenStream, read: &BTreeSet<String>, own_deserialize: boo
                 if own_deserialize {
                     objects.extend(Object::take_over(&mut item));
                 }
-                // Formatted from the parsed struct: parsing it again would cost as much as the
-                // first time.
-                items.push(dedup::Item { code: Code::Item(Box::new(syn::Item::Struct(item))), owner: Some(name.clone()), declares: true });
+                // Written as text from the parsed struct, not formatted by prettyplease (which
+                // would parse it again from tokens); the builders read the struct itself.
+                let code = match struct_text(&item) {
+                    Some(text) => Code::Text(text),
+                    None => Code::Item(Box::new(syn::Item::Struct(item.clone()))),
+                };
+                structs.push(item);
+                items.push(dedup::Item { code, owner: Some(name.clone()), declares: true });
                 owner = Some(name);
             }
             Parsed::Tokens(item) if is_replaced_impl(&item, &enums) => {}
@@ -113,7 +121,7 @@ pub fn rewrite(types: TokenStream, read: &BTreeSet<String>, own_deserialize: boo
         }
     }
     let merged = dedup::merge(items);
-    Rewritten { items: merged.items, objects, aliases: merged.aliases, references: merged.references }
+    Rewritten { items: merged.items, structs, objects, aliases: merged.aliases, references: merged.references }
 }
 
 /// Whether `item` is an `impl` that names the type `owner`.

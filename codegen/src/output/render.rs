@@ -210,12 +210,14 @@ fn can_be_block_comment(text: &str) -> bool {
     depth == 0 && !text.ends_with('/')
 }
 
-/// The tokens of a type (`::std::option::Option<Vec<T>>`) as text, for code written as text:
-/// no spaces but after a comma or a semicolon and between two words.
+/// The tokens of a type (`::std::option::Option<Vec<T>>`) or of an attribute's arguments
+/// (`default, skip_serializing_if = "..."`) as text, for code written as text: no spaces but
+/// after a comma or a semicolon, between two words, and around a lone `=`.
 pub fn type_text(tokens: &TokenStream) -> String {
     fn write(tokens: TokenStream, out: &mut String) {
         use proc_macro2::{Delimiter, TokenTree};
         let mut word_before = false;
+        let mut joint_before = false;
         for token in tokens {
             match token {
                 TokenTree::Ident(ident) => {
@@ -233,13 +235,21 @@ pub fn type_text(tokens: &TokenStream) -> String {
                     word_before = true;
                 }
                 TokenTree::Punct(punct) => {
-                    out.push(punct.as_char());
+                    // A lone `=` (not the end of `<=` or `==`, whose first half is joint).
+                    let lone_equals = punct.as_char() == '=' && !joint_before && punct.spacing() == proc_macro2::Spacing::Alone;
+                    if lone_equals {
+                        out.push_str(" = ");
+                    } else {
+                        out.push(punct.as_char());
+                    }
                     if matches!(punct.as_char(), ',' | ';') {
                         out.push(' ');
                     }
                     // `'a` is one word; other punctuation (`::`, `<`, `&`) takes no space: the
-                    // types of use sites have no `+` or `=`.
+                    // types of use sites and the attributes typify writes have no `+`.
                     word_before = false;
+                    joint_before = punct.spacing() == proc_macro2::Spacing::Joint;
+                    continue;
                 }
                 TokenTree::Group(group) => {
                     let (open, close) = match group.delimiter() {
@@ -254,11 +264,85 @@ pub fn type_text(tokens: &TokenStream) -> String {
                     word_before = false;
                 }
             }
+            joint_before = false;
         }
     }
     let mut out = String::new();
     write(tokens.clone(), &mut out);
     out
+}
+
+/// A struct as text, for code written as text: its attributes one per line (doc comments as
+/// prettyplease writes them), its fields one per line, nothing wrapped. `None` for a generic
+/// struct, which typify does not write.
+pub fn struct_text(item: &syn::ItemStruct) -> Option<String> {
+    use quote::ToTokens;
+    use std::fmt::Write;
+    if !item.generics.params.is_empty() || item.generics.where_clause.is_some() {
+        return None;
+    }
+    let mut out = String::new();
+    for attr in &item.attrs {
+        attribute_line(&mut out, "", attr);
+    }
+    let vis = type_text(&item.vis.to_token_stream());
+    let vis = if vis.is_empty() { String::new() } else { format!("{vis} ") };
+    match &item.fields {
+        syn::Fields::Named(fields) if fields.named.is_empty() => {
+            let _ = writeln!(out, "{vis}struct {} {{}}", item.ident);
+        }
+        syn::Fields::Named(fields) => {
+            let _ = writeln!(out, "{vis}struct {} {{", item.ident);
+            for field in &fields.named {
+                for attr in &field.attrs {
+                    attribute_line(&mut out, "    ", attr);
+                }
+                let field_vis = type_text(&field.vis.to_token_stream());
+                let field_vis = if field_vis.is_empty() { String::new() } else { format!("{field_vis} ") };
+                let name = field.ident.as_ref()?;
+                let _ = writeln!(out, "    {field_vis}{name}: {},", type_text(&field.ty.to_token_stream()));
+            }
+            out.push_str("}\n");
+        }
+        syn::Fields::Unnamed(fields) => {
+            let mut members = Vec::new();
+            for field in &fields.unnamed {
+                let mut member = String::new();
+                for attr in &field.attrs {
+                    let _ = write!(member, "#[{}] ", type_text(&attr.meta.to_token_stream()));
+                }
+                let field_vis = type_text(&field.vis.to_token_stream());
+                if !field_vis.is_empty() {
+                    member.push_str(&field_vis);
+                    member.push(' ');
+                }
+                member.push_str(&type_text(&field.ty.to_token_stream()));
+                members.push(member);
+            }
+            let _ = writeln!(out, "{vis}struct {}({});", item.ident, members.join(", "));
+        }
+        syn::Fields::Unit => {
+            let _ = writeln!(out, "{vis}struct {};", item.ident);
+        }
+    }
+    Some(out)
+}
+
+/// An outer attribute on a line of its own: a doc comment as [`doc_line`] writes it, any
+/// other as `#[...]`.
+fn attribute_line(out: &mut String, indent: &str, attr: &syn::Attribute) {
+    use quote::ToTokens;
+    if let syn::Meta::NameValue(meta) = &attr.meta
+        && meta.path.is_ident("doc")
+        && let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) = &meta.value
+    {
+        doc_line(out, indent, &text.value());
+        return;
+    }
+    out.push_str(indent);
+    out.push_str("#[");
+    out.push_str(&type_text(&attr.meta.to_token_stream()));
+    out.push_str("]\n");
 }
 
 /// A top-level item of a generated file, for [`Header::rust_file_of`].

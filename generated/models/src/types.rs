@@ -21,13 +21,8 @@ pub struct ArtifactDeploymentRecord {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub physical_environment: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub runtime_risks: ::std::option::Option<
-        crate::ArtifactDeploymentRecordRuntimeRisks,
-    >,
-    #[serde(
-        default,
-        skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
-    )]
+    pub runtime_risks: ::std::option::Option<crate::ArtifactDeploymentRecordRuntimeRisks>,
+    #[serde(default, skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty")]
     pub tags: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
@@ -150,17 +145,13 @@ pub struct CodeOfConduct {
 pub struct DependabotCreateOrUpdateOrgSecretRequest {
     ///Value for your secret, encrypted with [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages) using the public key retrieved from the [Get an organization public key](https://docs.github.com/rest/reference/dependabot#get-an-organization-public-key) endpoint.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub encrypted_value: ::std::option::Option<
-        DependabotCreateOrUpdateOrgSecretRequestEncryptedValue,
-    >,
+    pub encrypted_value: ::std::option::Option<DependabotCreateOrUpdateOrgSecretRequestEncryptedValue>,
     ///ID of the key you used to encrypt the secret.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key_id: ::std::option::Option<::std::string::String>,
     ///An array of repository ids that can access the organization secret. You can only provide a list of repository ids when the `visibility` is set to `selected`. You can manage the list of selected repositories using the [List selected repositories for an organization secret](https://docs.github.com/rest/reference/dependabot#list-selected-repositories-for-an-organization-secret), [Set selected repositories for an organization secret](https://docs.github.com/rest/reference/dependabot#set-selected-repositories-for-an-organization-secret), and [Remove selected repository from an organization secret](https://docs.github.com/rest/reference/dependabot#remove-selected-repository-from-an-organization-secret) endpoints.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub selected_repository_ids: ::std::vec::Vec<
-        DependabotCreateOrUpdateOrgSecretRequestSelectedRepositoryIdsItem,
-    >,
+    pub selected_repository_ids: ::std::vec::Vec<DependabotCreateOrUpdateOrgSecretRequestSelectedRepositoryIdsItem>,
     ///Which type of organization repositories have access to the organization secret. `selected` means only the repositories specified by `selected_repository_ids` can access the secret.
     pub visibility: DependabotCreateOrUpdateOrgSecretRequestVisibility,
 }
@@ -339,9 +330,7 @@ impl<'de> ::serde::Deserialize<'de> for DependabotCreateOrUpdateOrgSecretRequest
 pub struct DependabotCreateOrUpdateRepoSecretRequest {
     ///Value for your secret, encrypted with [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages) using the public key retrieved from the [Get a repository public key](https://docs.github.com/rest/dependabot/secrets#get-a-repository-public-key) endpoint.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub encrypted_value: ::std::option::Option<
-        DependabotCreateOrUpdateRepoSecretRequestEncryptedValue,
-    >,
+    pub encrypted_value: ::std::option::Option<DependabotCreateOrUpdateRepoSecretRequestEncryptedValue>,
     ///ID of the key you used to encrypt the secret.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key_id: ::std::option::Option<::std::string::String>,
@@ -646,10 +635,7 @@ pub struct Manifest {
     ///The name of the manifest.
     pub name: ::std::string::String,
     ///A collection of resolved package dependencies.
-    #[serde(
-        default,
-        skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
-    )]
+    #[serde(default, skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty")]
     pub resolved: ::std::collections::BTreeMap<::std::string::String, Dependency>,
 }
 ///`ManifestFile`
@@ -789,9 +775,7 @@ pub struct MinimalRepository {
     pub private: bool,
     ///The policy controlling who can create pull requests: all or collaborators_only.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub pull_request_creation_policy: ::std::option::Option<
-        MinimalRepositoryPullRequestCreationPolicy,
-    >,
+    pub pull_request_creation_policy: ::std::option::Option<MinimalRepositoryPullRequestCreationPolicy>,
     pub pulls_url: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pushed_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -1057,32 +1041,24 @@ must belong to the organization specified in the path parameter.
 If a provenance attestation is available for the artifact, the API will use
 the repository information from the attestation instead of this parameter.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub github_repository: ::std::option::Option<
-        OrgsCreateArtifactDeploymentRecordRequestGithubRepository,
-    >,
+    pub github_repository: ::std::option::Option<OrgsCreateArtifactDeploymentRecordRequestGithubRepository>,
     ///The stage of the deployment.
     pub logical_environment: OrgsCreateArtifactDeploymentRecordRequestLogicalEnvironment,
     ///The name of the artifact.
     pub name: OrgsCreateArtifactDeploymentRecordRequestName,
     ///The physical region of the deployment.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub physical_environment: ::std::option::Option<
-        OrgsCreateArtifactDeploymentRecordRequestPhysicalEnvironment,
-    >,
+    pub physical_environment: ::std::option::Option<OrgsCreateArtifactDeploymentRecordRequestPhysicalEnvironment>,
     /**If true, the endpoint will return the created or updated record in the response body.
 */
     #[serde(default = "defaults::default_bool::<true>")]
     pub return_records: bool,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub runtime_risks: ::std::option::Option<
-        crate::OrgsCreateArtifactDeploymentRecordRequestRuntimeRisks,
-    >,
+    pub runtime_risks: ::std::option::Option<crate::OrgsCreateArtifactDeploymentRecordRequestRuntimeRisks>,
     ///The status of the artifact. Can be either deployed or decommissioned.
     pub status: OrgsCreateArtifactDeploymentRecordRequestStatus,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub tags: ::std::option::Option<
-        crate::OrgsCreateArtifactDeploymentRecordRequestTags,
-    >,
+    pub tags: ::std::option::Option<crate::OrgsCreateArtifactDeploymentRecordRequestTags>,
     ///The artifact version.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<OrgsCreateArtifactDeploymentRecordRequestVersion>,
@@ -1152,9 +1128,7 @@ containers and namespaces within a cluster, the following format is recommended:
 #[non_exhaustive]
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct OrgsCreateArtifactDeploymentRecordRequestDeploymentName(
-    ::std::string::String,
-);
+pub struct OrgsCreateArtifactDeploymentRecordRequestDeploymentName(::std::string::String);
 impl ::std::ops::Deref for OrgsCreateArtifactDeploymentRecordRequestDeploymentName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1402,9 +1376,7 @@ pub type OrgsCreateArtifactDeploymentRecordResponse = OrgsSetClusterDeploymentRe
 pub struct OrgsCreateArtifactStorageRecordRequest {
     ///The URL where the artifact is stored.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub artifact_url: ::std::option::Option<
-        OrgsCreateArtifactStorageRecordRequestArtifactUrl,
-    >,
+    pub artifact_url: ::std::option::Option<OrgsCreateArtifactStorageRecordRequestArtifactUrl>,
     ///The digest of the artifact (algorithm:hex-encoded-digest).
     pub digest: OrgsCreateArtifactStorageRecordRequestDigest,
     /**The name of the GitHub repository associated with the artifact. This should be used
@@ -1414,9 +1386,7 @@ must belong to the organization specified in the path parameter.
 If a provenance attestation is available for the artifact, the API will use
 the repository information from the attestation instead of this parameter.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub github_repository: ::std::option::Option<
-        OrgsCreateArtifactStorageRecordRequestGithubRepository,
-    >,
+    pub github_repository: ::std::option::Option<OrgsCreateArtifactStorageRecordRequestGithubRepository>,
     ///The name of the artifact.
     pub name: OrgsCreateArtifactStorageRecordRequestName,
     ///The path of the artifact.
@@ -1426,9 +1396,7 @@ the repository information from the attestation instead of this parameter.*/
     pub registry_url: OrgsCreateArtifactStorageRecordRequestRegistryUrl,
     ///The repository name within the registry.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub repository: ::std::option::Option<
-        OrgsCreateArtifactStorageRecordRequestRepository,
-    >,
+    pub repository: ::std::option::Option<OrgsCreateArtifactStorageRecordRequestRepository>,
     /**If true, the endpoint will return the created record in the response body.
 */
     #[serde(default = "defaults::default_bool::<true>")]
@@ -1915,9 +1883,7 @@ impl<'de> ::serde::Deserialize<'de> for OrgsCreateArtifactStorageRecordRequestVe
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct OrgsCreateArtifactStorageRecordResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub storage_records: ::std::vec::Vec<
-        OrgsCreateArtifactStorageRecordResponseStorageRecordsItem,
-    >,
+    pub storage_records: ::std::vec::Vec<OrgsCreateArtifactStorageRecordResponseStorageRecordsItem>,
     pub total_count: i64,
 }
 ///`OrgsCreateArtifactStorageRecordResponseStorageRecordsItem`
@@ -1939,9 +1905,7 @@ pub struct OrgsListArtifactDeploymentRecordsResponse {
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct OrgsListArtifactStorageRecordsResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub storage_records: ::std::vec::Vec<
-        OrgsListArtifactStorageRecordsResponseStorageRecordsItem,
-    >,
+    pub storage_records: ::std::vec::Vec<OrgsListArtifactStorageRecordsResponseStorageRecordsItem>,
     ///The number of storage records for this digest and organization
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
@@ -2046,9 +2010,7 @@ pub struct OrgsSetClusterDeploymentRecordsMultiStatusResponse {
     pub deployment_records: ::std::vec::Vec<ArtifactDeploymentRecord>,
     ///A list of errors for deployments that could not be processed.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub errors: ::std::vec::Vec<
-        OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItem,
-    >,
+    pub errors: ::std::vec::Vec<OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItem>,
     ///The number of deployment records created or updated.
     pub total_count: i64,
 }
@@ -2058,13 +2020,9 @@ pub struct OrgsSetClusterDeploymentRecordsMultiStatusResponse {
 pub struct OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItem {
     ///The reason the deployment failed processing.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub cause: ::std::option::Option<
-        OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemCause,
-    >,
+    pub cause: ::std::option::Option<OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemCause>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub deployment: ::std::option::Option<
-        OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemDeployment,
-    >,
+    pub deployment: ::std::option::Option<OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemDeployment>,
 }
 ///The reason the deployment failed processing.
 ///
@@ -2166,10 +2124,7 @@ pub struct OrgsSetClusterDeploymentRecordsMultiStatusResponseErrorsItemDeploymen
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     ///Custom metadata tags for the deployment.
-    #[serde(
-        default,
-        skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
-    )]
+    #[serde(default, skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty")]
     pub tags: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     ///The version of the deployment.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2191,9 +2146,7 @@ an error if any targeted repository cannot be resolved, the actor lacks write ac
     pub partial_success: bool,
     ///The physical region of the deployment.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub physical_environment: ::std::option::Option<
-        OrgsSetClusterDeploymentRecordsRequestPhysicalEnvironment,
-    >,
+    pub physical_environment: ::std::option::Option<OrgsSetClusterDeploymentRecordsRequestPhysicalEnvironment>,
     /**If true, the endpoint will return the set records in the response body
 */
     #[serde(default = "defaults::default_bool::<true>")]
@@ -2218,31 +2171,20 @@ must belong to the organization specified in the path parameter.
 If a provenance attestation is available for the artifact, the API will use
 the repository information from the attestation instead of this parameter.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub github_repository: ::std::option::Option<
-        OrgsSetClusterDeploymentRecordsRequestDeploymentsItemGithubRepository,
-    >,
+    pub github_repository: ::std::option::Option<OrgsSetClusterDeploymentRecordsRequestDeploymentsItemGithubRepository>,
     ///The name of the artifact.
     pub name: OrgsSetClusterDeploymentRecordsRequestDeploymentsItemName,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub runtime_risks: ::std::option::Option<
-        crate::OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisks,
-    >,
+    pub runtime_risks: ::std::option::Option<crate::OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisks>,
     ///The deployment status of the artifact.
-    #[serde(
-        default = "defaults::orgs_set_cluster_deployment_records_request_deployments_item_status"
-    )]
+    #[serde(default = "defaults::orgs_set_cluster_deployment_records_request_deployments_item_status")]
     pub status: OrgsSetClusterDeploymentRecordsRequestDeploymentsItemStatus,
     ///Key-value pairs to tag the deployment record.
-    #[serde(
-        default,
-        skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
-    )]
+    #[serde(default, skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty")]
     pub tags: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     ///The artifact version.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub version: ::std::option::Option<
-        OrgsSetClusterDeploymentRecordsRequestDeploymentsItemVersion,
-    >,
+    pub version: ::std::option::Option<OrgsSetClusterDeploymentRecordsRequestDeploymentsItemVersion>,
 }
 /**The unique identifier for the deployment represented by the new record. To accommodate differing
 containers and namespaces within a record set, the following format is recommended:
@@ -2265,9 +2207,7 @@ the repository information from the attestation instead of this parameter.*/
 #[non_exhaustive]
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct OrgsSetClusterDeploymentRecordsRequestDeploymentsItemGithubRepository(
-    ::std::string::String,
-);
+pub struct OrgsSetClusterDeploymentRecordsRequestDeploymentsItemGithubRepository(::std::string::String);
 impl ::std::ops::Deref
 for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemGithubRepository {
     type Target = ::std::string::String;
@@ -2422,9 +2362,7 @@ for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemStatus {
 #[non_exhaustive]
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct OrgsSetClusterDeploymentRecordsRequestDeploymentsItemVersion(
-    ::std::string::String,
-);
+pub struct OrgsSetClusterDeploymentRecordsRequestDeploymentsItemVersion(::std::string::String);
 impl ::std::ops::Deref for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemVersion {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2486,9 +2424,7 @@ for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemVersion {
 #[non_exhaustive]
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct OrgsSetClusterDeploymentRecordsRequestLogicalEnvironment(
-    ::std::string::String,
-);
+pub struct OrgsSetClusterDeploymentRecordsRequestLogicalEnvironment(::std::string::String);
 impl ::std::ops::Deref for OrgsSetClusterDeploymentRecordsRequestLogicalEnvironment {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2587,41 +2523,25 @@ for SecurityAndAnalysis {
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct SecurityAndAnalysisInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub advanced_security: ::std::option::Option<
-        SecurityAndAnalysisInnerAdvancedSecurity,
-    >,
+    pub advanced_security: ::std::option::Option<SecurityAndAnalysisInnerAdvancedSecurity>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code_security: ::std::option::Option<SecurityAndAnalysisInnerCodeSecurity>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub dependabot_security_updates: ::std::option::Option<
-        SecurityAndAnalysisInnerDependabotSecurityUpdates,
-    >,
+    pub dependabot_security_updates: ::std::option::Option<SecurityAndAnalysisInnerDependabotSecurityUpdates>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub secret_scanning: ::std::option::Option<SecurityAndAnalysisInnerSecretScanning>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub secret_scanning_ai_detection: ::std::option::Option<
-        SecurityAndAnalysisInnerSecretScanningAiDetection,
-    >,
+    pub secret_scanning_ai_detection: ::std::option::Option<SecurityAndAnalysisInnerSecretScanningAiDetection>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub secret_scanning_delegated_alert_dismissal: ::std::option::Option<
-        SecurityAndAnalysisInnerSecretScanningDelegatedAlertDismissal,
-    >,
+    pub secret_scanning_delegated_alert_dismissal: ::std::option::Option<SecurityAndAnalysisInnerSecretScanningDelegatedAlertDismissal>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub secret_scanning_delegated_bypass: ::std::option::Option<
-        SecurityAndAnalysisInnerSecretScanningDelegatedBypass,
-    >,
+    pub secret_scanning_delegated_bypass: ::std::option::Option<SecurityAndAnalysisInnerSecretScanningDelegatedBypass>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub secret_scanning_delegated_bypass_options: ::std::option::Option<
-        SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptions,
-    >,
+    pub secret_scanning_delegated_bypass_options: ::std::option::Option<SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptions>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub secret_scanning_non_provider_patterns: ::std::option::Option<
-        SecurityAndAnalysisInnerSecretScanningNonProviderPatterns,
-    >,
+    pub secret_scanning_non_provider_patterns: ::std::option::Option<SecurityAndAnalysisInnerSecretScanningNonProviderPatterns>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub secret_scanning_push_protection: ::std::option::Option<
-        SecurityAndAnalysisInnerSecretScanningPushProtection,
-    >,
+    pub secret_scanning_push_protection: ::std::option::Option<SecurityAndAnalysisInnerSecretScanningPushProtection>,
 }
 /**Enable or disable GitHub Advanced Security for the repository.
 
@@ -2764,18 +2684,14 @@ pub type SecurityAndAnalysisInnerSecretScanningDelegatedBypass = SecurityAndAnal
 pub struct SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptions {
     ///The bypass reviewers for secret scanning delegated bypass
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub reviewers: ::std::vec::Vec<
-        SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItem,
-    >,
+    pub reviewers: ::std::vec::Vec<SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItem>,
 }
 ///`SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItem`
 #[non_exhaustive]
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItem {
     ///The bypass mode for the reviewer
-    #[serde(
-        default = "defaults::security_and_analysis_inner_secret_scanning_delegated_bypass_options_reviewers_item_mode"
-    )]
+    #[serde(default = "defaults::security_and_analysis_inner_secret_scanning_delegated_bypass_options_reviewers_item_mode")]
     pub mode: SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemMode,
     ///The ID of the team or role selected as a bypass reviewer
     pub reviewer_id: i64,
@@ -3015,10 +2931,7 @@ pub struct Snapshot {
     pub detector: SnapshotDetector,
     pub job: SnapshotJob,
     ///A collection of package manifests, which are a collection of related dependencies declared in a file or representing a logical group of dependencies.
-    #[serde(
-        default,
-        skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
-    )]
+    #[serde(default, skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty")]
     pub manifests: ::std::collections::BTreeMap<::std::string::String, Manifest>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<crate::Metadata>,

@@ -21,13 +21,8 @@ pub struct ArtifactDeploymentRecord {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub physical_environment: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub runtime_risks: ::std::option::Option<
-        crate::ArtifactDeploymentRecordRuntimeRisks,
-    >,
-    #[serde(
-        default,
-        skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
-    )]
+    pub runtime_risks: ::std::option::Option<crate::ArtifactDeploymentRecordRuntimeRisks>,
+    #[serde(default, skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty")]
     pub tags: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
@@ -137,17 +132,13 @@ pub struct CodeOfConduct {
 pub struct DependabotCreateOrUpdateOrgSecretRequest {
     ///Value for your secret, encrypted with [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages) using the public key retrieved from the [Get an organization public key](https://docs.github.com/rest/reference/dependabot#get-an-organization-public-key) endpoint.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub encrypted_value: ::std::option::Option<
-        DependabotCreateOrUpdateOrgSecretRequestEncryptedValue,
-    >,
+    pub encrypted_value: ::std::option::Option<DependabotCreateOrUpdateOrgSecretRequestEncryptedValue>,
     ///ID of the key you used to encrypt the secret.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key_id: ::std::option::Option<::std::string::String>,
     ///An array of repository ids that can access the organization secret. You can only provide a list of repository ids when the `visibility` is set to `selected`. You can manage the list of selected repositories using the [List selected repositories for an organization secret](https://docs.github.com/rest/reference/dependabot#list-selected-repositories-for-an-organization-secret), [Set selected repositories for an organization secret](https://docs.github.com/rest/reference/dependabot#set-selected-repositories-for-an-organization-secret), and [Remove selected repository from an organization secret](https://docs.github.com/rest/reference/dependabot#remove-selected-repository-from-an-organization-secret) endpoints.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub selected_repository_ids: ::std::vec::Vec<
-        DependabotCreateOrUpdateOrgSecretRequestSelectedRepositoryIdsItem,
-    >,
+    pub selected_repository_ids: ::std::vec::Vec<DependabotCreateOrUpdateOrgSecretRequestSelectedRepositoryIdsItem>,
     ///Which type of organization repositories have access to the organization secret. `selected` means only the repositories specified by `selected_repository_ids` can access the secret.
     pub visibility: DependabotCreateOrUpdateOrgSecretRequestVisibility,
 }
@@ -326,9 +317,7 @@ impl<'de> ::serde::Deserialize<'de> for DependabotCreateOrUpdateOrgSecretRequest
 pub struct DependabotCreateOrUpdateRepoSecretRequest {
     ///Value for your secret, encrypted with [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages) using the public key retrieved from the [Get a repository public key](https://docs.github.com/rest/dependabot/secrets#get-a-repository-public-key) endpoint.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub encrypted_value: ::std::option::Option<
-        DependabotCreateOrUpdateRepoSecretRequestEncryptedValue,
-    >,
+    pub encrypted_value: ::std::option::Option<DependabotCreateOrUpdateRepoSecretRequestEncryptedValue>,
     ///ID of the key you used to encrypt the secret.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key_id: ::std::option::Option<::std::string::String>,
@@ -633,10 +622,7 @@ pub struct Manifest {
     ///The name of the manifest.
     pub name: ::std::string::String,
     ///A collection of resolved package dependencies.
-    #[serde(
-        default,
-        skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
-    )]
+    #[serde(default, skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty")]
     pub resolved: ::std::collections::BTreeMap<::std::string::String, Dependency>,
 }
 ///`ManifestFile`
@@ -957,9 +943,7 @@ must belong to the organization specified in the path parameter.
 If a provenance attestation is available for the artifact, the API will use
 the repository information from the attestation instead of this parameter.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub github_repository: ::std::option::Option<
-        OrgsCreateArtifactDeploymentRecordRequestGithubRepository,
-    >,
+    pub github_repository: ::std::option::Option<OrgsCreateArtifactDeploymentRecordRequestGithubRepository>,
     ///The stage of the deployment.
     pub logical_environment: ::std::string::String,
     ///The name of the artifact.
@@ -968,15 +952,11 @@ the repository information from the attestation instead of this parameter.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub physical_environment: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub runtime_risks: ::std::option::Option<
-        crate::OrgsCreateArtifactDeploymentRecordRequestRuntimeRisks,
-    >,
+    pub runtime_risks: ::std::option::Option<crate::OrgsCreateArtifactDeploymentRecordRequestRuntimeRisks>,
     ///The status of the artifact. Can be either deployed or decommissioned.
     pub status: OrgsCreateArtifactDeploymentRecordRequestStatus,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub tags: ::std::option::Option<
-        crate::OrgsCreateArtifactDeploymentRecordRequestTags,
-    >,
+    pub tags: ::std::option::Option<crate::OrgsCreateArtifactDeploymentRecordRequestTags>,
     ///The artifact version.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<OrgsCreateArtifactDeploymentRecordRequestVersion>,
@@ -1166,9 +1146,7 @@ pub type OrgsCreateArtifactDeploymentRecordResponse = OrgsSetClusterDeploymentRe
 pub struct OrgsCreateArtifactStorageRecordRequest {
     ///The URL where the artifact is stored.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub artifact_url: ::std::option::Option<
-        OrgsCreateArtifactStorageRecordRequestArtifactUrl,
-    >,
+    pub artifact_url: ::std::option::Option<OrgsCreateArtifactStorageRecordRequestArtifactUrl>,
     ///The digest of the artifact (algorithm:hex-encoded-digest).
     pub digest: OrgsCreateArtifactStorageRecordRequestDigest,
     /**The name of the GitHub repository associated with the artifact. This should be used
@@ -1178,9 +1156,7 @@ must belong to the organization specified in the path parameter.
 If a provenance attestation is available for the artifact, the API will use
 the repository information from the attestation instead of this parameter.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub github_repository: ::std::option::Option<
-        OrgsCreateArtifactStorageRecordRequestGithubRepository,
-    >,
+    pub github_repository: ::std::option::Option<OrgsCreateArtifactStorageRecordRequestGithubRepository>,
     ///The name of the artifact.
     pub name: OrgsCreateArtifactStorageRecordRequestName,
     ///The path of the artifact.
@@ -1615,9 +1591,7 @@ pub type OrgsListArtifactDeploymentRecordsResponse = OrgsSetClusterDeploymentRec
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct OrgsListArtifactStorageRecordsResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub storage_records: ::std::vec::Vec<
-        OrgsListArtifactStorageRecordsResponseStorageRecordsItem,
-    >,
+    pub storage_records: ::std::vec::Vec<OrgsListArtifactStorageRecordsResponseStorageRecordsItem>,
     ///The number of storage records for this digest and organization
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
@@ -1719,9 +1693,7 @@ impl<'de> ::serde::Deserialize<'de> for OrgsSetClusterDeploymentRecordsCluster {
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct OrgsSetClusterDeploymentRecordsRequest {
     ///The list of deployments to record.
-    pub deployments: ::std::vec::Vec<
-        OrgsSetClusterDeploymentRecordsRequestDeploymentsItem,
-    >,
+    pub deployments: ::std::vec::Vec<OrgsSetClusterDeploymentRecordsRequestDeploymentsItem>,
     ///The stage of the deployment.
     pub logical_environment: ::std::string::String,
     ///The physical region of the deployment.
@@ -1748,35 +1720,24 @@ must belong to the organization specified in the path parameter.
 If a provenance attestation is available for the artifact, the API will use
 the repository information from the attestation instead of this parameter.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub github_repository: ::std::option::Option<
-        OrgsSetClusterDeploymentRecordsRequestDeploymentsItemGithubRepository,
-    >,
+    pub github_repository: ::std::option::Option<OrgsSetClusterDeploymentRecordsRequestDeploymentsItemGithubRepository>,
     /**The name of the artifact. Note that if multiple deployments have identical 'digest' parameter values,
 the name parameter must also be identical across all entries.
 */
     pub name: OrgsSetClusterDeploymentRecordsRequestDeploymentsItemName,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub runtime_risks: ::std::option::Option<
-        crate::OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisks,
-    >,
+    pub runtime_risks: ::std::option::Option<crate::OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisks>,
     ///The deployment status of the artifact.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<
-        OrgsSetClusterDeploymentRecordsRequestDeploymentsItemStatus,
-    >,
+    pub status: ::std::option::Option<OrgsSetClusterDeploymentRecordsRequestDeploymentsItemStatus>,
     ///Key-value pairs to tag the deployment record.
-    #[serde(
-        default,
-        skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
-    )]
+    #[serde(default, skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty")]
     pub tags: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     /**The artifact version. Note that if multiple deployments have identical 'digest' parameter values,
 the version parameter must also be identical across all entries.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub version: ::std::option::Option<
-        OrgsSetClusterDeploymentRecordsRequestDeploymentsItemVersion,
-    >,
+    pub version: ::std::option::Option<OrgsSetClusterDeploymentRecordsRequestDeploymentsItemVersion>,
 }
 /**The unique identifier for the deployment represented by the new record. To accommodate differing
 containers and namespaces within a record set, the following format is recommended:
@@ -1785,9 +1746,7 @@ containers and namespaces within a record set, the following format is recommend
 #[non_exhaustive]
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct OrgsSetClusterDeploymentRecordsRequestDeploymentsItemDeploymentName(
-    ::std::string::String,
-);
+pub struct OrgsSetClusterDeploymentRecordsRequestDeploymentsItemDeploymentName(::std::string::String);
 impl ::std::ops::Deref
 for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemDeploymentName {
     type Target = ::std::string::String;
@@ -1871,9 +1830,7 @@ the name parameter must also be identical across all entries.
 #[non_exhaustive]
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct OrgsSetClusterDeploymentRecordsRequestDeploymentsItemName(
-    ::std::string::String,
-);
+pub struct OrgsSetClusterDeploymentRecordsRequestDeploymentsItemName(::std::string::String);
 impl ::std::ops::Deref for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1983,29 +1940,19 @@ for SecurityAndAnalysis {
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct SecurityAndAnalysisInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub advanced_security: ::std::option::Option<
-        SecurityAndAnalysisInnerAdvancedSecurity,
-    >,
+    pub advanced_security: ::std::option::Option<SecurityAndAnalysisInnerAdvancedSecurity>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code_security: ::std::option::Option<SecurityAndAnalysisInnerCodeSecurity>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub dependabot_security_updates: ::std::option::Option<
-        SecurityAndAnalysisInnerDependabotSecurityUpdates,
-    >,
+    pub dependabot_security_updates: ::std::option::Option<SecurityAndAnalysisInnerDependabotSecurityUpdates>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub secret_scanning: ::std::option::Option<SecurityAndAnalysisInnerSecretScanning>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub secret_scanning_ai_detection: ::std::option::Option<
-        SecurityAndAnalysisInnerSecretScanningAiDetection,
-    >,
+    pub secret_scanning_ai_detection: ::std::option::Option<SecurityAndAnalysisInnerSecretScanningAiDetection>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub secret_scanning_non_provider_patterns: ::std::option::Option<
-        SecurityAndAnalysisInnerSecretScanningNonProviderPatterns,
-    >,
+    pub secret_scanning_non_provider_patterns: ::std::option::Option<SecurityAndAnalysisInnerSecretScanningNonProviderPatterns>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub secret_scanning_push_protection: ::std::option::Option<
-        SecurityAndAnalysisInnerSecretScanningPushProtection,
-    >,
+    pub secret_scanning_push_protection: ::std::option::Option<SecurityAndAnalysisInnerSecretScanningPushProtection>,
 }
 /**Enable or disable GitHub Advanced Security for the repository.
 
@@ -2195,10 +2142,7 @@ pub struct Snapshot {
     pub detector: SnapshotDetector,
     pub job: SnapshotJob,
     ///A collection of package manifests, which are a collection of related dependencies declared in a file or representing a logical group of dependencies.
-    #[serde(
-        default,
-        skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
-    )]
+    #[serde(default, skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty")]
     pub manifests: ::std::collections::BTreeMap<::std::string::String, Manifest>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<crate::Metadata>,
