@@ -300,7 +300,7 @@ pub fn struct_text(item: &syn::ItemStruct) -> Option<String> {
                 let field_vis = type_text(&field.vis.to_token_stream());
                 let field_vis = if field_vis.is_empty() { String::new() } else { format!("{field_vis} ") };
                 let name = field.ident.as_ref()?;
-                let _ = writeln!(out, "    {field_vis}{name}: {},", type_text(&field.ty.to_token_stream()));
+                let _ = writeln!(out, "    {field_vis}{name}: {},", syn_type_text(&field.ty));
             }
             out.push_str("}\n");
         }
@@ -316,7 +316,7 @@ pub fn struct_text(item: &syn::ItemStruct) -> Option<String> {
                     member.push_str(&field_vis);
                     member.push(' ');
                 }
-                member.push_str(&type_text(&field.ty.to_token_stream()));
+                member.push_str(&syn_type_text(&field.ty));
                 members.push(member);
             }
             let _ = writeln!(out, "{vis}struct {}({});", item.ident, members.join(", "));
@@ -341,8 +341,64 @@ fn attribute_line(out: &mut String, indent: &str, attr: &syn::Attribute) {
     }
     out.push_str(indent);
     out.push_str("#[");
-    out.push_str(&type_text(&attr.meta.to_token_stream()));
+    match &attr.meta {
+        // typify's attributes (`derive(..)`, `serde(..)`, `non_exhaustive`), without turning
+        // the whole attribute back into tokens.
+        syn::Meta::Path(path) => write_path(out, path),
+        syn::Meta::List(list) => {
+            write_path(out, &list.path);
+            out.push('(');
+            out.push_str(&type_text(&list.tokens));
+            out.push(')');
+        }
+        meta => out.push_str(&type_text(&meta.to_token_stream())),
+    }
     out.push_str("]\n");
+}
+
+/// A type as [`type_text`] writes its tokens; paths (`::std::option::Option<crate::X>`, all
+/// typify writes) without going through tokens.
+fn syn_type_text(ty: &syn::Type) -> String {
+    let mut out = String::new();
+    write_type(&mut out, ty);
+    out
+}
+
+fn write_type(out: &mut String, ty: &syn::Type) {
+    match ty {
+        syn::Type::Path(syn::TypePath { qself: None, path }) => write_path(out, path),
+        other => out.push_str(&type_text(&quote::ToTokens::to_token_stream(other))),
+    }
+}
+
+fn write_path(out: &mut String, path: &syn::Path) {
+    use std::fmt::Write;
+    if path.leading_colon.is_some() {
+        out.push_str("::");
+    }
+    for (index, segment) in path.segments.iter().enumerate() {
+        if index > 0 {
+            out.push_str("::");
+        }
+        let _ = write!(out, "{}", segment.ident);
+        match &segment.arguments {
+            syn::PathArguments::None => {}
+            syn::PathArguments::AngleBracketed(arguments) if arguments.colon2_token.is_none() => {
+                out.push('<');
+                for (index, argument) in arguments.args.iter().enumerate() {
+                    if index > 0 {
+                        out.push_str(", ");
+                    }
+                    match argument {
+                        syn::GenericArgument::Type(ty) => write_type(out, ty),
+                        other => out.push_str(&type_text(&quote::ToTokens::to_token_stream(other))),
+                    }
+                }
+                out.push('>');
+            }
+            other => out.push_str(&type_text(&quote::ToTokens::to_token_stream(other))),
+        }
+    }
 }
 
 /// A top-level item of a generated file, for [`Header::rust_file_of`].
@@ -456,4 +512,43 @@ mod tests {
             assert!(text.contains('\r') || formatted.starts_with(out.trim_start()), "{text:?}: ours {out:?}, prettyplease {formatted:?}");
         }
     }
+
+    #[test]
+    fn structs_written_as_text_have_the_tokens_of_the_struct() {
+        // typify's forms: docs on one line and on several, derives, serde attributes with and
+        // without values, paths with generic arguments, a tuple struct, a unit struct, an
+        // empty struct, a raw identifier, a type that is not a path.
+        let structs: Vec<syn::ItemStruct> = vec![
+            syn::parse_quote! {
+                #[doc = "A record."]
+                #[doc = "line one\nline two"]
+                #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+                #[serde(deny_unknown_fields)]
+                #[non_exhaustive]
+                pub struct Record {
+                    #[doc = "The tags."]
+                    #[serde(default, skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty")]
+                    pub tags: ::std::collections::BTreeMap<::std::string::String, ::std::vec::Vec<crate::Tag>>,
+                    #[serde(rename = "type")]
+                    pub r#type: ::std::option::Option<Kind>,
+                    pub pair: (i64, [u8; 4]),
+                }
+            },
+            syn::parse_quote! {
+                #[serde(transparent)]
+                pub struct Name(pub ::std::string::String);
+            },
+            syn::parse_quote! { pub struct Unit; },
+            syn::parse_quote! { pub struct Empty {} },
+        ];
+        for item in structs {
+            let text = struct_text(&item).expect("not generic");
+            let parsed: syn::ItemStruct = syn::parse_str(&text).unwrap_or_else(|error| panic!("{text}: {error}"));
+            assert_eq!(quote::quote!(#parsed).to_string(), quote::quote!(#item).to_string(), "{text}");
+        }
+        let text = struct_text(&syn::parse_quote! { pub struct Record { pub id: i64 } }).unwrap();
+        assert_eq!(text, "pub struct Record {\n    pub id: i64,\n}\n");
+        assert!(struct_text(&syn::parse_quote! { pub struct Wrapped<T>(T); }).is_none());
+    }
+
 }
