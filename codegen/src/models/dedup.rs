@@ -27,7 +27,7 @@ use crate::output::render::Code;
 
 /// A top-level item of the types module, with the type it belongs to.
 pub struct Item {
-    /// The item's code: typify's tokens, or the text of one of our string enums' items.
+    /// The item's code: typify's tokens, or text: one of our string enums' items, or a struct.
     pub code: Code,
     /// The struct or enum this item declares, or the one it follows (its impls); `None` for
     /// items that belong to no type (modules, uses).
@@ -166,8 +166,8 @@ enum Piece {
 /// which made this the costliest step of the models after typify. Two token items have the
 /// same text exactly when they have the same tokens (the text spaces tokens apart, and keeps
 /// joint punctuation such as `::` joint), so the comparison is the same; text items (our
-/// string enums) are laid out the same way whatever their names, and a doc comment's line goes
-/// with it.
+/// string enums, the structs) are laid out the same way whatever their names (no line is
+/// wrapped), and a doc comment's line goes with it.
 fn read_pieces(code: &Code, own: &str, names: &HashMap<&str, u32>, texts: &mut Texts, out: &mut Vec<Piece>) {
     let mut text = std::mem::take(&mut texts.item);
     text.clear();
@@ -409,7 +409,8 @@ fn alias(definition: &Code, name: &str, canonical: &str) -> Code {
     match definition {
         Code::Tokens(definition) => Code::Tokens(alias_tokens(&definition.clone().into_iter().collect::<Vec<_>>(), name, canonical, &note)),
         Code::Item(item) => Code::Tokens(alias_tokens(&quote::ToTokens::to_token_stream(item).into_iter().collect::<Vec<_>>(), name, canonical, &note)),
-        // Our string enums: their doc comments come first, before their attributes.
+        // Our string enums and the structs: their doc comments come first, before their
+        // attributes.
         Code::Text(definition) => {
             let docs = leading_docs(definition);
             let mut text = docs.to_owned();

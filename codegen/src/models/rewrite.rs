@@ -15,8 +15,8 @@
 //!
 //! Only structs, enums and the impls of string enums are parsed; everything else passes through
 //! as tokens, so this costs little next to typify itself. The string enums come out as text
-//! ([`StringEnum::generate`]), the structs as their parsed items (formatted without a second
-//! parse), the rest as tokens for prettyplease.
+//! ([`StringEnum::generate`]), the structs too, written from their parsed items
+//! ([`struct_text`]), the rest as tokens for prettyplease.
 
 use std::collections::BTreeSet;
 

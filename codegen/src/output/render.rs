@@ -405,8 +405,8 @@ fn write_path(out: &mut String, path: &syn::Path) {
 pub enum Code {
     /// Tokens, for prettyplease to format.
     Tokens(TokenStream),
-    /// An item parsed already (a struct the models' rewrite read), for prettyplease to format
-    /// without parsing it again.
+    /// An item parsed already, for prettyplease to format without parsing it again (the
+    /// models' rewrite falls back to it for a struct [`struct_text`] does not write).
     Item(Box<syn::Item>),
     /// Text already laid out, ending with a line break; it goes into the file as it is.
     Text(String),
