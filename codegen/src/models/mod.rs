@@ -19,6 +19,7 @@ mod deserialize;
 mod enums;
 mod features;
 mod json_schema;
+mod newtypes;
 mod rewrite;
 mod serde_attrs;
 

@@ -8,7 +8,8 @@
 //! - a struct's `Deserialize` is ours rather than serde's derive, where it can be
 //!   ([`super::deserialize`]): the same behaviour, much less code to compile;
 //! - a type that is a copy of another under another name becomes an alias of it
-//!   ([`super::dedup`]).
+//!   ([`super::dedup`]);
+//! - the impls typify writes for its newtypes come out as text ([`super::newtypes`]).
 //!
 //! The structs go on to their builders ([`super::builders`]), and the items to
 //! [`super::features`], which puts the types no operation uses behind a feature.
@@ -27,6 +28,7 @@ use typify::{TypeDetails, TypeSpace};
 use super::dedup;
 use super::deserialize::Object;
 use super::enums::{StringEnum, is_replaced_impl};
+use super::newtypes::Newtype;
 use crate::output::render::{Code, struct_text, top_level_items};
 
 /// typify's output, rewritten.
@@ -76,7 +78,12 @@ pub fn rewrite(types: TokenStream, read: &BTreeSet<String>, own_deserialize: boo
     let mut structs: Vec<syn::ItemStruct> = Vec::new();
     let mut objects: Vec<Object> = Vec::new();
     let mut owner: Option<String> = None;
+    // The newtype declared last, whose impls typify writes right after it.
+    let mut newtype: Option<Newtype> = None;
     for item in parsed {
+        if !matches!(item, Parsed::Tokens(_)) {
+            newtype = None;
+        }
         match item {
             Parsed::Enum(string_enum) => {
                 let name = string_enum.item.ident.to_string();
@@ -96,6 +103,7 @@ pub fn rewrite(types: TokenStream, read: &BTreeSet<String>, own_deserialize: boo
                 }
                 // Written as text from the parsed struct, not formatted by prettyplease (which
                 // would parse it again from tokens); the builders read the struct itself.
+                newtype = Newtype::recognize(&item);
                 let code = match struct_text(&item) {
                     Some(text) => Code::Text(text),
                     None => Code::Item(Box::new(syn::Item::Struct(item.clone()))),
@@ -105,8 +113,12 @@ pub fn rewrite(types: TokenStream, read: &BTreeSet<String>, own_deserialize: boo
                 owner = Some(name);
             }
             Parsed::Tokens(item) if is_replaced_impl(&item, &enums) => {}
+            Parsed::Tokens(item) if let Some(text) = newtype.as_ref().and_then(|newtype| newtype.impl_text(&item)) => {
+                items.push(dedup::Item { code: Code::Text(text), owner: owner.clone(), declares: false });
+            }
             Parsed::Tokens(item) => match declared(&item) {
                 Some((_, name)) => {
+                    newtype = None;
                     items.push(dedup::Item { code: Code::Tokens(item.into_iter().collect()), owner: Some(name.clone()), declares: true });
                     owner = Some(name);
                 }
@@ -114,6 +126,7 @@ pub fn rewrite(types: TokenStream, read: &BTreeSet<String>, own_deserialize: boo
                 // after it), if it names that type; anything else belongs to no type.
                 None if is_impl_of(&item, owner.as_deref()) => items.push(dedup::Item { code: Code::Tokens(item.into_iter().collect()), owner: owner.clone(), declares: false }),
                 None => {
+                    newtype = None;
                     items.push(dedup::Item { code: Code::Tokens(item.into_iter().collect()), owner: None, declares: false });
                     owner = None;
                 }

@@ -358,7 +358,7 @@ fn attribute_line(out: &mut String, indent: &str, attr: &syn::Attribute) {
 
 /// A type as [`type_text`] writes its tokens; paths (`::std::option::Option<crate::X>`, all
 /// typify writes) without going through tokens.
-fn syn_type_text(ty: &syn::Type) -> String {
+pub fn syn_type_text(ty: &syn::Type) -> String {
     let mut out = String::new();
     write_type(&mut out, ty);
     out

@@ -166,53 +166,36 @@ impl ::std::ops::Deref for DependabotCreateOrUpdateOrgSecretRequestEncryptedValu
         &self.0
     }
 }
-impl ::std::convert::From<DependabotCreateOrUpdateOrgSecretRequestEncryptedValue>
-for ::std::string::String {
+impl ::std::convert::From<DependabotCreateOrUpdateOrgSecretRequestEncryptedValue> for ::std::string::String {
     fn from(value: DependabotCreateOrUpdateOrgSecretRequestEncryptedValue) -> Self {
         value.0
     }
 }
 impl ::std::str::FromStr for DependabotCreateOrUpdateOrgSecretRequestEncryptedValue {
     type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        {
-            ::regress::Regex::new(
-                    "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$",
-                )
-                .unwrap()
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(|| {
+            ::regress::Regex::new("^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$").unwrap()
         });
         if PATTERN.find(value).is_none() {
-            return Err(
-                "doesn't match pattern \"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$\""
-                    .into(),
-            );
+            return Err("doesn't match pattern \"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$\"".into());
         }
         Ok(Self(value.to_string()))
     }
 }
-impl ::std::convert::TryFrom<&str>
-for DependabotCreateOrUpdateOrgSecretRequestEncryptedValue {
+impl ::std::convert::TryFrom<&str> for DependabotCreateOrUpdateOrgSecretRequestEncryptedValue {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for DependabotCreateOrUpdateOrgSecretRequestEncryptedValue {
+impl ::std::convert::TryFrom<::std::string::String> for DependabotCreateOrUpdateOrgSecretRequestEncryptedValue {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl<'de> ::serde::Deserialize<'de>
-for DependabotCreateOrUpdateOrgSecretRequestEncryptedValue {
+impl<'de> ::serde::Deserialize<'de> for DependabotCreateOrUpdateOrgSecretRequestEncryptedValue {
     fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
     where
         D: ::serde::Deserializer<'de>,
@@ -436,11 +419,10 @@ impl ::std::convert::From<DependencyPackageUrl> for ::std::string::String {
 }
 impl ::std::str::FromStr for DependencyPackageUrl {
     type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^pkg").unwrap() });
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(|| {
+            ::regress::Regex::new("^pkg").unwrap()
+        });
         if PATTERN.find(value).is_none() {
             return Err("doesn't match pattern \"^pkg\"".into());
         }
@@ -449,17 +431,13 @@ impl ::std::str::FromStr for DependencyPackageUrl {
 }
 impl ::std::convert::TryFrom<&str> for DependencyPackageUrl {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
 impl ::std::convert::TryFrom<::std::string::String> for DependencyPackageUrl {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
@@ -1074,17 +1052,14 @@ impl ::std::ops::Deref for OrgsCreateArtifactDeploymentRecordRequestCluster {
         &self.0
     }
 }
-impl ::std::convert::From<OrgsCreateArtifactDeploymentRecordRequestCluster>
-for ::std::string::String {
+impl ::std::convert::From<OrgsCreateArtifactDeploymentRecordRequestCluster> for ::std::string::String {
     fn from(value: OrgsCreateArtifactDeploymentRecordRequestCluster) -> Self {
         value.0
     }
 }
 impl ::std::str::FromStr for OrgsCreateArtifactDeploymentRecordRequestCluster {
     type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         if value.chars().count() > 128usize {
             return Err("longer than 128 characters".into());
         }
@@ -1093,23 +1068,17 @@ impl ::std::str::FromStr for OrgsCreateArtifactDeploymentRecordRequestCluster {
 }
 impl ::std::convert::TryFrom<&str> for OrgsCreateArtifactDeploymentRecordRequestCluster {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for OrgsCreateArtifactDeploymentRecordRequestCluster {
+impl ::std::convert::TryFrom<::std::string::String> for OrgsCreateArtifactDeploymentRecordRequestCluster {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl<'de> ::serde::Deserialize<'de>
-for OrgsCreateArtifactDeploymentRecordRequestCluster {
+impl<'de> ::serde::Deserialize<'de> for OrgsCreateArtifactDeploymentRecordRequestCluster {
     fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
     where
         D: ::serde::Deserializer<'de>,
@@ -1135,43 +1104,33 @@ impl ::std::ops::Deref for OrgsCreateArtifactDeploymentRecordRequestDeploymentNa
         &self.0
     }
 }
-impl ::std::convert::From<OrgsCreateArtifactDeploymentRecordRequestDeploymentName>
-for ::std::string::String {
+impl ::std::convert::From<OrgsCreateArtifactDeploymentRecordRequestDeploymentName> for ::std::string::String {
     fn from(value: OrgsCreateArtifactDeploymentRecordRequestDeploymentName) -> Self {
         value.0
     }
 }
 impl ::std::str::FromStr for OrgsCreateArtifactDeploymentRecordRequestDeploymentName {
     type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         if value.chars().count() > 256usize {
             return Err("longer than 256 characters".into());
         }
         Ok(Self(value.to_string()))
     }
 }
-impl ::std::convert::TryFrom<&str>
-for OrgsCreateArtifactDeploymentRecordRequestDeploymentName {
+impl ::std::convert::TryFrom<&str> for OrgsCreateArtifactDeploymentRecordRequestDeploymentName {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for OrgsCreateArtifactDeploymentRecordRequestDeploymentName {
+impl ::std::convert::TryFrom<::std::string::String> for OrgsCreateArtifactDeploymentRecordRequestDeploymentName {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl<'de> ::serde::Deserialize<'de>
-for OrgsCreateArtifactDeploymentRecordRequestDeploymentName {
+impl<'de> ::serde::Deserialize<'de> for OrgsCreateArtifactDeploymentRecordRequestDeploymentName {
     fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
     where
         D: ::serde::Deserializer<'de>,
@@ -1419,48 +1378,39 @@ impl ::std::ops::Deref for OrgsCreateArtifactStorageRecordRequestArtifactUrl {
         &self.0
     }
 }
-impl ::std::convert::From<OrgsCreateArtifactStorageRecordRequestArtifactUrl>
-for ::std::string::String {
+impl ::std::convert::From<OrgsCreateArtifactStorageRecordRequestArtifactUrl> for ::std::string::String {
     fn from(value: OrgsCreateArtifactStorageRecordRequestArtifactUrl) -> Self {
         value.0
     }
 }
 impl ::std::str::FromStr for OrgsCreateArtifactStorageRecordRequestArtifactUrl {
     type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         if value.chars().count() > 152usize {
             return Err("longer than 152 characters".into());
         }
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^https://").unwrap() });
+        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(|| {
+            ::regress::Regex::new("^https://").unwrap()
+        });
         if PATTERN.find(value).is_none() {
             return Err("doesn't match pattern \"^https://\"".into());
         }
         Ok(Self(value.to_string()))
     }
 }
-impl ::std::convert::TryFrom<&str>
-for OrgsCreateArtifactStorageRecordRequestArtifactUrl {
+impl ::std::convert::TryFrom<&str> for OrgsCreateArtifactStorageRecordRequestArtifactUrl {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for OrgsCreateArtifactStorageRecordRequestArtifactUrl {
+impl ::std::convert::TryFrom<::std::string::String> for OrgsCreateArtifactStorageRecordRequestArtifactUrl {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl<'de> ::serde::Deserialize<'de>
-for OrgsCreateArtifactStorageRecordRequestArtifactUrl {
+impl<'de> ::serde::Deserialize<'de> for OrgsCreateArtifactStorageRecordRequestArtifactUrl {
     fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
     where
         D: ::serde::Deserializer<'de>,
@@ -1492,51 +1442,42 @@ impl ::std::ops::Deref for OrgsCreateArtifactStorageRecordRequestGithubRepositor
         &self.0
     }
 }
-impl ::std::convert::From<OrgsCreateArtifactStorageRecordRequestGithubRepository>
-for ::std::string::String {
+impl ::std::convert::From<OrgsCreateArtifactStorageRecordRequestGithubRepository> for ::std::string::String {
     fn from(value: OrgsCreateArtifactStorageRecordRequestGithubRepository) -> Self {
         value.0
     }
 }
 impl ::std::str::FromStr for OrgsCreateArtifactStorageRecordRequestGithubRepository {
     type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         if value.chars().count() > 100usize {
             return Err("longer than 100 characters".into());
         }
         if value.chars().count() < 1usize {
             return Err("shorter than 1 characters".into());
         }
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[A-Za-z0-9.\\-_]+$").unwrap() });
+        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(|| {
+            ::regress::Regex::new("^[A-Za-z0-9.\\-_]+$").unwrap()
+        });
         if PATTERN.find(value).is_none() {
             return Err("doesn't match pattern \"^[A-Za-z0-9.\\-_]+$\"".into());
         }
         Ok(Self(value.to_string()))
     }
 }
-impl ::std::convert::TryFrom<&str>
-for OrgsCreateArtifactStorageRecordRequestGithubRepository {
+impl ::std::convert::TryFrom<&str> for OrgsCreateArtifactStorageRecordRequestGithubRepository {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for OrgsCreateArtifactStorageRecordRequestGithubRepository {
+impl ::std::convert::TryFrom<::std::string::String> for OrgsCreateArtifactStorageRecordRequestGithubRepository {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl<'de> ::serde::Deserialize<'de>
-for OrgsCreateArtifactStorageRecordRequestGithubRepository {
+impl<'de> ::serde::Deserialize<'de> for OrgsCreateArtifactStorageRecordRequestGithubRepository {
     fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
     where
         D: ::serde::Deserializer<'de>,
@@ -1559,17 +1500,14 @@ impl ::std::ops::Deref for OrgsCreateArtifactStorageRecordRequestName {
         &self.0
     }
 }
-impl ::std::convert::From<OrgsCreateArtifactStorageRecordRequestName>
-for ::std::string::String {
+impl ::std::convert::From<OrgsCreateArtifactStorageRecordRequestName> for ::std::string::String {
     fn from(value: OrgsCreateArtifactStorageRecordRequestName) -> Self {
         value.0
     }
 }
 impl ::std::str::FromStr for OrgsCreateArtifactStorageRecordRequestName {
     type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         if value.chars().count() > 256usize {
             return Err("longer than 256 characters".into());
         }
@@ -1581,18 +1519,13 @@ impl ::std::str::FromStr for OrgsCreateArtifactStorageRecordRequestName {
 }
 impl ::std::convert::TryFrom<&str> for OrgsCreateArtifactStorageRecordRequestName {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for OrgsCreateArtifactStorageRecordRequestName {
+impl ::std::convert::TryFrom<::std::string::String> for OrgsCreateArtifactStorageRecordRequestName {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
@@ -1619,17 +1552,14 @@ impl ::std::ops::Deref for OrgsCreateArtifactStorageRecordRequestPath {
         &self.0
     }
 }
-impl ::std::convert::From<OrgsCreateArtifactStorageRecordRequestPath>
-for ::std::string::String {
+impl ::std::convert::From<OrgsCreateArtifactStorageRecordRequestPath> for ::std::string::String {
     fn from(value: OrgsCreateArtifactStorageRecordRequestPath) -> Self {
         value.0
     }
 }
 impl ::std::str::FromStr for OrgsCreateArtifactStorageRecordRequestPath {
     type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         if value.chars().count() > 512usize {
             return Err("longer than 512 characters".into());
         }
@@ -1638,18 +1568,13 @@ impl ::std::str::FromStr for OrgsCreateArtifactStorageRecordRequestPath {
 }
 impl ::std::convert::TryFrom<&str> for OrgsCreateArtifactStorageRecordRequestPath {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for OrgsCreateArtifactStorageRecordRequestPath {
+impl ::std::convert::TryFrom<::std::string::String> for OrgsCreateArtifactStorageRecordRequestPath {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
@@ -1676,51 +1601,42 @@ impl ::std::ops::Deref for OrgsCreateArtifactStorageRecordRequestRegistryUrl {
         &self.0
     }
 }
-impl ::std::convert::From<OrgsCreateArtifactStorageRecordRequestRegistryUrl>
-for ::std::string::String {
+impl ::std::convert::From<OrgsCreateArtifactStorageRecordRequestRegistryUrl> for ::std::string::String {
     fn from(value: OrgsCreateArtifactStorageRecordRequestRegistryUrl) -> Self {
         value.0
     }
 }
 impl ::std::str::FromStr for OrgsCreateArtifactStorageRecordRequestRegistryUrl {
     type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         if value.chars().count() > 256usize {
             return Err("longer than 256 characters".into());
         }
         if value.chars().count() < 1usize {
             return Err("shorter than 1 characters".into());
         }
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^https://").unwrap() });
+        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(|| {
+            ::regress::Regex::new("^https://").unwrap()
+        });
         if PATTERN.find(value).is_none() {
             return Err("doesn't match pattern \"^https://\"".into());
         }
         Ok(Self(value.to_string()))
     }
 }
-impl ::std::convert::TryFrom<&str>
-for OrgsCreateArtifactStorageRecordRequestRegistryUrl {
+impl ::std::convert::TryFrom<&str> for OrgsCreateArtifactStorageRecordRequestRegistryUrl {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for OrgsCreateArtifactStorageRecordRequestRegistryUrl {
+impl ::std::convert::TryFrom<::std::string::String> for OrgsCreateArtifactStorageRecordRequestRegistryUrl {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl<'de> ::serde::Deserialize<'de>
-for OrgsCreateArtifactStorageRecordRequestRegistryUrl {
+impl<'de> ::serde::Deserialize<'de> for OrgsCreateArtifactStorageRecordRequestRegistryUrl {
     fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
     where
         D: ::serde::Deserializer<'de>,
@@ -1829,17 +1745,14 @@ impl ::std::ops::Deref for OrgsCreateArtifactStorageRecordRequestVersion {
         &self.0
     }
 }
-impl ::std::convert::From<OrgsCreateArtifactStorageRecordRequestVersion>
-for ::std::string::String {
+impl ::std::convert::From<OrgsCreateArtifactStorageRecordRequestVersion> for ::std::string::String {
     fn from(value: OrgsCreateArtifactStorageRecordRequestVersion) -> Self {
         value.0
     }
 }
 impl ::std::str::FromStr for OrgsCreateArtifactStorageRecordRequestVersion {
     type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         if value.chars().count() > 100usize {
             return Err("longer than 100 characters".into());
         }
@@ -1851,18 +1764,13 @@ impl ::std::str::FromStr for OrgsCreateArtifactStorageRecordRequestVersion {
 }
 impl ::std::convert::TryFrom<&str> for OrgsCreateArtifactStorageRecordRequestVersion {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for OrgsCreateArtifactStorageRecordRequestVersion {
+impl ::std::convert::TryFrom<::std::string::String> for OrgsCreateArtifactStorageRecordRequestVersion {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
@@ -1948,25 +1856,23 @@ impl ::std::ops::Deref for OrgsSetClusterDeploymentRecordsCluster {
         &self.0
     }
 }
-impl ::std::convert::From<OrgsSetClusterDeploymentRecordsCluster>
-for ::std::string::String {
+impl ::std::convert::From<OrgsSetClusterDeploymentRecordsCluster> for ::std::string::String {
     fn from(value: OrgsSetClusterDeploymentRecordsCluster) -> Self {
         value.0
     }
 }
 impl ::std::str::FromStr for OrgsSetClusterDeploymentRecordsCluster {
     type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         if value.chars().count() > 128usize {
             return Err("longer than 128 characters".into());
         }
         if value.chars().count() < 1usize {
             return Err("shorter than 1 characters".into());
         }
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[a-zA-Z0-9._-]+$").unwrap() });
+        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(|| {
+            ::regress::Regex::new("^[a-zA-Z0-9._-]+$").unwrap()
+        });
         if PATTERN.find(value).is_none() {
             return Err("doesn't match pattern \"^[a-zA-Z0-9._-]+$\"".into());
         }
@@ -1975,18 +1881,13 @@ impl ::std::str::FromStr for OrgsSetClusterDeploymentRecordsCluster {
 }
 impl ::std::convert::TryFrom<&str> for OrgsSetClusterDeploymentRecordsCluster {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for OrgsSetClusterDeploymentRecordsCluster {
+impl ::std::convert::TryFrom<::std::string::String> for OrgsSetClusterDeploymentRecordsCluster {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
@@ -2208,59 +2109,45 @@ the repository information from the attestation instead of this parameter.*/
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct OrgsSetClusterDeploymentRecordsRequestDeploymentsItemGithubRepository(::std::string::String);
-impl ::std::ops::Deref
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemGithubRepository {
+impl ::std::ops::Deref for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemGithubRepository {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
         &self.0
     }
 }
-impl ::std::convert::From<
-    OrgsSetClusterDeploymentRecordsRequestDeploymentsItemGithubRepository,
-> for ::std::string::String {
-    fn from(
-        value: OrgsSetClusterDeploymentRecordsRequestDeploymentsItemGithubRepository,
-    ) -> Self {
+impl ::std::convert::From<OrgsSetClusterDeploymentRecordsRequestDeploymentsItemGithubRepository> for ::std::string::String {
+    fn from(value: OrgsSetClusterDeploymentRecordsRequestDeploymentsItemGithubRepository) -> Self {
         value.0
     }
 }
-impl ::std::str::FromStr
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemGithubRepository {
+impl ::std::str::FromStr for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemGithubRepository {
     type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         if value.chars().count() > 100usize {
             return Err("longer than 100 characters".into());
         }
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[A-Za-z0-9.\\-_]+$").unwrap() });
+        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(|| {
+            ::regress::Regex::new("^[A-Za-z0-9.\\-_]+$").unwrap()
+        });
         if PATTERN.find(value).is_none() {
             return Err("doesn't match pattern \"^[A-Za-z0-9.\\-_]+$\"".into());
         }
         Ok(Self(value.to_string()))
     }
 }
-impl ::std::convert::TryFrom<&str>
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemGithubRepository {
+impl ::std::convert::TryFrom<&str> for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemGithubRepository {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemGithubRepository {
+impl ::std::convert::TryFrom<::std::string::String> for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemGithubRepository {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl<'de> ::serde::Deserialize<'de>
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemGithubRepository {
+impl<'de> ::serde::Deserialize<'de> for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemGithubRepository {
     fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
     where
         D: ::serde::Deserializer<'de>,
@@ -2369,46 +2256,33 @@ impl ::std::ops::Deref for OrgsSetClusterDeploymentRecordsRequestDeploymentsItem
         &self.0
     }
 }
-impl ::std::convert::From<OrgsSetClusterDeploymentRecordsRequestDeploymentsItemVersion>
-for ::std::string::String {
-    fn from(
-        value: OrgsSetClusterDeploymentRecordsRequestDeploymentsItemVersion,
-    ) -> Self {
+impl ::std::convert::From<OrgsSetClusterDeploymentRecordsRequestDeploymentsItemVersion> for ::std::string::String {
+    fn from(value: OrgsSetClusterDeploymentRecordsRequestDeploymentsItemVersion) -> Self {
         value.0
     }
 }
-impl ::std::str::FromStr
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemVersion {
+impl ::std::str::FromStr for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemVersion {
     type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         if value.chars().count() > 100usize {
             return Err("longer than 100 characters".into());
         }
         Ok(Self(value.to_string()))
     }
 }
-impl ::std::convert::TryFrom<&str>
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemVersion {
+impl ::std::convert::TryFrom<&str> for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemVersion {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemVersion {
+impl ::std::convert::TryFrom<::std::string::String> for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemVersion {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl<'de> ::serde::Deserialize<'de>
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemVersion {
+impl<'de> ::serde::Deserialize<'de> for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemVersion {
     fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
     where
         D: ::serde::Deserializer<'de>,
@@ -2431,17 +2305,14 @@ impl ::std::ops::Deref for OrgsSetClusterDeploymentRecordsRequestLogicalEnvironm
         &self.0
     }
 }
-impl ::std::convert::From<OrgsSetClusterDeploymentRecordsRequestLogicalEnvironment>
-for ::std::string::String {
+impl ::std::convert::From<OrgsSetClusterDeploymentRecordsRequestLogicalEnvironment> for ::std::string::String {
     fn from(value: OrgsSetClusterDeploymentRecordsRequestLogicalEnvironment) -> Self {
         value.0
     }
 }
 impl ::std::str::FromStr for OrgsSetClusterDeploymentRecordsRequestLogicalEnvironment {
     type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         if value.chars().count() > 128usize {
             return Err("longer than 128 characters".into());
         }
@@ -2451,26 +2322,19 @@ impl ::std::str::FromStr for OrgsSetClusterDeploymentRecordsRequestLogicalEnviro
         Ok(Self(value.to_string()))
     }
 }
-impl ::std::convert::TryFrom<&str>
-for OrgsSetClusterDeploymentRecordsRequestLogicalEnvironment {
+impl ::std::convert::TryFrom<&str> for OrgsSetClusterDeploymentRecordsRequestLogicalEnvironment {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for OrgsSetClusterDeploymentRecordsRequestLogicalEnvironment {
+impl ::std::convert::TryFrom<::std::string::String> for OrgsSetClusterDeploymentRecordsRequestLogicalEnvironment {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl<'de> ::serde::Deserialize<'de>
-for OrgsSetClusterDeploymentRecordsRequestLogicalEnvironment {
+impl<'de> ::serde::Deserialize<'de> for OrgsSetClusterDeploymentRecordsRequestLogicalEnvironment {
     fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
     where
         D: ::serde::Deserializer<'de>,
@@ -2506,14 +2370,12 @@ impl ::std::ops::Deref for SecurityAndAnalysis {
         &self.0
     }
 }
-impl ::std::convert::From<SecurityAndAnalysis>
-for ::std::option::Option<SecurityAndAnalysisInner> {
+impl ::std::convert::From<SecurityAndAnalysis> for ::std::option::Option<SecurityAndAnalysisInner> {
     fn from(value: SecurityAndAnalysis) -> Self {
         value.0
     }
 }
-impl ::std::convert::From<::std::option::Option<SecurityAndAnalysisInner>>
-for SecurityAndAnalysis {
+impl ::std::convert::From<::std::option::Option<SecurityAndAnalysisInner>> for SecurityAndAnalysis {
     fn from(value: ::std::option::Option<SecurityAndAnalysisInner>) -> Self {
         Self(value)
     }
@@ -2988,11 +2850,10 @@ impl ::std::convert::From<SnapshotRef> for ::std::string::String {
 }
 impl ::std::str::FromStr for SnapshotRef {
     type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^refs/").unwrap() });
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(|| {
+            ::regress::Regex::new("^refs/").unwrap()
+        });
         if PATTERN.find(value).is_none() {
             return Err("doesn't match pattern \"^refs/\"".into());
         }
@@ -3001,17 +2862,13 @@ impl ::std::str::FromStr for SnapshotRef {
 }
 impl ::std::convert::TryFrom<&str> for SnapshotRef {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
 impl ::std::convert::TryFrom<::std::string::String> for SnapshotRef {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
@@ -3045,9 +2902,7 @@ impl ::std::convert::From<SnapshotSha> for ::std::string::String {
 }
 impl ::std::str::FromStr for SnapshotSha {
     type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         if value.chars().count() > 64usize {
             return Err("longer than 64 characters".into());
         }
@@ -3059,17 +2914,13 @@ impl ::std::str::FromStr for SnapshotSha {
 }
 impl ::std::convert::TryFrom<&str> for SnapshotSha {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
 impl ::std::convert::TryFrom<::std::string::String> for SnapshotSha {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
@@ -3103,17 +2954,16 @@ impl ::std::convert::From<SubjectDigest> for ::std::string::String {
 }
 impl ::std::str::FromStr for SubjectDigest {
     type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         if value.chars().count() > 71usize {
             return Err("longer than 71 characters".into());
         }
         if value.chars().count() < 71usize {
             return Err("shorter than 71 characters".into());
         }
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^sha256:[a-f0-9]{64}$").unwrap() });
+        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(|| {
+            ::regress::Regex::new("^sha256:[a-f0-9]{64}$").unwrap()
+        });
         if PATTERN.find(value).is_none() {
             return Err("doesn't match pattern \"^sha256:[a-f0-9]{64}$\"".into());
         }
@@ -3122,17 +2972,13 @@ impl ::std::str::FromStr for SubjectDigest {
 }
 impl ::std::convert::TryFrom<&str> for SubjectDigest {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
 impl ::std::convert::TryFrom<::std::string::String> for SubjectDigest {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }

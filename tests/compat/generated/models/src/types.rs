@@ -153,53 +153,36 @@ impl ::std::ops::Deref for DependabotCreateOrUpdateOrgSecretRequestEncryptedValu
         &self.0
     }
 }
-impl ::std::convert::From<DependabotCreateOrUpdateOrgSecretRequestEncryptedValue>
-for ::std::string::String {
+impl ::std::convert::From<DependabotCreateOrUpdateOrgSecretRequestEncryptedValue> for ::std::string::String {
     fn from(value: DependabotCreateOrUpdateOrgSecretRequestEncryptedValue) -> Self {
         value.0
     }
 }
 impl ::std::str::FromStr for DependabotCreateOrUpdateOrgSecretRequestEncryptedValue {
     type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        {
-            ::regress::Regex::new(
-                    "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$",
-                )
-                .unwrap()
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(|| {
+            ::regress::Regex::new("^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$").unwrap()
         });
         if PATTERN.find(value).is_none() {
-            return Err(
-                "doesn't match pattern \"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$\""
-                    .into(),
-            );
+            return Err("doesn't match pattern \"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$\"".into());
         }
         Ok(Self(value.to_string()))
     }
 }
-impl ::std::convert::TryFrom<&str>
-for DependabotCreateOrUpdateOrgSecretRequestEncryptedValue {
+impl ::std::convert::TryFrom<&str> for DependabotCreateOrUpdateOrgSecretRequestEncryptedValue {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for DependabotCreateOrUpdateOrgSecretRequestEncryptedValue {
+impl ::std::convert::TryFrom<::std::string::String> for DependabotCreateOrUpdateOrgSecretRequestEncryptedValue {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl<'de> ::serde::Deserialize<'de>
-for DependabotCreateOrUpdateOrgSecretRequestEncryptedValue {
+impl<'de> ::serde::Deserialize<'de> for DependabotCreateOrUpdateOrgSecretRequestEncryptedValue {
     fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
     where
         D: ::serde::Deserializer<'de>,
@@ -423,11 +406,10 @@ impl ::std::convert::From<DependencyPackageUrl> for ::std::string::String {
 }
 impl ::std::str::FromStr for DependencyPackageUrl {
     type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^pkg").unwrap() });
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(|| {
+            ::regress::Regex::new("^pkg").unwrap()
+        });
         if PATTERN.find(value).is_none() {
             return Err("doesn't match pattern \"^pkg\"".into());
         }
@@ -436,17 +418,13 @@ impl ::std::str::FromStr for DependencyPackageUrl {
 }
 impl ::std::convert::TryFrom<&str> for DependencyPackageUrl {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
 impl ::std::convert::TryFrom<::std::string::String> for DependencyPackageUrl {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
@@ -1185,45 +1163,36 @@ impl ::std::ops::Deref for OrgsCreateArtifactStorageRecordRequestArtifactUrl {
         &self.0
     }
 }
-impl ::std::convert::From<OrgsCreateArtifactStorageRecordRequestArtifactUrl>
-for ::std::string::String {
+impl ::std::convert::From<OrgsCreateArtifactStorageRecordRequestArtifactUrl> for ::std::string::String {
     fn from(value: OrgsCreateArtifactStorageRecordRequestArtifactUrl) -> Self {
         value.0
     }
 }
 impl ::std::str::FromStr for OrgsCreateArtifactStorageRecordRequestArtifactUrl {
     type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^https://").unwrap() });
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(|| {
+            ::regress::Regex::new("^https://").unwrap()
+        });
         if PATTERN.find(value).is_none() {
             return Err("doesn't match pattern \"^https://\"".into());
         }
         Ok(Self(value.to_string()))
     }
 }
-impl ::std::convert::TryFrom<&str>
-for OrgsCreateArtifactStorageRecordRequestArtifactUrl {
+impl ::std::convert::TryFrom<&str> for OrgsCreateArtifactStorageRecordRequestArtifactUrl {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for OrgsCreateArtifactStorageRecordRequestArtifactUrl {
+impl ::std::convert::TryFrom<::std::string::String> for OrgsCreateArtifactStorageRecordRequestArtifactUrl {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl<'de> ::serde::Deserialize<'de>
-for OrgsCreateArtifactStorageRecordRequestArtifactUrl {
+impl<'de> ::serde::Deserialize<'de> for OrgsCreateArtifactStorageRecordRequestArtifactUrl {
     fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
     where
         D: ::serde::Deserializer<'de>,
@@ -1255,51 +1224,42 @@ impl ::std::ops::Deref for OrgsCreateArtifactStorageRecordRequestGithubRepositor
         &self.0
     }
 }
-impl ::std::convert::From<OrgsCreateArtifactStorageRecordRequestGithubRepository>
-for ::std::string::String {
+impl ::std::convert::From<OrgsCreateArtifactStorageRecordRequestGithubRepository> for ::std::string::String {
     fn from(value: OrgsCreateArtifactStorageRecordRequestGithubRepository) -> Self {
         value.0
     }
 }
 impl ::std::str::FromStr for OrgsCreateArtifactStorageRecordRequestGithubRepository {
     type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         if value.chars().count() > 100usize {
             return Err("longer than 100 characters".into());
         }
         if value.chars().count() < 1usize {
             return Err("shorter than 1 characters".into());
         }
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[A-Za-z0-9.\\-_]+$").unwrap() });
+        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(|| {
+            ::regress::Regex::new("^[A-Za-z0-9.\\-_]+$").unwrap()
+        });
         if PATTERN.find(value).is_none() {
             return Err("doesn't match pattern \"^[A-Za-z0-9.\\-_]+$\"".into());
         }
         Ok(Self(value.to_string()))
     }
 }
-impl ::std::convert::TryFrom<&str>
-for OrgsCreateArtifactStorageRecordRequestGithubRepository {
+impl ::std::convert::TryFrom<&str> for OrgsCreateArtifactStorageRecordRequestGithubRepository {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for OrgsCreateArtifactStorageRecordRequestGithubRepository {
+impl ::std::convert::TryFrom<::std::string::String> for OrgsCreateArtifactStorageRecordRequestGithubRepository {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl<'de> ::serde::Deserialize<'de>
-for OrgsCreateArtifactStorageRecordRequestGithubRepository {
+impl<'de> ::serde::Deserialize<'de> for OrgsCreateArtifactStorageRecordRequestGithubRepository {
     fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
     where
         D: ::serde::Deserializer<'de>,
@@ -1322,17 +1282,14 @@ impl ::std::ops::Deref for OrgsCreateArtifactStorageRecordRequestName {
         &self.0
     }
 }
-impl ::std::convert::From<OrgsCreateArtifactStorageRecordRequestName>
-for ::std::string::String {
+impl ::std::convert::From<OrgsCreateArtifactStorageRecordRequestName> for ::std::string::String {
     fn from(value: OrgsCreateArtifactStorageRecordRequestName) -> Self {
         value.0
     }
 }
 impl ::std::str::FromStr for OrgsCreateArtifactStorageRecordRequestName {
     type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         if value.chars().count() < 1usize {
             return Err("shorter than 1 characters".into());
         }
@@ -1341,18 +1298,13 @@ impl ::std::str::FromStr for OrgsCreateArtifactStorageRecordRequestName {
 }
 impl ::std::convert::TryFrom<&str> for OrgsCreateArtifactStorageRecordRequestName {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for OrgsCreateArtifactStorageRecordRequestName {
+impl ::std::convert::TryFrom<::std::string::String> for OrgsCreateArtifactStorageRecordRequestName {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
@@ -1379,48 +1331,39 @@ impl ::std::ops::Deref for OrgsCreateArtifactStorageRecordRequestRegistryUrl {
         &self.0
     }
 }
-impl ::std::convert::From<OrgsCreateArtifactStorageRecordRequestRegistryUrl>
-for ::std::string::String {
+impl ::std::convert::From<OrgsCreateArtifactStorageRecordRequestRegistryUrl> for ::std::string::String {
     fn from(value: OrgsCreateArtifactStorageRecordRequestRegistryUrl) -> Self {
         value.0
     }
 }
 impl ::std::str::FromStr for OrgsCreateArtifactStorageRecordRequestRegistryUrl {
     type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         if value.chars().count() < 1usize {
             return Err("shorter than 1 characters".into());
         }
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^https://").unwrap() });
+        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(|| {
+            ::regress::Regex::new("^https://").unwrap()
+        });
         if PATTERN.find(value).is_none() {
             return Err("doesn't match pattern \"^https://\"".into());
         }
         Ok(Self(value.to_string()))
     }
 }
-impl ::std::convert::TryFrom<&str>
-for OrgsCreateArtifactStorageRecordRequestRegistryUrl {
+impl ::std::convert::TryFrom<&str> for OrgsCreateArtifactStorageRecordRequestRegistryUrl {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for OrgsCreateArtifactStorageRecordRequestRegistryUrl {
+impl ::std::convert::TryFrom<::std::string::String> for OrgsCreateArtifactStorageRecordRequestRegistryUrl {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl<'de> ::serde::Deserialize<'de>
-for OrgsCreateArtifactStorageRecordRequestRegistryUrl {
+impl<'de> ::serde::Deserialize<'de> for OrgsCreateArtifactStorageRecordRequestRegistryUrl {
     fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
     where
         D: ::serde::Deserializer<'de>,
@@ -1525,17 +1468,14 @@ impl ::std::ops::Deref for OrgsCreateArtifactStorageRecordRequestVersion {
         &self.0
     }
 }
-impl ::std::convert::From<OrgsCreateArtifactStorageRecordRequestVersion>
-for ::std::string::String {
+impl ::std::convert::From<OrgsCreateArtifactStorageRecordRequestVersion> for ::std::string::String {
     fn from(value: OrgsCreateArtifactStorageRecordRequestVersion) -> Self {
         value.0
     }
 }
 impl ::std::str::FromStr for OrgsCreateArtifactStorageRecordRequestVersion {
     type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         if value.chars().count() > 100usize {
             return Err("longer than 100 characters".into());
         }
@@ -1547,18 +1487,13 @@ impl ::std::str::FromStr for OrgsCreateArtifactStorageRecordRequestVersion {
 }
 impl ::std::convert::TryFrom<&str> for OrgsCreateArtifactStorageRecordRequestVersion {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for OrgsCreateArtifactStorageRecordRequestVersion {
+impl ::std::convert::TryFrom<::std::string::String> for OrgsCreateArtifactStorageRecordRequestVersion {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
@@ -1634,25 +1569,23 @@ impl ::std::ops::Deref for OrgsSetClusterDeploymentRecordsCluster {
         &self.0
     }
 }
-impl ::std::convert::From<OrgsSetClusterDeploymentRecordsCluster>
-for ::std::string::String {
+impl ::std::convert::From<OrgsSetClusterDeploymentRecordsCluster> for ::std::string::String {
     fn from(value: OrgsSetClusterDeploymentRecordsCluster) -> Self {
         value.0
     }
 }
 impl ::std::str::FromStr for OrgsSetClusterDeploymentRecordsCluster {
     type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         if value.chars().count() > 64usize {
             return Err("longer than 64 characters".into());
         }
         if value.chars().count() < 1usize {
             return Err("shorter than 1 characters".into());
         }
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[a-zA-Z0-9._-]+$").unwrap() });
+        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(|| {
+            ::regress::Regex::new("^[a-zA-Z0-9._-]+$").unwrap()
+        });
         if PATTERN.find(value).is_none() {
             return Err("doesn't match pattern \"^[a-zA-Z0-9._-]+$\"".into());
         }
@@ -1661,18 +1594,13 @@ impl ::std::str::FromStr for OrgsSetClusterDeploymentRecordsCluster {
 }
 impl ::std::convert::TryFrom<&str> for OrgsSetClusterDeploymentRecordsCluster {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for OrgsSetClusterDeploymentRecordsCluster {
+impl ::std::convert::TryFrom<::std::string::String> for OrgsSetClusterDeploymentRecordsCluster {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
@@ -1747,28 +1675,20 @@ containers and namespaces within a record set, the following format is recommend
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct OrgsSetClusterDeploymentRecordsRequestDeploymentsItemDeploymentName(::std::string::String);
-impl ::std::ops::Deref
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemDeploymentName {
+impl ::std::ops::Deref for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemDeploymentName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
         &self.0
     }
 }
-impl ::std::convert::From<
-    OrgsSetClusterDeploymentRecordsRequestDeploymentsItemDeploymentName,
-> for ::std::string::String {
-    fn from(
-        value: OrgsSetClusterDeploymentRecordsRequestDeploymentsItemDeploymentName,
-    ) -> Self {
+impl ::std::convert::From<OrgsSetClusterDeploymentRecordsRequestDeploymentsItemDeploymentName> for ::std::string::String {
+    fn from(value: OrgsSetClusterDeploymentRecordsRequestDeploymentsItemDeploymentName) -> Self {
         value.0
     }
 }
-impl ::std::str::FromStr
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemDeploymentName {
+impl ::std::str::FromStr for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemDeploymentName {
     type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         if value.chars().count() > 128usize {
             return Err("longer than 128 characters".into());
         }
@@ -1778,26 +1698,19 @@ for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemDeploymentName {
         Ok(Self(value.to_string()))
     }
 }
-impl ::std::convert::TryFrom<&str>
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemDeploymentName {
+impl ::std::convert::TryFrom<&str> for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemDeploymentName {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemDeploymentName {
+impl ::std::convert::TryFrom<::std::string::String> for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemDeploymentName {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl<'de> ::serde::Deserialize<'de>
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemDeploymentName {
+impl<'de> ::serde::Deserialize<'de> for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemDeploymentName {
     fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
     where
         D: ::serde::Deserializer<'de>,
@@ -1837,17 +1750,14 @@ impl ::std::ops::Deref for OrgsSetClusterDeploymentRecordsRequestDeploymentsItem
         &self.0
     }
 }
-impl ::std::convert::From<OrgsSetClusterDeploymentRecordsRequestDeploymentsItemName>
-for ::std::string::String {
+impl ::std::convert::From<OrgsSetClusterDeploymentRecordsRequestDeploymentsItemName> for ::std::string::String {
     fn from(value: OrgsSetClusterDeploymentRecordsRequestDeploymentsItemName) -> Self {
         value.0
     }
 }
 impl ::std::str::FromStr for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemName {
     type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         if value.chars().count() > 255usize {
             return Err("longer than 255 characters".into());
         }
@@ -1857,26 +1767,19 @@ impl ::std::str::FromStr for OrgsSetClusterDeploymentRecordsRequestDeploymentsIt
         Ok(Self(value.to_string()))
     }
 }
-impl ::std::convert::TryFrom<&str>
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemName {
+impl ::std::convert::TryFrom<&str> for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemName {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String>
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemName {
+impl ::std::convert::TryFrom<::std::string::String> for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemName {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl<'de> ::serde::Deserialize<'de>
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemName {
+impl<'de> ::serde::Deserialize<'de> for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemName {
     fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
     where
         D: ::serde::Deserializer<'de>,
@@ -1923,14 +1826,12 @@ impl ::std::ops::Deref for SecurityAndAnalysis {
         &self.0
     }
 }
-impl ::std::convert::From<SecurityAndAnalysis>
-for ::std::option::Option<SecurityAndAnalysisInner> {
+impl ::std::convert::From<SecurityAndAnalysis> for ::std::option::Option<SecurityAndAnalysisInner> {
     fn from(value: SecurityAndAnalysis) -> Self {
         value.0
     }
 }
-impl ::std::convert::From<::std::option::Option<SecurityAndAnalysisInner>>
-for SecurityAndAnalysis {
+impl ::std::convert::From<::std::option::Option<SecurityAndAnalysisInner>> for SecurityAndAnalysis {
     fn from(value: ::std::option::Option<SecurityAndAnalysisInner>) -> Self {
         Self(value)
     }
@@ -2199,11 +2100,10 @@ impl ::std::convert::From<SnapshotRef> for ::std::string::String {
 }
 impl ::std::str::FromStr for SnapshotRef {
     type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^refs/").unwrap() });
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(|| {
+            ::regress::Regex::new("^refs/").unwrap()
+        });
         if PATTERN.find(value).is_none() {
             return Err("doesn't match pattern \"^refs/\"".into());
         }
@@ -2212,17 +2112,13 @@ impl ::std::str::FromStr for SnapshotRef {
 }
 impl ::std::convert::TryFrom<&str> for SnapshotRef {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
 impl ::std::convert::TryFrom<::std::string::String> for SnapshotRef {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
@@ -2256,9 +2152,7 @@ impl ::std::convert::From<SnapshotSha> for ::std::string::String {
 }
 impl ::std::str::FromStr for SnapshotSha {
     type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         if value.chars().count() > 40usize {
             return Err("longer than 40 characters".into());
         }
@@ -2270,17 +2164,13 @@ impl ::std::str::FromStr for SnapshotSha {
 }
 impl ::std::convert::TryFrom<&str> for SnapshotSha {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
 impl ::std::convert::TryFrom<::std::string::String> for SnapshotSha {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
@@ -2314,17 +2204,16 @@ impl ::std::convert::From<SubjectDigest> for ::std::string::String {
 }
 impl ::std::str::FromStr for SubjectDigest {
     type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         if value.chars().count() > 71usize {
             return Err("longer than 71 characters".into());
         }
         if value.chars().count() < 71usize {
             return Err("shorter than 71 characters".into());
         }
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^sha256:[a-f0-9]{64}$").unwrap() });
+        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(|| {
+            ::regress::Regex::new("^sha256:[a-f0-9]{64}$").unwrap()
+        });
         if PATTERN.find(value).is_none() {
             return Err("doesn't match pattern \"^sha256:[a-f0-9]{64}$\"".into());
         }
@@ -2333,17 +2222,13 @@ impl ::std::str::FromStr for SubjectDigest {
 }
 impl ::std::convert::TryFrom<&str> for SubjectDigest {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
 impl ::std::convert::TryFrom<::std::string::String> for SubjectDigest {
     type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
