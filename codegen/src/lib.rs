@@ -311,7 +311,7 @@ impl Job<'_> {
         // The largest file by far, and formatting it is the longest step of the slowest of the
         // three crates: it gets a second thread.
         let types_rs = header.rust_file_of("models", std::mem::take(&mut models.types), 2)?;
-        let constrained_rs = header.rust_file("constrained models", models.constrained.clone())?;
+        let constrained_rs = header.rust_source(&models.constrained);
         let uses_chrono = types_rs.contains("::chrono::");
         let uses_regress = types_rs.contains("::regress::");
         let mut files = BTreeMap::new();
@@ -390,10 +390,10 @@ impl Job<'_> {
 }
 
 /// Model type name -> its code, from the models' two files (see [`SnapshotViews::model_code`]):
-/// `types.rs` as formatted, the constrained newtypes as tokens.
+/// `types.rs` and `constrained.rs`.
 fn model_views(types_rs: &str, models: &models::Models) -> BTreeMap<String, String> {
     let mut model_code: BTreeMap<String, String> = BTreeMap::new();
-    let files = [syn::parse_file(types_rs), syn::parse2::<syn::File>(models.constrained.clone())];
+    let files = [syn::parse_file(types_rs), syn::parse_file(&models.constrained)];
     for parsed in files.into_iter().flatten() {
         for (name, code) in output::snippets::by_type(&parsed) {
             let entry = model_code.entry(name).or_default();

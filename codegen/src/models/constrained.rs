@@ -5,9 +5,12 @@
 //! `TryFrom<Vec<T>>` (or `TryFrom<BTreeMap<String, T>>`) and `Deserialize`, which goes through
 //! the same `TryFrom`. So a value that breaks the spec can be neither built nor deserialized.
 
+use std::fmt::Write;
+
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
 use serde_json::{Value, json};
+
+use crate::output::render::{doc_line, rust_string, type_text};
 
 /// The schema of the elements: `items` for an array, `additionalProperties` for a map.
 pub fn element_schema(schema: &Value) -> Value {
@@ -50,9 +53,9 @@ pub fn describe(schema: &Value) -> String {
     parts.join(", ")
 }
 
-/// The newtype for the constrained schema `name`, whose elements have type `element`.
-pub fn newtype(name: &str, schema: &Value, element: TokenStream) -> TokenStream {
-    let ident = format_ident!("{}", name);
+/// The newtype for the constrained schema `name`, whose elements have type `element`: its
+/// items as text in rustfmt's layout (regular code: written, not formatted by prettyplease).
+pub fn newtype(name: &str, schema: &Value, element: &TokenStream) -> Vec<String> {
     let rules = describe(schema);
     let mut doc = schema.get("description").and_then(Value::as_str).unwrap_or("").trim().to_owned();
     if !doc.is_empty() {
@@ -63,77 +66,43 @@ pub fn newtype(name: &str, schema: &Value, element: TokenStream) -> TokenStream 
     let array = is_array(schema);
     let (min_key, max_key) = if array { ("minItems", "maxItems") } else { ("minProperties", "maxProperties") };
     let noun = if array { "items" } else { "entries" };
+    let mut checks = String::new();
     // A minimum of 0 holds for every value (and `len() < 0` is a warning).
-    let min_check = bound(schema, min_key).filter(|min| *min > 0).map(|min| {
-        let message = format!("{name}: at least {min} {noun} are required, found {{}}");
-        quote! {
-            if value.len() < #min {
-                return Err(format!(#message, value.len()).into());
-            }
-        }
-    });
-    let max_check = bound(schema, max_key).map(|max| {
-        let message = format!("{name}: at most {max} {noun} are allowed, found {{}}");
-        quote! {
-            if value.len() > #max {
-                return Err(format!(#message, value.len()).into());
-            }
-        }
-    });
-    let unique_check = (array && schema.get("uniqueItems") == Some(&Value::Bool(true))).then(|| {
-        let message = format!("{name}: items must be unique, but item {{}} repeats an earlier one");
-        quote! {
-            for (index, item) in value.iter().enumerate() {
-                if value[..index].contains(item) {
-                    return Err(format!(#message, index).into());
-                }
-            }
-        }
-    });
-    let inner = if array {
-        quote! { ::std::vec::Vec<#element> }
-    } else {
-        quote! { ::std::collections::BTreeMap<::std::string::String, #element> }
-    };
-    let inner_str = inner.to_string().replace(' ', "");
-    let deref_target = if array { quote! { [#element] } } else { inner.clone() };
-
-    quote! {
-        #[doc = #doc]
-        #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-        #[serde(try_from = #inner_str)]
-        pub struct #ident(#inner);
-
-        impl #ident {
-            /// The elements, giving up the guarantee.
-            pub fn into_inner(self) -> #inner {
-                self.0
-            }
-        }
-
-        impl ::std::ops::Deref for #ident {
-            type Target = #deref_target;
-            fn deref(&self) -> &Self::Target {
-                &self.0
-            }
-        }
-
-        impl ::std::convert::TryFrom<#inner> for #ident {
-            type Error = crate::error::ConversionError;
-            fn try_from(value: #inner) -> ::std::result::Result<Self, Self::Error> {
-                #min_check
-                #max_check
-                #unique_check
-                Ok(Self(value))
-            }
-        }
-
-        impl ::std::convert::From<#ident> for #inner {
-            fn from(value: #ident) -> Self {
-                value.0
-            }
-        }
+    if let Some(min) = bound(schema, min_key).filter(|min| *min > 0) {
+        let message = rust_string(&format!("{name}: at least {min} {noun} are required, found {{}}"));
+        let _ = write!(checks, "        if value.len() < {min}usize {{\n            return Err(format!({message}, value.len()).into());\n        }}\n");
     }
+    if let Some(max) = bound(schema, max_key) {
+        let message = rust_string(&format!("{name}: at most {max} {noun} are allowed, found {{}}"));
+        let _ = write!(checks, "        if value.len() > {max}usize {{\n            return Err(format!({message}, value.len()).into());\n        }}\n");
+    }
+    if array && schema.get("uniqueItems") == Some(&Value::Bool(true)) {
+        let message = rust_string(&format!("{name}: items must be unique, but item {{}} repeats an earlier one"));
+        let _ = write!(
+            checks,
+            "        for (index, item) in value.iter().enumerate() {{\n            if value[..index].contains(item) {{\n                return Err(format!({message}, index).into());\n            }}\n        }}\n"
+        );
+    }
+    let element = type_text(element);
+    let inner = if array { format!("::std::vec::Vec<{element}>") } else { format!("::std::collections::BTreeMap<::std::string::String, {element}>") };
+    let inner_str = rust_string(&inner.replace(' ', ""));
+    let deref_target = if array { format!("[{element}]") } else { inner.clone() };
+
+    let mut declaration = String::new();
+    doc_line(&mut declaration, "", &doc);
+    let _ = write!(
+        declaration,
+        "#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]\n#[serde(try_from = {inner_str})]\npub struct {name}({inner});\n"
+    );
+    vec![
+        declaration,
+        format!("impl {name} {{\n    /// The elements, giving up the guarantee.\n    pub fn into_inner(self) -> {inner} {{\n        self.0\n    }}\n}}\n"),
+        format!("impl ::std::ops::Deref for {name} {{\n    type Target = {deref_target};\n    fn deref(&self) -> &Self::Target {{\n        &self.0\n    }}\n}}\n"),
+        format!(
+            "impl ::std::convert::TryFrom<{inner}> for {name} {{\n    type Error = crate::error::ConversionError;\n    fn try_from(value: {inner}) -> ::std::result::Result<Self, Self::Error> {{\n{checks}        Ok(Self(value))\n    }}\n}}\n"
+        ),
+        format!("impl ::std::convert::From<{name}> for {inner} {{\n    fn from(value: {name}) -> Self {{\n        value.0\n    }}\n}}\n"),
+    ]
 }
 
 #[cfg(test)]

@@ -31,6 +31,9 @@ pub fn unused(roots: &BTreeSet<String>, references: &BTreeMap<String, BTreeSet<S
     references.keys().filter(|name| !reached.contains(name.as_str())).cloned().collect()
 }
 
+/// The attribute that puts an item written as text behind the feature, on a line of its own.
+pub const GATE: &str = "#[cfg(feature = \"webhooks\")]\n";
+
 /// A types-module item behind the feature: tokens as [`gated`] puts them, text (our string
 /// enums' items, one item each) with the attribute on a line of its own before it.
 pub fn gated_code(code: Code) -> Code {
@@ -44,7 +47,7 @@ pub fn gated_code(code: Code) -> Code {
                 Code::Tokens(gated(item.into_token_stream()))
             }
         }
-        Code::Text(text) => Code::Text(format!("#[cfg(feature = \"webhooks\")]\n{text}")),
+        Code::Text(text) => Code::Text(format!("{GATE}{text}")),
     }
 }
 

@@ -39,8 +39,8 @@ pub struct Models {
     /// The `Deserialize` impls of its structs (see `deserialize`): the text of
     /// `types/deserialize.rs`; `None` when every struct keeps serde's derive.
     pub deserializers: Option<String>,
-    /// Validating newtypes for constrained containers.
-    pub constrained: TokenStream,
+    /// Validating newtypes for constrained containers: the text of `constrained.rs`.
+    pub constrained: String,
     /// Names of every type at the crate root, sorted.
     pub type_names: BTreeSet<String>,
     /// The schemas that got a validating newtype in `constrained`.
@@ -110,7 +110,7 @@ pub fn generate(file: &str, spec: &Normalized, api: &Api, serde_derive: bool, de
         })
         .map_err(|panic| Diagnostics::one(schema_problem(file, spec, name, format!("typify panicked on the element type: {panic}"))))?
         .map_err(|error| Diagnostics::one(schema_problem(file, spec, name, format!("typify rejected the element type: {error}"))))?;
-        constrained_items.push(constrained::newtype(name, schema, element_type));
+        constrained_items.push((constrained::newtype(name, schema, &element_type), element_type));
     }
 
     let types = catch_panic(|| type_space.to_stream())
@@ -141,8 +141,11 @@ pub fn generate(file: &str, spec: &Normalized, api: &Api, serde_derive: bool, de
 
     // What no operation uses goes behind the `webhooks` feature (`features`).
     let mut references = rewritten.references;
-    for (name, item) in constrained_names.iter().zip(&constrained_items) {
-        references.insert(name.clone(), features::mentioned(item, &type_names));
+    for (name, (_, element)) in constrained_names.iter().zip(&constrained_items) {
+        // The newtype mentions itself and what its element type names.
+        let mut mentioned = features::mentioned(element, &type_names);
+        mentioned.insert(name.clone());
+        references.insert(name.clone(), mentioned);
     }
     let roots: BTreeSet<String> = api.models.iter().filter(|m| m.used_by_operations).map(|m| m.name.clone()).collect();
     let unused = features::unused(&roots, &references, &rewritten.aliases);
@@ -163,22 +166,22 @@ pub fn generate(file: &str, spec: &Normalized, api: &Api, serde_derive: bool, de
     if deserializers.is_some() {
         types.push(Code::Text("mod deserialize;\n".to_owned()));
     }
-    let constrained_items = constrained_names
-        .iter()
-        .zip(constrained_items)
-        .map(|(name, item)| if unused.contains(name) { features::gated(item) } else { item });
+    // The element types are typify's, from the sibling module.
+    let mut constrained = "#[allow(unused_imports)]\nuse crate::types::*;\n".to_owned();
+    for (name, (items, _)) in constrained_names.iter().zip(constrained_items) {
+        for item in items {
+            if unused.contains(name) {
+                constrained.push_str(features::GATE);
+            }
+            constrained.push_str(&item);
+        }
+    }
 
     Ok(Models {
         types,
         builders,
         deserializers,
-        constrained: quote::quote! {
-            // The element types are typify's, from the sibling module.
-            #[allow(unused_imports)]
-            use crate::types::*;
-
-            #(#constrained_items)*
-        },
+        constrained,
         type_names,
         constrained_names,
         aliases: rewritten.aliases,

@@ -6,14 +6,10 @@ use crate::types::*;
 Constraints, checked when the value is built or deserialized: at most 4 items, no duplicates.*/
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(try_from = "::std::vec::Vec<ArtifactDeploymentRecordRuntimeRisksItem>")]
-pub struct ArtifactDeploymentRecordRuntimeRisks(
-    ::std::vec::Vec<ArtifactDeploymentRecordRuntimeRisksItem>,
-);
+pub struct ArtifactDeploymentRecordRuntimeRisks(::std::vec::Vec<ArtifactDeploymentRecordRuntimeRisksItem>);
 impl ArtifactDeploymentRecordRuntimeRisks {
     /// The elements, giving up the guarantee.
-    pub fn into_inner(
-        self,
-    ) -> ::std::vec::Vec<ArtifactDeploymentRecordRuntimeRisksItem> {
+    pub fn into_inner(self) -> ::std::vec::Vec<ArtifactDeploymentRecordRuntimeRisksItem> {
         self.0
     }
 }
@@ -23,37 +19,21 @@ impl ::std::ops::Deref for ArtifactDeploymentRecordRuntimeRisks {
         &self.0
     }
 }
-impl ::std::convert::TryFrom<::std::vec::Vec<ArtifactDeploymentRecordRuntimeRisksItem>>
-for ArtifactDeploymentRecordRuntimeRisks {
+impl ::std::convert::TryFrom<::std::vec::Vec<ArtifactDeploymentRecordRuntimeRisksItem>> for ArtifactDeploymentRecordRuntimeRisks {
     type Error = crate::error::ConversionError;
-    fn try_from(
-        value: ::std::vec::Vec<ArtifactDeploymentRecordRuntimeRisksItem>,
-    ) -> ::std::result::Result<Self, Self::Error> {
+    fn try_from(value: ::std::vec::Vec<ArtifactDeploymentRecordRuntimeRisksItem>) -> ::std::result::Result<Self, Self::Error> {
         if value.len() > 4usize {
-            return Err(
-                format!(
-                    "ArtifactDeploymentRecordRuntimeRisks: at most 4 items are allowed, found {}",
-                    value.len()
-                )
-                    .into(),
-            );
+            return Err(format!("ArtifactDeploymentRecordRuntimeRisks: at most 4 items are allowed, found {}", value.len()).into());
         }
         for (index, item) in value.iter().enumerate() {
             if value[..index].contains(item) {
-                return Err(
-                    format!(
-                        "ArtifactDeploymentRecordRuntimeRisks: items must be unique, but item {} repeats an earlier one",
-                        index
-                    )
-                        .into(),
-                );
+                return Err(format!("ArtifactDeploymentRecordRuntimeRisks: items must be unique, but item {} repeats an earlier one", index).into());
             }
         }
         Ok(Self(value))
     }
 }
-impl ::std::convert::From<ArtifactDeploymentRecordRuntimeRisks>
-for ::std::vec::Vec<ArtifactDeploymentRecordRuntimeRisksItem> {
+impl ::std::convert::From<ArtifactDeploymentRecordRuntimeRisks> for ::std::vec::Vec<ArtifactDeploymentRecordRuntimeRisksItem> {
     fn from(value: ArtifactDeploymentRecordRuntimeRisks) -> Self {
         value.0
     }
@@ -62,62 +42,30 @@ for ::std::vec::Vec<ArtifactDeploymentRecordRuntimeRisksItem> {
 
 Constraints, checked when the value is built or deserialized: at most 8 entries.*/
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(
-    try_from = "::std::collections::BTreeMap<::std::string::String,::std::option::Option<MetadataValue>>"
-)]
-pub struct Metadata(
-    ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::std::option::Option<MetadataValue>,
-    >,
-);
+#[serde(try_from = "::std::collections::BTreeMap<::std::string::String,::std::option::Option<MetadataValue>>")]
+pub struct Metadata(::std::collections::BTreeMap<::std::string::String, ::std::option::Option<MetadataValue>>);
 impl Metadata {
     /// The elements, giving up the guarantee.
-    pub fn into_inner(
-        self,
-    ) -> ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::std::option::Option<MetadataValue>,
-    > {
+    pub fn into_inner(self) -> ::std::collections::BTreeMap<::std::string::String, ::std::option::Option<MetadataValue>> {
         self.0
     }
 }
 impl ::std::ops::Deref for Metadata {
-    type Target = ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::std::option::Option<MetadataValue>,
-    >;
+    type Target = ::std::collections::BTreeMap<::std::string::String, ::std::option::Option<MetadataValue>>;
     fn deref(&self) -> &Self::Target {
         &self.0
     }
 }
-impl ::std::convert::TryFrom<
-    ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::std::option::Option<MetadataValue>,
-    >,
-> for Metadata {
+impl ::std::convert::TryFrom<::std::collections::BTreeMap<::std::string::String, ::std::option::Option<MetadataValue>>> for Metadata {
     type Error = crate::error::ConversionError;
-    fn try_from(
-        value: ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::std::option::Option<MetadataValue>,
-        >,
-    ) -> ::std::result::Result<Self, Self::Error> {
+    fn try_from(value: ::std::collections::BTreeMap<::std::string::String, ::std::option::Option<MetadataValue>>) -> ::std::result::Result<Self, Self::Error> {
         if value.len() > 8usize {
-            return Err(
-                format!("Metadata: at most 8 entries are allowed, found {}", value.len())
-                    .into(),
-            );
+            return Err(format!("Metadata: at most 8 entries are allowed, found {}", value.len()).into());
         }
         Ok(Self(value))
     }
 }
-impl ::std::convert::From<Metadata>
-for ::std::collections::BTreeMap<
-    ::std::string::String,
-    ::std::option::Option<MetadataValue>,
-> {
+impl ::std::convert::From<Metadata> for ::std::collections::BTreeMap<::std::string::String, ::std::option::Option<MetadataValue>> {
     fn from(value: Metadata) -> Self {
         value.0
     }
@@ -126,17 +74,11 @@ for ::std::collections::BTreeMap<
 
 Constraints, checked when the value is built or deserialized: at most 4 items, no duplicates.*/
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(
-    try_from = "::std::vec::Vec<OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem>"
-)]
-pub struct OrgsCreateArtifactDeploymentRecordRequestRuntimeRisks(
-    ::std::vec::Vec<OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem>,
-);
+#[serde(try_from = "::std::vec::Vec<OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem>")]
+pub struct OrgsCreateArtifactDeploymentRecordRequestRuntimeRisks(::std::vec::Vec<OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem>);
 impl OrgsCreateArtifactDeploymentRecordRequestRuntimeRisks {
     /// The elements, giving up the guarantee.
-    pub fn into_inner(
-        self,
-    ) -> ::std::vec::Vec<OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem> {
+    pub fn into_inner(self) -> ::std::vec::Vec<OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem> {
         self.0
     }
 }
@@ -146,38 +88,21 @@ impl ::std::ops::Deref for OrgsCreateArtifactDeploymentRecordRequestRuntimeRisks
         &self.0
     }
 }
-impl ::std::convert::TryFrom<
-    ::std::vec::Vec<OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem>,
-> for OrgsCreateArtifactDeploymentRecordRequestRuntimeRisks {
+impl ::std::convert::TryFrom<::std::vec::Vec<OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem>> for OrgsCreateArtifactDeploymentRecordRequestRuntimeRisks {
     type Error = crate::error::ConversionError;
-    fn try_from(
-        value: ::std::vec::Vec<OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem>,
-    ) -> ::std::result::Result<Self, Self::Error> {
+    fn try_from(value: ::std::vec::Vec<OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem>) -> ::std::result::Result<Self, Self::Error> {
         if value.len() > 4usize {
-            return Err(
-                format!(
-                    "OrgsCreateArtifactDeploymentRecordRequestRuntimeRisks: at most 4 items are allowed, found {}",
-                    value.len()
-                )
-                    .into(),
-            );
+            return Err(format!("OrgsCreateArtifactDeploymentRecordRequestRuntimeRisks: at most 4 items are allowed, found {}", value.len()).into());
         }
         for (index, item) in value.iter().enumerate() {
             if value[..index].contains(item) {
-                return Err(
-                    format!(
-                        "OrgsCreateArtifactDeploymentRecordRequestRuntimeRisks: items must be unique, but item {} repeats an earlier one",
-                        index
-                    )
-                        .into(),
-                );
+                return Err(format!("OrgsCreateArtifactDeploymentRecordRequestRuntimeRisks: items must be unique, but item {} repeats an earlier one", index).into());
             }
         }
         Ok(Self(value))
     }
 }
-impl ::std::convert::From<OrgsCreateArtifactDeploymentRecordRequestRuntimeRisks>
-for ::std::vec::Vec<OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem> {
+impl ::std::convert::From<OrgsCreateArtifactDeploymentRecordRequestRuntimeRisks> for ::std::vec::Vec<OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem> {
     fn from(value: OrgsCreateArtifactDeploymentRecordRequestRuntimeRisks) -> Self {
         value.0
     }
@@ -186,50 +111,30 @@ for ::std::vec::Vec<OrgsCreateArtifactDeploymentRecordRequestRuntimeRisksItem> {
 
 Constraints, checked when the value is built or deserialized: at most 5 entries.*/
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(
-    try_from = "::std::collections::BTreeMap<::std::string::String,::std::string::String>"
-)]
-pub struct OrgsCreateArtifactDeploymentRecordRequestTags(
-    ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-);
+#[serde(try_from = "::std::collections::BTreeMap<::std::string::String,::std::string::String>")]
+pub struct OrgsCreateArtifactDeploymentRecordRequestTags(::std::collections::BTreeMap<::std::string::String, ::std::string::String>);
 impl OrgsCreateArtifactDeploymentRecordRequestTags {
     /// The elements, giving up the guarantee.
-    pub fn into_inner(
-        self,
-    ) -> ::std::collections::BTreeMap<::std::string::String, ::std::string::String> {
+    pub fn into_inner(self) -> ::std::collections::BTreeMap<::std::string::String, ::std::string::String> {
         self.0
     }
 }
 impl ::std::ops::Deref for OrgsCreateArtifactDeploymentRecordRequestTags {
-    type Target = ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::std::string::String,
-    >;
+    type Target = ::std::collections::BTreeMap<::std::string::String, ::std::string::String>;
     fn deref(&self) -> &Self::Target {
         &self.0
     }
 }
-impl ::std::convert::TryFrom<
-    ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-> for OrgsCreateArtifactDeploymentRecordRequestTags {
+impl ::std::convert::TryFrom<::std::collections::BTreeMap<::std::string::String, ::std::string::String>> for OrgsCreateArtifactDeploymentRecordRequestTags {
     type Error = crate::error::ConversionError;
-    fn try_from(
-        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    ) -> ::std::result::Result<Self, Self::Error> {
+    fn try_from(value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>) -> ::std::result::Result<Self, Self::Error> {
         if value.len() > 5usize {
-            return Err(
-                format!(
-                    "OrgsCreateArtifactDeploymentRecordRequestTags: at most 5 entries are allowed, found {}",
-                    value.len()
-                )
-                    .into(),
-            );
+            return Err(format!("OrgsCreateArtifactDeploymentRecordRequestTags: at most 5 entries are allowed, found {}", value.len()).into());
         }
         Ok(Self(value))
     }
 }
-impl ::std::convert::From<OrgsCreateArtifactDeploymentRecordRequestTags>
-for ::std::collections::BTreeMap<::std::string::String, ::std::string::String> {
+impl ::std::convert::From<OrgsCreateArtifactDeploymentRecordRequestTags> for ::std::collections::BTreeMap<::std::string::String, ::std::string::String> {
     fn from(value: OrgsCreateArtifactDeploymentRecordRequestTags) -> Self {
         value.0
     }
@@ -238,17 +143,11 @@ for ::std::collections::BTreeMap<::std::string::String, ::std::string::String> {
 
 Constraints, checked when the value is built or deserialized: at most 1000 items.*/
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(
-    try_from = "::std::vec::Vec<OrgsSetClusterDeploymentRecordsRequestDeploymentsItem>"
-)]
-pub struct OrgsSetClusterDeploymentRecordsRequestDeployments(
-    ::std::vec::Vec<OrgsSetClusterDeploymentRecordsRequestDeploymentsItem>,
-);
+#[serde(try_from = "::std::vec::Vec<OrgsSetClusterDeploymentRecordsRequestDeploymentsItem>")]
+pub struct OrgsSetClusterDeploymentRecordsRequestDeployments(::std::vec::Vec<OrgsSetClusterDeploymentRecordsRequestDeploymentsItem>);
 impl OrgsSetClusterDeploymentRecordsRequestDeployments {
     /// The elements, giving up the guarantee.
-    pub fn into_inner(
-        self,
-    ) -> ::std::vec::Vec<OrgsSetClusterDeploymentRecordsRequestDeploymentsItem> {
+    pub fn into_inner(self) -> ::std::vec::Vec<OrgsSetClusterDeploymentRecordsRequestDeploymentsItem> {
         self.0
     }
 }
@@ -258,27 +157,16 @@ impl ::std::ops::Deref for OrgsSetClusterDeploymentRecordsRequestDeployments {
         &self.0
     }
 }
-impl ::std::convert::TryFrom<
-    ::std::vec::Vec<OrgsSetClusterDeploymentRecordsRequestDeploymentsItem>,
-> for OrgsSetClusterDeploymentRecordsRequestDeployments {
+impl ::std::convert::TryFrom<::std::vec::Vec<OrgsSetClusterDeploymentRecordsRequestDeploymentsItem>> for OrgsSetClusterDeploymentRecordsRequestDeployments {
     type Error = crate::error::ConversionError;
-    fn try_from(
-        value: ::std::vec::Vec<OrgsSetClusterDeploymentRecordsRequestDeploymentsItem>,
-    ) -> ::std::result::Result<Self, Self::Error> {
+    fn try_from(value: ::std::vec::Vec<OrgsSetClusterDeploymentRecordsRequestDeploymentsItem>) -> ::std::result::Result<Self, Self::Error> {
         if value.len() > 1000usize {
-            return Err(
-                format!(
-                    "OrgsSetClusterDeploymentRecordsRequestDeployments: at most 1000 items are allowed, found {}",
-                    value.len()
-                )
-                    .into(),
-            );
+            return Err(format!("OrgsSetClusterDeploymentRecordsRequestDeployments: at most 1000 items are allowed, found {}", value.len()).into());
         }
         Ok(Self(value))
     }
 }
-impl ::std::convert::From<OrgsSetClusterDeploymentRecordsRequestDeployments>
-for ::std::vec::Vec<OrgsSetClusterDeploymentRecordsRequestDeploymentsItem> {
+impl ::std::convert::From<OrgsSetClusterDeploymentRecordsRequestDeployments> for ::std::vec::Vec<OrgsSetClusterDeploymentRecordsRequestDeploymentsItem> {
     fn from(value: OrgsSetClusterDeploymentRecordsRequestDeployments) -> Self {
         value.0
     }
@@ -287,74 +175,36 @@ for ::std::vec::Vec<OrgsSetClusterDeploymentRecordsRequestDeploymentsItem> {
 
 Constraints, checked when the value is built or deserialized: at most 4 items, no duplicates.*/
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(
-    try_from = "::std::vec::Vec<OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisksItem>"
-)]
-pub struct OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisks(
-    ::std::vec::Vec<
-        OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisksItem,
-    >,
-);
+#[serde(try_from = "::std::vec::Vec<OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisksItem>")]
+pub struct OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisks(::std::vec::Vec<OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisksItem>);
 impl OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisks {
     /// The elements, giving up the guarantee.
-    pub fn into_inner(
-        self,
-    ) -> ::std::vec::Vec<
-        OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisksItem,
-    > {
+    pub fn into_inner(self) -> ::std::vec::Vec<OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisksItem> {
         self.0
     }
 }
-impl ::std::ops::Deref
-for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisks {
+impl ::std::ops::Deref for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisks {
     type Target = [OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisksItem];
     fn deref(&self) -> &Self::Target {
         &self.0
     }
 }
-impl ::std::convert::TryFrom<
-    ::std::vec::Vec<
-        OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisksItem,
-    >,
-> for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisks {
+impl ::std::convert::TryFrom<::std::vec::Vec<OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisksItem>> for OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisks {
     type Error = crate::error::ConversionError;
-    fn try_from(
-        value: ::std::vec::Vec<
-            OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisksItem,
-        >,
-    ) -> ::std::result::Result<Self, Self::Error> {
+    fn try_from(value: ::std::vec::Vec<OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisksItem>) -> ::std::result::Result<Self, Self::Error> {
         if value.len() > 4usize {
-            return Err(
-                format!(
-                    "OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisks: at most 4 items are allowed, found {}",
-                    value.len()
-                )
-                    .into(),
-            );
+            return Err(format!("OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisks: at most 4 items are allowed, found {}", value.len()).into());
         }
         for (index, item) in value.iter().enumerate() {
             if value[..index].contains(item) {
-                return Err(
-                    format!(
-                        "OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisks: items must be unique, but item {} repeats an earlier one",
-                        index
-                    )
-                        .into(),
-                );
+                return Err(format!("OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisks: items must be unique, but item {} repeats an earlier one", index).into());
             }
         }
         Ok(Self(value))
     }
 }
-impl ::std::convert::From<
-    OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisks,
->
-for ::std::vec::Vec<
-    OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisksItem,
-> {
-    fn from(
-        value: OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisks,
-    ) -> Self {
+impl ::std::convert::From<OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisks> for ::std::vec::Vec<OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisksItem> {
+    fn from(value: OrgsSetClusterDeploymentRecordsRequestDeploymentsItemRuntimeRisks) -> Self {
         value.0
     }
 }
