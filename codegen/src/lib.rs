@@ -32,6 +32,7 @@ mod output;
 mod server;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{OnceLock, mpsc};
 
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use output::crates::{CrateNames, CrateVersions};
@@ -131,50 +132,81 @@ pub struct SnapshotViews {
 /// crate's files come from its own thread, in the same order every run.
 pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagnostics> {
     let file = spec.name.as_str();
-    let tree = spec::load::parse_tree(spec)?;
-    // The checks (validation, then the typed parse, which catches structural problems with a
-    // pointer) run beside `normalize` and the spec's hash: they only read the tree, and their
-    // problems, when there are any, are reported instead of `normalize`'s result (which cannot
-    // loop on any tree, and whose panic on a tree the checks refuse is then not reported).
-    let (checked, normalized, spec_sha256) = std::thread::scope(|scope| {
-        let normalizing = spawn(scope, "normalize", || Ok((spec::normalize::normalize(file, &tree), spec::pin::sha256_hex(spec.text.as_bytes()))));
-        let checked = Diagnostics::check(spec::validate::check(file, &tree)).and_then(|()| spec::load::parse_openapi(file, &tree).map(drop));
-        match join(normalizing) {
-            Ok((normalized, sha256)) => (checked, normalized, sha256),
-            Err(panic) => (checked, Err(panic), String::new()),
-        }
-    });
-    checked?;
-    let normalized = normalized?;
-    drop(tree);
-    // The models' first step, converting the schemas for typify, needs no IR: it runs while
-    // the IR is built. Its problems are reported where the models' are, after the IR's.
-    let (api, definitions) = std::thread::scope(|scope| {
-        let converting = spawn(scope, "convert", || Ok(models::definitions(file, &normalized)));
-        let api = build_api(file, &normalized, settings);
-        (api, join(converting))
-    });
-    let api = api?;
-    let definitions = definitions?;
+    let tree = std::sync::Arc::new(spec::load::parse_tree(spec)?);
     let names = CrateNames::with_prefix(&settings.crate_prefix);
-    let header = output::render::Header {
-        command: settings.command.clone(),
-        spec_name: settings.spec_name_in_headers.clone().unwrap_or_else(|| spec.name.clone()),
-        spec_sha256,
-    };
-    let job = Job { file, normalized: &normalized, api: &api, names: &names, versions: &settings.versions, header: &header, views: settings.snapshot_views, serde_derive_baseline: settings.serde_derive_baseline };
+    // What the pipeline's steps make, for the threads to borrow as soon as it is made.
+    let normalized_cell: OnceLock<spec::normalize::Normalized> = OnceLock::new();
+    let shared_cell: OnceLock<(ir::Api, output::render::Header)> = OnceLock::new();
+    let (checked, normalized, crates, models) = std::thread::scope(|scope| {
+        // The models are the longest of the three crates, and their first steps need neither
+        // the checks nor the IR: their thread normalizes the spec, converts the schemas and
+        // runs typify while this thread checks the spec and builds the IR. typify waits for
+        // the checks (it is not run on a spec they refuse), the rest of the models for the IR.
+        let (send_normalized, normalized) = mpsc::channel::<Result<&spec::normalize::Normalized, Diagnostics>>();
+        let (send_checked, checked_for_models) = mpsc::channel::<bool>();
+        let (send_shared, shared_for_models) = mpsc::channel::<(&ir::Api, &output::render::Header)>();
+        let models_tree = std::sync::Arc::clone(&tree);
+        let normalized_cell = &normalized_cell;
+        let job = JobSettings { file, names: &names, versions: &settings.versions, views: settings.snapshot_views, serde_derive_baseline: settings.serde_derive_baseline };
+        let models = spawn(scope, "models", move || {
+            let normalized = spec::normalize::normalize(file, &models_tree);
+            drop(models_tree);
+            let normalized = match normalized {
+                Ok(normalized) => normalized_cell.get_or_init(|| normalized),
+                Err(problems) => {
+                    let _ = send_normalized.send(Err(problems));
+                    return Err(Diagnostics(Vec::new()));
+                }
+            };
+            let _ = send_normalized.send(Ok(normalized));
+            let definitions = models::definitions(file, normalized);
+            // A closed channel means that an earlier step failed: its problems are reported.
+            if checked_for_models.recv() != Ok(true) {
+                return Err(Diagnostics(Vec::new()));
+            }
+            let typified = models::typify(file, normalized, definitions);
+            let Ok((api, header)) = shared_for_models.recv() else { return Err(Diagnostics(Vec::new())) };
+            job.with(normalized, api, header).models_crate(typified?)
+        });
 
-    let (models, client, server, surface) = std::thread::scope(|scope| {
-        let models = spawn(scope, "models", move || job.models_crate(definitions));
-        let client = spawn(scope, "client", || job.client_crate());
-        let server = job.server_crate();
-        // The server is the shortest of the three: this thread has time for the API surface
-        // (which names the operations the client's own generator handles, as the client will).
-        let surface = surface::render(&api, &ir::multi_status_operations(&api));
-        (join(models), join(client), server, surface)
+        let checked = Diagnostics::check(spec::validate::check(file, &tree)).and_then(|()| spec::load::parse_openapi(file, &tree).map(drop));
+        let _ = send_checked.send(checked.is_ok());
+        drop(tree);
+        // The models thread's panic, if it ended without sending its result.
+        let normalized = normalized.recv().unwrap_or_else(|_| Err(Diagnostics(Vec::new())));
+        let crates = match (&checked, &normalized) {
+            (Ok(()), Ok(normalized)) => Some(build_api(file, normalized, settings).map(|api| {
+                let header = output::render::Header {
+                    command: settings.command.clone(),
+                    spec_name: settings.spec_name_in_headers.clone().unwrap_or_else(|| spec.name.clone()),
+                    spec_sha256: spec::pin::sha256_hex(spec.text.as_bytes()),
+                };
+                let (api, header) = shared_cell.get_or_init(|| (api, header));
+                let _ = send_shared.send((api, header));
+                let job = job.with(normalized, api, header);
+                let client = spawn(scope, "client", move || job.client_crate());
+                let server = job.server_crate();
+                // The server is the shortest of the three: this thread has time for the API
+                // surface (which names the operations the client's own generator handles, as
+                // the client will).
+                let surface = surface::render(api, &ir::multi_status_operations(api));
+                (join(client), server, surface)
+            })),
+            _ => None,
+        };
+        drop(send_shared);
+        (checked, normalized, crates, join(models))
     });
     // In pipeline order, so that a spec that fails in several places always reports the same.
+    checked?;
+    // A normalize that panicked (on a tree the checks accept) is reported as the models
+    // thread's panic.
+    if let Err(problems) = normalized {
+        return Err(if problems.0.is_empty() { models.err().unwrap_or(problems) } else { problems });
+    }
+    let (client, server, surface) = crates.unwrap_or_else(|| Err(Diagnostics(Vec::new())))?;
     let (models, client, server) = (models?, client?, server?);
+    let Some((api, header)) = shared_cell.into_inner() else { return Err(Diagnostics(Vec::new())) };
 
     let conveniences = client.conveniences.file(|name| models.aliases.get(name).cloned().unwrap_or_else(|| name.to_owned()))?;
     let mut files = models.files;
@@ -263,6 +295,24 @@ fn join<T>(handle: Result<std::thread::ScopedJoinHandle<'_, Result<T, Diagnostic
     })
 }
 
+/// What the three crate generators share that is known before the pipeline starts.
+#[derive(Clone, Copy)]
+struct JobSettings<'a> {
+    file: &'a str,
+    names: &'a CrateNames,
+    versions: &'a CrateVersions,
+    views: bool,
+    serde_derive_baseline: bool,
+}
+
+impl<'a> JobSettings<'a> {
+    /// The job, once the normalized spec, the IR and the files' header are known.
+    fn with(self, normalized: &'a spec::normalize::Normalized, api: &'a ir::Api, header: &'a output::render::Header) -> Job<'a> {
+        let JobSettings { file, names, versions, views, serde_derive_baseline } = self;
+        Job { file, normalized, api, names, versions, header, views, serde_derive_baseline }
+    }
+}
+
 /// What the three crate generators share: read-only views of the shared steps' results.
 #[derive(Clone, Copy)]
 struct Job<'a> {
@@ -305,9 +355,9 @@ struct ServerCrate {
 }
 
 impl Job<'_> {
-    fn models_crate(&self, definitions: models::Definitions) -> Result<ModelsCrate, Diagnostics> {
+    fn models_crate(&self, typified: models::Typified) -> Result<ModelsCrate, Diagnostics> {
         let (header, names, api) = (self.header, self.names, self.api);
-        let mut models = models::generate(self.file, self.normalized, api, self.serde_derive_baseline, definitions)?;
+        let mut models = models::generate(api, self.serde_derive_baseline, typified);
         // The largest file by far, and formatting it is the longest step of the slowest of the
         // three crates: it gets a second thread.
         let types_rs = header.rust_file_of("models", std::mem::take(&mut models.types), 2)?;

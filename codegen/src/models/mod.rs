@@ -55,14 +55,23 @@ pub struct Models {
 /// The hand-written part of the models crate, emitted as `src/support.rs` with the header line.
 pub const SUPPORT: &str = include_str!("../../templates/models/support.rs");
 
-/// Generates the models for every schema of the normalized spec; `api` says which of them
-/// clients read ([`crate::ir::Model::read_by_clients`]). With `serde_derive`, the structs keep
-/// serde's derived `Deserialize` instead of ours (`deserialize`; the differential test's
-/// baseline).
-///
-/// `definitions` is [`definitions`] of the same spec: it needs only the normalized spec, so
-/// `lib.rs` converts them while the IR is still being built.
-pub fn generate(file: &str, spec: &Normalized, api: &Api, serde_derive: bool, definitions: Definitions) -> Result<Models, Diagnostics> {
+/// typify's types for every schema, the first part of the models: it needs no IR, so it runs
+/// while the IR is built ([`typify`]), and [`generate`] finishes the models from it.
+pub struct Typified {
+    type_space: TypeSpace,
+    /// typify's output.
+    types: TokenStream,
+    /// Names of every type at the crate root, sorted.
+    type_names: BTreeSet<String>,
+    /// The schemas that get a validating newtype in `constrained.rs`.
+    constrained_names: BTreeSet<String>,
+    /// For each of them, in order: its items as text, and its element type.
+    constrained_items: Vec<(Vec<String>, TokenStream)>,
+}
+
+/// Runs typify on every schema of the normalized spec, `definitions` being [`definitions`] of
+/// the same spec.
+pub fn typify(file: &str, spec: &Normalized, definitions: Definitions) -> Result<Typified, Diagnostics> {
     let converted = definitions?;
     let no_schemas = serde_json::Map::new();
     let schemas = spec.tree["components"]["schemas"].as_object().unwrap_or(&no_schemas);
@@ -133,7 +142,15 @@ pub fn generate(file: &str, spec: &Normalized, api: &Api, serde_derive: bool, de
             "report this as a bug in the code generator, with the spec",
         )));
     }
+    Ok(Typified { type_space, types, type_names, constrained_names, constrained_items })
+}
 
+/// Generates the models for every schema of the normalized spec from typify's types
+/// ([`typify`]); `api` says which of them clients read ([`crate::ir::Model::read_by_clients`]).
+/// With `serde_derive`, the structs keep serde's derived `Deserialize` instead of ours
+/// (`deserialize`; the differential test's baseline).
+pub fn generate(api: &Api, serde_derive: bool, typified: Typified) -> Models {
+    let Typified { type_space, types, type_names, constrained_names, constrained_items } = typified;
     // Clients read the named schemas the IR says, and every type typify declared inside them.
     let read_roots: BTreeSet<String> = api.models.iter().filter(|m| m.read_by_clients).map(|m| m.name.clone()).collect();
     let read = rewrite::contained_types(&type_space, &read_roots);
@@ -177,7 +194,7 @@ pub fn generate(file: &str, spec: &Normalized, api: &Api, serde_derive: bool, de
         }
     }
 
-    Ok(Models {
+    Models {
         types,
         builders,
         deserializers,
@@ -186,14 +203,14 @@ pub fn generate(file: &str, spec: &Normalized, api: &Api, serde_derive: bool, de
         constrained_names,
         aliases: rewritten.aliases,
         gated: !unused.is_empty(),
-    })
+    }
 }
 
 /// The component schemas as typify reads them ([`json_schema`]'s conversion), by name in the
 /// spec's order, or why one cannot be read.
 pub type Definitions = Result<Vec<(String, schemars::schema::Schema)>, Diagnostics>;
 
-/// The first step of [`generate`]: every component schema converted for typify.
+/// The first step of [`typify`]: every component schema converted for typify.
 pub fn definitions(file: &str, spec: &Normalized) -> Definitions {
     let no_schemas = serde_json::Map::new();
     let schemas = spec.tree["components"]["schemas"].as_object().unwrap_or(&no_schemas);
