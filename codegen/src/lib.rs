@@ -204,6 +204,8 @@ pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagno
     if let Err(problems) = normalized {
         return Err(if problems.0.is_empty() { models.err().unwrap_or(problems) } else { problems });
     }
+    // The checks and `normalize` succeeded, so the crates were generated (`None` and an empty
+    // cell cannot happen here; they are not unwrapped all the same).
     let (client, server, surface) = crates.unwrap_or_else(|| Err(Diagnostics(Vec::new())))?;
     let (models, client, server) = (models?, client?, server?);
     let Some((api, header)) = shared_cell.into_inner() else { return Err(Diagnostics(Vec::new())) };
