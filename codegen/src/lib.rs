@@ -124,12 +124,11 @@ pub struct SnapshotViews {
 
 /// Generates the models, client and server crates for `spec`.
 ///
-/// After the shared steps (load, validate, normalize, IR), the three crates are generated and
-/// formatted at the same time, on three threads: they only read the normalized spec and the
-/// IR, and each is a third of the work or more (typify and the models' formatting, progenitor,
-/// the server). The models' conversion of the schemas for typify, which needs no IR, runs
-/// earlier, beside the IR's construction. The files do not depend on the threads: each
-/// crate's files come from its own thread, in the same order every run.
+/// After the parse, the models (the longest of the three crates) run on a thread of their
+/// own from `normalize` on, beside the checks (validation, the typed parse) and the IR on this
+/// thread; then the client's thread and the server (on this thread) join them. Each crate only
+/// reads the normalized spec and the IR, and its files come from its own thread, in the same
+/// order every run: the output does not depend on the threads.
 pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagnostics> {
     let file = spec.name.as_str();
     let tree = std::sync::Arc::new(spec::load::parse_tree(spec)?);
