@@ -18,19 +18,16 @@
 //! stay two types.
 
 use std::collections::{BTreeMap, BTreeSet};
-
-/// A hash map with a fast hasher of fixed seed: the keys are short texts and piece lists, for
-/// which the standard library's DoS-resistant SipHash was a tenth of this module's time, and
-/// nothing here is attacker-controlled in a way that matters (the worst case is a slower run).
-/// The one iteration, over a round's sets of equal types, gives the same result in any order
-/// (the sets are disjoint).
-type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 use std::fmt::Write;
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::{format_ident, quote};
 
 use crate::output::render::Code;
+
+/// With a fixed-seed fast hasher: SipHash was a tenth of this module's time, and the one
+/// iteration (a round's disjoint sets of equal types) gives the same result in any order.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 /// A top-level item of the types module, with the type it belongs to.
 pub struct Item {
@@ -270,13 +267,9 @@ fn block_comment_end(bytes: &[u8], at: usize) -> usize {
     let mut index = at;
     while index + 1 < bytes.len() {
         match (bytes[index], bytes[index + 1]) {
-            (b'/', b'*') => {
-                depth += 1;
-                index += 2;
-            }
+            (b'/', b'*') => (depth, index) = (depth + 1, index + 2),
             (b'*', b'/') => {
-                depth -= 1;
-                index += 2;
+                (depth, index) = (depth - 1, index + 2);
                 if depth == 0 {
                     return index;
                 }
