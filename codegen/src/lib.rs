@@ -262,17 +262,13 @@ pub fn evolution_changelog(old: &Output, new: &Output, names: &CrateNames) -> (s
     (verdict, text)
 }
 
-/// The stack of each generator thread. typify, progenitor and syn recurse over the spec's and
-/// the code's nesting; `load` bounds the spec's depth, and this leaves them room to spare, as
-/// the main thread's 8 MiB does.
-const GENERATOR_STACK: usize = 64 << 20;
 
 fn spawn<'scope, T: Send + 'scope>(
     scope: &'scope std::thread::Scope<'scope, '_>,
     name: &str,
     work: impl FnOnce() -> Result<T, Diagnostics> + Send + 'scope,
 ) -> Result<std::thread::ScopedJoinHandle<'scope, Result<T, Diagnostics>>, Diagnostics> {
-    let builder = std::thread::Builder::new().name(format!("codegen-{name}")).stack_size(GENERATOR_STACK);
+    let builder = std::thread::Builder::new().name(format!("codegen-{name}")).stack_size(output::guard::GENERATOR_STACK);
     builder.spawn_scoped(scope, work).map_err(|error| {
         Diagnostics::one(Diagnostic::new(
             "(code generator)",
@@ -358,7 +354,7 @@ struct ServerCrate {
 impl Job<'_> {
     fn models_crate(&self, typified: models::Typified) -> Result<ModelsCrate, Diagnostics> {
         let (header, names, api) = (self.header, self.names, self.api);
-        let mut models = models::generate(api, self.serde_derive_baseline, typified);
+        let mut models = models::generate(api, self.serde_derive_baseline, typified)?;
         // The largest file by far, and formatting it is the longest step of the slowest of the
         // three crates: it gets a second thread.
         let types_rs = header.rust_file_of("models", std::mem::take(&mut models.types), 2)?;

@@ -44,12 +44,37 @@ struct Field {
     unset: Unset,
 }
 
-/// The builders of `structs` (typify's, in their order): the text of `types/builder.rs`,
-/// without the header line. Structs without named fields get none. Each of the `aliases` (copy
-/// -> canonical type) gets an alias of its canonical type's builder, if it has one. The
-/// builders of the types in `gated` are behind the `webhooks` feature, as the types are
-/// (`super::features`).
-pub fn file(structs: &[&syn::ItemStruct], aliases: &std::collections::BTreeMap<String, String>, gated: &std::collections::BTreeSet<String>) -> String {
+/// A struct's builder, written in the rewrite as soon as the struct is parsed, when it is not
+/// yet known whether the struct goes behind the `webhooks` feature: [`file`] puts the
+/// attribute where [`GATE_MARK`] stands.
+pub struct Builder {
+    /// The struct's name.
+    name: String,
+    /// The builder's items, with [`GATE_MARK`] where each one's `cfg` attribute goes.
+    text: String,
+}
+
+/// Where a [`Builder`]'s `cfg` attribute goes: a character no generated code contains.
+const GATE_MARK: char = '\0';
+
+/// The builder of `item`, or `None` for a struct without named fields.
+pub fn of(item: &syn::ItemStruct) -> Option<Builder> {
+    let mark = GATE_MARK.to_string();
+    builder(item, &mark).map(|text| Builder { name: item.ident.to_string(), text })
+}
+
+impl Builder {
+    /// The name of the struct it builds.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// The `builders` of typify's structs, in their order: the text of `types/builder.rs`,
+/// without the header line. Each of the `aliases` (copy -> canonical type) gets an alias of
+/// its canonical type's builder, if it has one. The builders of the types in `gated` are
+/// behind the `webhooks` feature, as the types are (`super::features`).
+pub fn file(builders: &[&Builder], aliases: &std::collections::BTreeMap<String, String>, gated: &std::collections::BTreeSet<String>) -> String {
     let mut out = String::from(
         "//! Builders of the structs of this crate: `Type::builder()` returns `builder::Type`, with one\n\
          //! setter per field (taking what converts into the field's type) and `build()`, which names\n\
@@ -60,13 +85,11 @@ pub fn file(structs: &[&syn::ItemStruct], aliases: &std::collections::BTreeMap<S
     );
     let mut built = std::collections::BTreeSet::new();
     let cfg = |name: &str| if gated.contains(name) { "#[cfg(feature = \"webhooks\")]\n" } else { "" };
-    for item in structs {
-        if let Some(code) = builder(item, cfg(&item.ident.to_string())) {
-            out.push_str(&code);
-            built.insert(item.ident.to_string());
-        }
+    for builder in builders {
+        out.push_str(&builder.text.replace(GATE_MARK, cfg(&builder.name)));
+        built.insert(builder.name.as_str());
     }
-    for (copy, canonical) in aliases.iter().filter(|(_, canonical)| built.contains(*canonical)) {
+    for (copy, canonical) in aliases.iter().filter(|(_, canonical)| built.contains(canonical.as_str())) {
         let _ = writeln!(out, "/// Builds a [`{copy}`](super::{copy}), the same type as [`{canonical}`](super::{canonical}).\n{}pub type {copy} = {canonical};", cfg(copy));
     }
     out

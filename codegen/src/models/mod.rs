@@ -149,12 +149,14 @@ pub fn typify(file: &str, spec: &Normalized, definitions: Definitions) -> Result
 /// ([`typify`]); `api` says which of them clients read ([`crate::ir::Model::read_by_clients`]).
 /// With `serde_derive`, the structs keep serde's derived `Deserialize` instead of ours
 /// (`deserialize`; the differential test's baseline).
-pub fn generate(api: &Api, serde_derive: bool, typified: Typified) -> Models {
+pub fn generate(api: &Api, serde_derive: bool, typified: Typified) -> Result<Models, Diagnostics> {
     let Typified { type_space, types, type_names, constrained_names, constrained_items } = typified;
     // Clients read the named schemas the IR says, and every type typify declared inside them.
     let read_roots: BTreeSet<String> = api.models.iter().filter(|m| m.read_by_clients).map(|m| m.name.clone()).collect();
     let read = rewrite::contained_types(&type_space, &read_roots);
-    let rewritten = rewrite::rewrite(types, &read, !serde_derive);
+    let rewritten = rewrite::rewrite(types, &read, !serde_derive).map_err(|message| {
+        Diagnostics::one(Diagnostic::new("(generated code)", "#", message, "this is a bug in the code generator; please report it with the spec"))
+    })?;
 
     // What no operation uses goes behind the `webhooks` feature (`features`).
     let mut references = rewritten.references;
@@ -167,8 +169,8 @@ pub fn generate(api: &Api, serde_derive: bool, typified: Typified) -> Models {
     let roots: BTreeSet<String> = api.models.iter().filter(|m| m.used_by_operations).map(|m| m.name.clone()).collect();
     let unused = features::unused(&roots, &references, &rewritten.aliases);
 
-    let structs: Vec<&syn::ItemStruct> = rewritten.structs.iter().filter(|item| !rewritten.aliases.contains_key(&item.ident.to_string())).collect();
-    let builders = builders::file(&structs, &rewritten.aliases, &unused);
+    let canonical_builders: Vec<&builders::Builder> = rewritten.builders.iter().filter(|builder| !rewritten.aliases.contains_key(builder.name())).collect();
+    let builders = builders::file(&canonical_builders, &rewritten.aliases, &unused);
     let mut types: Vec<Code> = Vec::with_capacity(rewritten.items.len() + 2);
     for (owner, item) in rewritten.items {
         types.push(match (owner, item) {
@@ -194,7 +196,7 @@ pub fn generate(api: &Api, serde_derive: bool, typified: Typified) -> Models {
         }
     }
 
-    Models {
+    Ok(Models {
         types,
         builders,
         deserializers,
@@ -203,7 +205,7 @@ pub fn generate(api: &Api, serde_derive: bool, typified: Typified) -> Models {
         constrained_names,
         aliases: rewritten.aliases,
         gated: !unused.is_empty(),
-    }
+    })
 }
 
 /// The component schemas as typify reads them ([`json_schema`]'s conversion), by name in the

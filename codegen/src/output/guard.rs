@@ -5,6 +5,11 @@ use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Once;
 
+/// The stack of each generator thread, and of the threads they start. typify, progenitor and
+/// syn recurse over the spec's and the code's nesting; `load` bounds the spec's depth, and
+/// this leaves them room to spare, as the main thread's 8 MiB does.
+pub const GENERATOR_STACK: usize = 64 << 20;
+
 thread_local! {
     /// Set while this thread runs a guarded call: its panics are expected and reported as
     /// diagnostics, so the default hook must not print them (with a backtrace) on stderr.
