@@ -154,7 +154,7 @@ pub fn generate(api: &Api, serde_derive: bool, typified: Typified) -> Result<Mod
     // Clients read the named schemas the IR says, and every type typify declared inside them.
     let read_roots: BTreeSet<String> = api.models.iter().filter(|m| m.read_by_clients).map(|m| m.name.clone()).collect();
     let read = rewrite::contained_types(&type_space, &read_roots);
-    let rewritten = rewrite::rewrite(types, &read, !serde_derive).map_err(|message| {
+    let rewritten = rewrite::rewrite(types, &read, !serde_derive, type_space).map_err(|message| {
         Diagnostics::one(Diagnostic::new("(generated code)", "#", message, "this is a bug in the code generator; please report it with the spec"))
     })?;
 

@@ -69,15 +69,18 @@ const BATCH: usize = 64;
 /// batch while this one writes the rest. Copies are then found over both parts (`dedup`); the
 /// output does not depend on the cut. The error (a panic of the other thread, or a text that
 /// does not lex again) would be a bug.
-pub fn rewrite(types: TokenStream, read: &BTreeSet<String>, own_deserialize: bool) -> Result<Rewritten, String> {
+///
+/// `spent` (typify's type space, no longer needed) is dropped on this thread once the other
+/// one has its items: freeing it then overlaps the other thread's work.
+pub fn rewrite(types: TokenStream, read: &BTreeSet<String>, own_deserialize: bool, spent: impl Sized) -> Result<Rewritten, String> {
     let items = top_level_items(types);
     let cut = cut_point(&items);
-    rewrite_items(items, cut, read, own_deserialize)
+    rewrite_items(items, cut, read, own_deserialize, spent)
 }
 
 /// [`rewrite`] of typify's `items`, the ones from `cut` on (a type's declaration, or
 /// `items.len()`) on the second thread.
-fn rewrite_items(mut items: Vec<Vec<TokenTree>>, cut: usize, read: &BTreeSet<String>, own_deserialize: bool) -> Result<Rewritten, String> {
+fn rewrite_items(mut items: Vec<Vec<TokenTree>>, cut: usize, read: &BTreeSet<String>, own_deserialize: bool, spent: impl Sized) -> Result<Rewritten, String> {
     let mut handed = items.split_off(cut);
     let (mine, theirs) = std::thread::scope(|scope| {
         let (send, receive) = std::sync::mpsc::channel::<Vec<String>>();
@@ -110,6 +113,7 @@ fn rewrite_items(mut items: Vec<Vec<TokenTree>>, cut: usize, read: &BTreeSet<Str
             let _ = send.send(batch);
         }
         drop(send);
+        drop(spent);
         let mut rewriter = Rewriter::new(read, own_deserialize);
         for item in items {
             rewriter.push(item);
@@ -493,7 +497,7 @@ mod tests {
         type_space.add_ref_types(definitions).unwrap();
         let items = top_level_items(type_space.to_stream());
         let read: BTreeSet<String> = ["Alpha", "Zeta", "ZetaState"].map(str::to_owned).into();
-        let whole = described(rewrite_items(items.clone(), items.len(), &read, true).unwrap());
+        let whole = described(rewrite_items(items.clone(), items.len(), &read, true, ()).unwrap());
         // Copies across any cut, an open enum (read) beside closed ones, a newtype, a default.
         for expected in ["\"AlphaLink\": \"Beta\"", "\"State\": \"Other\"", "Unknown(", "pub struct AlphaName(", "pub mod defaults"] {
             assert!(whole.contains(expected), "{expected} missing: {whole}");
@@ -502,7 +506,7 @@ mod tests {
         let cuts: Vec<usize> = (0..items.len()).filter(|&at| declared(&items[at]).is_some()).collect();
         assert!(cuts.len() >= 8, "{cuts:?}");
         for cut in cuts {
-            let split = described(rewrite_items(items.clone(), cut, &read, true).unwrap());
+            let split = described(rewrite_items(items.clone(), cut, &read, true, ()).unwrap());
             assert_eq!(split, whole, "cut before item {cut}");
         }
     }
