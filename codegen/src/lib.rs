@@ -184,12 +184,15 @@ pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagno
                 let _ = send_shared.send((api, header));
                 let job = job.with(normalized, api, header);
                 let client = spawn(scope, "client", move || job.client_crate());
+                // The server and the surface are short: on two cores, this thread does them
+                // once the client is done, rather than take a core's share from the models
+                // and the client while both run.
+                let client = join(client);
                 let server = job.server_crate();
-                // The server is the shortest of the three: this thread has time for the API
-                // surface (which names the operations the client's own generator handles, as
-                // the client will).
+                // The surface names the operations the client's own generator handles, as the
+                // client does.
                 let surface = surface::render(api, &ir::multi_status_operations(api));
-                (join(client), server, surface)
+                (client, server, surface)
             })),
             _ => None,
         };
