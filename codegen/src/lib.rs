@@ -127,9 +127,9 @@ pub struct SnapshotViews {
 /// After the parse, the models (the longest of the three crates) run on a thread of their
 /// own from `normalize` on, beside the checks (validation, the typed parse) and the IR on this
 /// thread; then the client's thread joins them, and once it is done, the server and the API
-/// surface on this thread. Each crate only
-/// reads the normalized spec and the IR, and its files come from its own thread, in the same
-/// order every run: the output does not depend on the threads.
+/// surface on this thread. Each crate only reads the normalized spec and the IR, and its files
+/// come from its own thread, in the same order every run: the output does not depend on the
+/// threads.
 pub fn generate(spec: &SourceFile, settings: &Settings) -> Result<Output, Diagnostics> {
     let file = spec.name.as_str();
     let tree = std::sync::Arc::new(spec::load::parse_tree(spec)?);
