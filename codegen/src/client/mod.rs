@@ -96,6 +96,11 @@ pub fn generate(file: &str, spec: &Normalized, api: &Api, models_crate: &str) ->
         Ok(Err(error)) => return Err(progenitor_problem(file, format!("progenitor could not generate the client: {error}"))),
         Err(panic) => return Err(progenitor_problem(file, format!("progenitor panicked: {panic}"))),
     };
+    // The typed spec and progenitor's own copy of the schemas are done with; freed now, not
+    // after the parse and the rewrite below, they no longer count in the peak memory, which
+    // comes while typify runs beside this (the whole description: 628 -> 547 MiB).
+    drop(generator);
+    drop(openapi);
     let mut progenitor: syn::File = syn::parse2(tokens)
         .map_err(|error| progenitor_problem(file, format!("progenitor produced code that does not parse: {error}")))?;
     // Every type is a replacement, so progenitor's `types` module holds only a duplicate of the
