@@ -303,6 +303,23 @@ mod tests {
     }
 
     #[test]
+    fn a_gated_structs_builder_is_gated_where_its_mark_stood() {
+        let item: syn::ItemStruct = syn::parse_quote! { pub struct Hook { pub id: i64 } };
+        let built = of(&item).unwrap();
+        assert_eq!(built.text.matches(GATE_MARK).count(), 3, "builder(), the builder struct, its impl");
+        let aliases = std::collections::BTreeMap::from([("HookCopy".to_owned(), "Hook".to_owned())]);
+        let gated = std::collections::BTreeSet::from(["Hook".to_owned(), "HookCopy".to_owned()]);
+        let code = file(&[&built], &aliases, &gated);
+        assert!(!code.contains(GATE_MARK), "{code}");
+        assert_eq!(code.matches("#[cfg(feature = \"webhooks\")]\n").count(), 4, "three items and the alias: {code}");
+        assert!(code.contains("#[cfg(feature = \"webhooks\")]\nimpl super::Hook {"), "{code}");
+        assert!(code.contains("#[cfg(feature = \"webhooks\")]\npub type HookCopy = Hook;"), "{code}");
+        let open = file(&[&built], &aliases, &std::collections::BTreeSet::new());
+        assert!(!open.contains("cfg(") && !open.contains(GATE_MARK), "{open}");
+        syn::parse_file(&code).unwrap();
+    }
+
+    #[test]
     fn fields_named_like_the_builders_own_methods_do_not_clash_with_them() {
         let item: syn::ItemStruct = syn::parse_quote! {
             pub struct PageBuild {
