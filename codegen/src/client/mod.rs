@@ -20,6 +20,7 @@ use quote::quote;
 use openapiv3::{PathItem, ReferenceOr};
 
 pub mod conveniences;
+mod format;
 pub mod multi_status;
 mod readers;
 
@@ -31,8 +32,9 @@ use crate::spec::normalize::Normalized;
 
 /// Generated client code.
 pub struct ClientCode {
-    /// progenitor's output (the `Client` type and its methods), without its `types` module.
-    pub progenitor: syn::File,
+    /// progenitor's output (the `Client` type and its methods), without its `types` module and
+    /// its constructors, formatted (without the file's header).
+    pub progenitor: String,
     /// Methods and response enums for the operations progenitor cannot express.
     pub multi_status: TokenStream,
     /// operationIds handled by `multi_status`, sorted.
@@ -101,20 +103,10 @@ pub fn generate(file: &str, spec: &Normalized, api: &Api, models_crate: &str) ->
     // comes while typify runs beside this (the whole description: 628 -> 547 MiB).
     drop(generator);
     drop(openapi);
-    let mut progenitor: syn::File = syn::parse2(tokens)
-        .map_err(|error| progenitor_problem(file, format!("progenitor produced code that does not parse: {error}")))?;
-    // Every type is a replacement, so progenitor's `types` module holds only a duplicate of the
-    // models crate's conversion error; the crate re-exports the models crate as `types` instead.
-    progenitor.items.retain(|item| !matches!(item, syn::Item::Mod(m) if m.ident == "types"));
-    // progenitor's constructors take the inner type as an argument; the runtime (builder.rs)
-    // defines `new` and `new_with_client` with their usual signatures instead.
-    let before = progenitor.items.len();
-    progenitor.items.retain(|item| !is_constructor_impl(item));
-    if progenitor.items.len() + 1 != before {
-        return Err(progenitor_problem(file, "progenitor's `impl Client { fn new ... fn new_with_client ... }` was not found exactly once".to_owned()));
-    }
-    // Bodies are read by the runtime's readers, whose errors say where a body does not fit.
-    readers::use_runtime_readers(&mut progenitor, api);
+    // Without its `types` module and its constructors (which take the inner type as an
+    // argument), its methods reading bodies with the runtime's readers, whose errors say where
+    // a body does not fit; formatted a piece at a time (`format.rs`).
+    let progenitor = format::progenitor_text(tokens, &readers::operation_ids(api)).map_err(|message| progenitor_problem(file, message))?;
 
     let multi_status = multi_status::generate(api, &multi_status_operations, models_crate);
     let conveniences = conveniences::generate(api, models_crate);
@@ -138,13 +130,6 @@ fn operation_slots(item: &mut PathItem) -> [(&'static str, &mut Option<openapiv3
         ("patch", &mut item.patch),
         ("trace", &mut item.trace),
     ]
-}
-
-/// progenitor's inherent `impl Client` holding `new_with_client`.
-fn is_constructor_impl(item: &syn::Item) -> bool {
-    let syn::Item::Impl(block) = item else { return false };
-    block.trait_.is_none()
-        && block.items.iter().any(|member| matches!(member, syn::ImplItem::Fn(f) if f.sig.ident == "new_with_client"))
 }
 
 fn progenitor_problem(file: &str, message: String) -> Diagnostics {

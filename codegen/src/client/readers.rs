@@ -11,20 +11,17 @@ use syn::visit_mut::VisitMut;
 
 use crate::ir::Api;
 
-/// Replaces `ResponseValue::from_response` in every method of progenitor's `impl Client`.
-pub fn use_runtime_readers(file: &mut syn::File, api: &Api) {
-    let operation_ids: BTreeMap<&str, &str> = api.operations.iter().map(|o| (o.fn_name.as_str(), o.id.as_str())).collect();
-    for item in &mut file.items {
-        let syn::Item::Impl(block) = item else { continue };
-        if block.trait_.is_some() {
-            continue;
-        }
-        for member in &mut block.items {
-            let syn::ImplItem::Fn(method) = member else { continue };
-            if let Some(operation_id) = operation_ids.get(method.sig.ident.to_string().as_str()) {
-                Readers { operation_id }.visit_block_mut(&mut method.block);
-            }
-        }
+/// The operations by the name of their method: progenitor's methods are named as ours
+/// ([`crate::ir::Operation::fn_name`]).
+pub fn operation_ids(api: &Api) -> BTreeMap<&str, &str> {
+    api.operations.iter().map(|o| (o.fn_name.as_str(), o.id.as_str())).collect()
+}
+
+/// Replaces `ResponseValue::from_response` in `method`, a member of progenitor's inherent
+/// `impl Client`, if it is an operation's (`operation_ids`, from [`operation_ids`]).
+pub fn use_runtime_readers(method: &mut syn::ImplItemFn, operation_ids: &BTreeMap<&str, &str>) {
+    if let Some(operation_id) = operation_ids.get(method.sig.ident.to_string().as_str()) {
+        Readers { operation_id }.visit_block_mut(&mut method.block);
     }
 }
 
