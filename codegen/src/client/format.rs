@@ -75,12 +75,12 @@ fn split_inherent_impl(item: Vec<TokenTree>) -> Result<(TokenStream, Vec<Vec<Tok
 /// constructors, which the runtime replaces (`builder.rs` defines `new` and `new_with_client`
 /// with their usual signatures).
 fn impl_text(head: TokenStream, members: Vec<Vec<TokenTree>>, operation_ids: &BTreeMap<&str, &str>) -> Result<Option<String>, String> {
-    let syn::Item::Impl(empty) = parse(head)? else { return Err("an `impl` block did not parse as one".to_owned()) };
+    let syn::Item::Impl(empty) = parse::<syn::Item>(head)? else { return Err("an `impl` block did not parse as one".to_owned()) };
     let mut text = String::new();
     // `ATTRS impl Type {\n`, as prettyplease writes it before the first member.
     let mut opening: Option<String> = None;
     for member in members {
-        let mut member: syn::ImplItem = syn::parse2(member.into_iter().collect()).map_err(|error| format!("progenitor produced code that does not parse: {error}"))?;
+        let mut member: syn::ImplItem = parse(member.into_iter().collect())?;
         if let syn::ImplItem::Fn(method) = &mut member {
             if method.sig.ident == "new_with_client" {
                 return Ok(None);
@@ -118,10 +118,12 @@ fn opening_of(formatted: &str) -> &str {
     &formatted[..end]
 }
 
-fn parse(tokens: TokenStream) -> Result<syn::Item, String> {
+/// An item, or a member of an impl, from progenitor's tokens.
+fn parse<T: syn::parse::Parse>(tokens: TokenStream) -> Result<T, String> {
     syn::parse2(tokens).map_err(|error| format!("progenitor produced code that does not parse: {error}"))
 }
 
+/// One item formatted as a file of its own.
 fn unparse(item: syn::Item) -> String {
     prettyplease::unparse(&syn::File { shebang: None, attrs: Vec::new(), items: vec![item] })
 }
